@@ -1,0 +1,54 @@
+namespace RnnPipeline.Diagnostics;
+
+/// <summary>An in-memory <see cref="IRunSink"/>: every record of one run, in arrival order. Thread-safe for one writer.</summary>
+public sealed class RunRecording(RunInfo info) : IRunSink
+{
+    /// <summary>Identity of the run.</summary>
+    public RunInfo Info { get; } = info;
+    /// <summary>Per-step metrics.</summary>
+    public List<TrainingMetric> Metrics { get; } = [];
+    /// <summary>Per-step clip records.</summary>
+    public List<ClipRecord> Clips { get; } = [];
+    /// <summary>Non-finite events.</summary>
+    public List<NonFiniteEvent> NonFinite { get; } = [];
+    /// <summary>Validation results.</summary>
+    public List<EvaluationRecord> Evaluations { get; } = [];
+    /// <summary>Stability summaries of logged steps.</summary>
+    public List<StabilitySummary> Stability { get; } = [];
+    /// <summary>Per-timestep stability rows of logged steps.</summary>
+    public List<TimestepStats> Timesteps { get; } = [];
+    /// <summary>Per-lag product rows of logged steps.</summary>
+    public List<LagStats> Lags { get; } = [];
+    /// <summary>Probe accuracies.</summary>
+    public List<ProbeAccuracy> Probes { get; } = [];
+
+    /// <inheritdoc />
+    public void OnTrainingMetric(TrainingMetric row) => Metrics.Add(row);
+    /// <inheritdoc />
+    public void OnClip(ClipRecord row) => Clips.Add(row);
+    /// <inheritdoc />
+    public void OnNonFinite(NonFiniteEvent row) => NonFinite.Add(row);
+    /// <inheritdoc />
+    public void OnEvaluation(EvaluationRecord row) => Evaluations.Add(row);
+    /// <inheritdoc />
+    public void OnStability(StabilitySnapshot snapshot)
+    {
+        Stability.Add(snapshot.Summary);
+        Timesteps.AddRange(snapshot.Timesteps);
+        Lags.AddRange(snapshot.Lags);
+    }
+    /// <inheritdoc />
+    public void OnProbe(ProbeAccuracy row) => Probes.Add(row);
+
+    /// <summary>Drops every record with Step &gt; <paramref name="step"/> (used when a run resumes from a checkpoint).</summary>
+    public void TruncateAfter(int step)
+    {
+        Metrics.RemoveAll(r => r.Step > step);
+        Clips.RemoveAll(r => r.Step > step);
+        NonFinite.RemoveAll(r => r.Step > step);
+        Evaluations.RemoveAll(r => r.Step > step);
+        Stability.RemoveAll(r => r.Step > step);
+        Timesteps.RemoveAll(r => r.Step > step);
+        Lags.RemoveAll(r => r.Step > step);
+    }
+}

@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace RnnPipeline.Options;
+
+/// <summary>Everything that defines one training run.</summary>
+public sealed class RunSpec
+{
+    /// <summary>Run name, unique within a suite; used as its output folder name.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._-]+$")]
+    public string Name { get; set; } = "run";
+
+    /// <summary>Training text.</summary>
+    public CorpusOptions Corpus { get; set; } = new();
+
+    /// <summary>Architecture.</summary>
+    public ModelOptions Model { get; set; } = new();
+
+    /// <summary>Optimisation.</summary>
+    public TrainingOptions Training { get; set; } = new();
+
+    /// <summary>Gradient clipping.</summary>
+    public ClippingOptions Clipping { get; set; } = new();
+
+    /// <summary>Inf/NaN guard.</summary>
+    public NonFiniteOptions NonFinite { get; set; } = new();
+
+    /// <summary>Stability diagnostics.</summary>
+    public DiagnosticsOptions Diagnostics { get; set; } = new();
+
+    /// <summary>Long-range probe evaluation.</summary>
+    public ProbeOptions Probe { get; set; } = new();
+
+    private static readonly JsonSerializerOptions CanonicalJson = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>The specification as indented JSON (enums as names).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, CanonicalJson);
+
+    /// <summary>First 12 hex digits of the SHA-256 of <see cref="ToJson"/> without the name: equal hashes, equal runs.</summary>
+    public string ConfigHash()
+    {
+        var node = JsonSerializer.SerializeToNode(this, CanonicalJson)!.AsObject();
+        node.Remove(nameof(Name));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(node.ToJsonString())))[..12];
+    }
+
+    /// <summary>A deep copy (via JSON).</summary>
+    public RunSpec Clone() => JsonSerializer.Deserialize<RunSpec>(ToJson(), CanonicalJson)!;
+}
