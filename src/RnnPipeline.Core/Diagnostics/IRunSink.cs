@@ -7,6 +7,8 @@ public interface IRunSink
     void OnTrainingMetric(TrainingMetric row);
     /// <summary>Per-step clipping record.</summary>
     void OnClip(ClipRecord row);
+    /// <summary>Per-step gradient norms per timestep of the window.</summary>
+    void OnGradientFlow(GradientFlowRecord row);
     /// <summary>A non-finite detection and the action taken.</summary>
     void OnNonFinite(NonFiniteEvent row);
     /// <summary>A validation result.</summary>

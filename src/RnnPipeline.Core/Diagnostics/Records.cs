@@ -50,6 +50,11 @@ public sealed record ClipRecord(int Step, double PreClipNorm, double PostClipNor
 /// <param name="LearningRateAfter">Learning rate after the action.</param>
 public sealed record NonFiniteEvent(int Step, string Tensor, int Timestep, NonFinitePolicy Policy, string Action, double LearningRateAfter);
 
+/// <summary>Per optimiser step: how much gradient reaches each timestep of the training window.</summary>
+/// <param name="Step">Optimiser step.</param>
+/// <param name="HiddenGradNorms">‖∂L/∂h_t‖ for t = 0..T−1 from the real backward pass, mean over the batch.</param>
+public sealed record GradientFlowRecord(int Step, float[] HiddenGradNorms);
+
 /// <summary>Validation result.</summary>
 /// <param name="Step">Optimiser step after which validation ran.</param>
 /// <param name="Loss">Mean validation cross-entropy, nats per character.</param>

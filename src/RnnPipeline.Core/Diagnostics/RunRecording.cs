@@ -9,6 +9,8 @@ public sealed class RunRecording(RunInfo info) : IRunSink
     public List<TrainingMetric> Metrics { get; } = [];
     /// <summary>Per-step clip records.</summary>
     public List<ClipRecord> Clips { get; } = [];
+    /// <summary>Per-step gradient flow through the window.</summary>
+    public List<GradientFlowRecord> GradientFlow { get; } = [];
     /// <summary>Non-finite events.</summary>
     public List<NonFiniteEvent> NonFinite { get; } = [];
     /// <summary>Validation results.</summary>
@@ -26,6 +28,8 @@ public sealed class RunRecording(RunInfo info) : IRunSink
     public void OnTrainingMetric(TrainingMetric row) => Metrics.Add(row);
     /// <inheritdoc />
     public void OnClip(ClipRecord row) => Clips.Add(row);
+    /// <inheritdoc />
+    public void OnGradientFlow(GradientFlowRecord row) => GradientFlow.Add(row);
     /// <inheritdoc />
     public void OnNonFinite(NonFiniteEvent row) => NonFinite.Add(row);
     /// <inheritdoc />
@@ -45,6 +49,7 @@ public sealed class RunRecording(RunInfo info) : IRunSink
     {
         Metrics.RemoveAll(r => r.Step > step);
         Clips.RemoveAll(r => r.Step > step);
+        GradientFlow.RemoveAll(r => r.Step > step);
         NonFinite.RemoveAll(r => r.Step > step);
         Evaluations.RemoveAll(r => r.Step > step);
         Stability.RemoveAll(r => r.Step > step);
