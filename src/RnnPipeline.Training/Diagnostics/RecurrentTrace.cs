@@ -1,0 +1,24 @@
+using RnnPipeline.Options;
+using TorchSharp;
+
+namespace RnnPipeline.Training.Diagnostics;
+
+/// <summary>
+/// What the trainer hands to <see cref="StabilityAnalyzer"/> at a logged step: the recurrent layer's state over one
+/// window for the probe subset of P sequences. Column-vector convention: a_t = W_xh x_t + W_hh h_{t−1} + b, so
+/// J_t = ∂h_t/∂h_{t−1} = diag(f'(a_t))·W_hh with W_hh exactly as stored (TorchSharp's row-vector code computes
+/// h_{t−1}·W_hhᵀ). All tensors are detached copies owned by the caller.
+/// </summary>
+/// <param name="Activation">Recurrent nonlinearity f.</param>
+/// <param name="RecurrentWeight">W_hh, shape [H, H].</param>
+/// <param name="PreActivations">a_t, shape [T, P, H].</param>
+/// <param name="Hidden">h_{−1}..h_{T−1} (initial state first), shape [T+1, P, H].</param>
+/// <param name="LocalGradients">∂L_t/∂h_t through the output head only (no recurrence), shape [T, P, H].</param>
+/// <param name="HiddenGradients">Total ∂L/∂h_t from the real backward pass over the window loss, shape [T, P, H].</param>
+public sealed record RecurrentTrace(
+    Activation Activation,
+    torch.Tensor RecurrentWeight,
+    torch.Tensor PreActivations,
+    torch.Tensor Hidden,
+    torch.Tensor LocalGradients,
+    torch.Tensor HiddenGradients);
