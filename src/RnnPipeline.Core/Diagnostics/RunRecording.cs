@@ -44,6 +44,20 @@ public sealed class RunRecording(RunInfo info) : IRunSink
     /// <inheritdoc />
     public void OnProbe(ProbeAccuracy row) => Probes.Add(row);
 
+    /// <summary>Appends every record of <paramref name="other"/> (e.g. the saved records of a run being resumed).</summary>
+    public void Append(RunRecording other)
+    {
+        Metrics.AddRange(other.Metrics);
+        Clips.AddRange(other.Clips);
+        GradientFlow.AddRange(other.GradientFlow);
+        NonFinite.AddRange(other.NonFinite);
+        Evaluations.AddRange(other.Evaluations);
+        Stability.AddRange(other.Stability);
+        Timesteps.AddRange(other.Timesteps);
+        Lags.AddRange(other.Lags);
+        Probes.AddRange(other.Probes);
+    }
+
     /// <summary>Drops every record with Step &gt; <paramref name="step"/> (used when a run resumes from a checkpoint).</summary>
     public void TruncateAfter(int step)
     {

@@ -1,0 +1,38 @@
+namespace RnnPipeline.Diagnostics;
+
+/// <summary>The headline numbers of one run, as the summary table and the report show them.</summary>
+/// <param name="Info">Run identity.</param>
+/// <param name="Steps">Optimiser steps recorded.</param>
+/// <param name="ValidationBitsPerChar">Last validation bits/char (NaN when never evaluated).</param>
+/// <param name="ClipRate">Fraction of steps whose gradient was clipped.</param>
+/// <param name="NonFiniteEvents">Inf/NaN events.</param>
+/// <param name="MeanJacobianNorm">Mean ‖J_t‖₂ over the window at the last logged step (NaN without diagnostics).</param>
+/// <param name="Lyapunov1">λ1 per step at the last logged step (NaN without diagnostics).</param>
+/// <param name="MemoryHorizon">Memory horizon in steps at the last logged step (−1 without diagnostics).</param>
+/// <param name="WindowLength">Window length T of the diagnostics (the horizon's ceiling; 0 without diagnostics).</param>
+/// <param name="MaxSolvedLag">Largest probe lag with mean accuracy ≥ the threshold (0 when none; null without probes).</param>
+public sealed record RunSummary(
+    RunInfo Info, int Steps, double ValidationBitsPerChar, double ClipRate, int NonFiniteEvents,
+    double MeanJacobianNorm, double Lyapunov1, int MemoryHorizon, int WindowLength, int? MaxSolvedLag)
+{
+    /// <summary>Summarises <paramref name="run"/>; a probe lag counts as solved at mean accuracy ≥ <paramref name="solvedThreshold"/>.</summary>
+    public static RunSummary From(RunRecording run, double solvedThreshold)
+    {
+        var last = run.Stability.Count > 0 ? run.Stability.MaxBy(s => s.Step) : null;
+        int window = last is null ? 0 : run.Timesteps.Count(t => t.Step == last.Step);
+        int? solved = run.Probes.Count == 0
+            ? null
+            : run.Probes.GroupBy(p => p.Lag).Where(g => g.Average(p => p.Accuracy) >= solvedThreshold).Select(g => g.Key).DefaultIfEmpty(0).Max();
+        return new RunSummary(
+            run.Info,
+            run.Metrics.Count == 0 ? 0 : run.Metrics.Max(m => m.Step) + 1,
+            run.Evaluations.Count == 0 ? double.NaN : run.Evaluations.MaxBy(e => e.Step)!.BitsPerChar,
+            run.Clips.Count == 0 ? 0 : (double)run.Clips.Count(c => c.Clipped) / run.Clips.Count,
+            run.NonFinite.Count,
+            last?.MeanJacobianNorm ?? double.NaN,
+            last is { Lyapunov.Length: > 0 } ? last.Lyapunov[0] : double.NaN,
+            last?.MemoryHorizon ?? -1,
+            window,
+            solved);
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RnnPipeline.IO;
+using RnnPipeline.Options;
+
+namespace RnnPipeline.Worker.Jobs;
+
+/// <summary>
+/// Layout of one run's output: <c>run.json</c> (spec and state), <c>checkpoint.bin</c>, <c>data/</c> (data views),
+/// <c>plots/</c> (PNG).
+/// </summary>
+public sealed class RunFolder(string suiteFolder, string runName)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>The folder.</summary>
+    public string Path { get; } = System.IO.Path.Combine(suiteFolder, runName);
+    /// <summary>Training checkpoint.</summary>
+    public string Checkpoint => System.IO.Path.Combine(Path, "checkpoint.bin");
+    /// <summary>Data views (.idv and .csv).</summary>
+    public string Data => System.IO.Path.Combine(Path, "data");
+    /// <summary>Per-run PNG plots.</summary>
+    public string Plots => System.IO.Path.Combine(Path, "plots");
+    private string StatePath => System.IO.Path.Combine(Path, "run.json");
+
+    /// <summary>Writes the run's spec and state atomically.</summary>
+    public void WriteState(RunSpec spec, RunState state, int steps) =>
+        AtomicFile.WriteAllText(StatePath, JsonSerializer.Serialize(new RunStateFile(state, steps, spec), Json));
+
+    /// <summary>The recorded state, or null when the run never wrote one.</summary>
+    public RunState? ReadState() =>
+        File.Exists(StatePath) ? JsonSerializer.Deserialize<RunStateFile>(File.ReadAllText(StatePath), Json)?.State : null;
+
+    private sealed record RunStateFile(RunState State, int Steps, RunSpec Spec);
+}

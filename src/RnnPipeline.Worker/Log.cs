@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace RnnPipeline.Worker;
+
+/// <summary>Every message the worker writes.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Suite {Suite}: {Runs} run(s) → {Output}")]
+    public static partial void SuiteStarting(ILogger logger, string suite, int runs, string output);
+
+    [LoggerMessage(2, LogLevel.Information, "[{Run}] start ({Index}/{Count}): {Activation}, init {Init} × {Gain}, H={Hidden}, T={Window}, {Corpus}, {Steps} steps")]
+    public static partial void RunStarting(ILogger logger, string run, int index, int count, string activation, string init, double gain, int hidden, int window, string corpus, int steps);
+
+    [LoggerMessage(3, LogLevel.Information, "[{Run}] step {Step}/{Total} ({Percent:F0}%) loss {Loss:F3} bpc {Bpc:F3} | {CharsPerSecond:F0} chars/s | ETA {Eta} | clip {ClipRate:P0} | non-finite {NonFinite}")]
+    public static partial void Progress(ILogger logger, string run, int step, int total, double percent, double loss, double bpc, double charsPerSecond, string eta, double clipRate, int nonFinite);
+
+    [LoggerMessage(4, LogLevel.Information, "[{Run}] {Status} after {Steps} steps in {Seconds:F1} s; validation {Bpc:F3} bits/char")]
+    public static partial void RunFinished(ILogger logger, string run, string status, int steps, double seconds, double bpc);
+
+    [LoggerMessage(5, LogLevel.Error, "[{Run}] failed: {Message}")]
+    public static partial void RunFailed(ILogger logger, string run, string message, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Error, "{Message}")]
+    public static partial void InvalidInput(ILogger logger, string message);
+
+    [LoggerMessage(7, LogLevel.Warning, "[{Run}] non-finite {Tensor} at step {Step} (timestep {Timestep}): {Action}")]
+    public static partial void NonFinite(ILogger logger, string run, string tensor, int step, int timestep, string action);
+
+    [LoggerMessage(8, LogLevel.Warning, "Cancelled: checkpoints, data views and the report of what exists are written; continue with --resume")]
+    public static partial void Cancelled(ILogger logger);
+
+    [LoggerMessage(9, LogLevel.Information, "{Line}")]
+    public static partial void SummaryLine(ILogger logger, string line);
+
+    [LoggerMessage(10, LogLevel.Information, "Report: {Path}")]
+    public static partial void ReportWritten(ILogger logger, string path);
+
+    [LoggerMessage(11, LogLevel.Information, "[{Run}] already finished; kept its results")]
+    public static partial void RunAlreadyFinished(ILogger logger, string run);
+
+    [LoggerMessage(12, LogLevel.Information, "[{Run}] resuming at step {Step}")]
+    public static partial void RunResuming(ILogger logger, string run, int step);
+}

@@ -1,0 +1,23 @@
+using RnnPipeline.Options;
+
+namespace RnnPipeline.Worker.Suites;
+
+/// <summary>
+/// Expands every declared run into the cross product of the listed values; an empty (or absent) list keeps the run's
+/// own value. Expanded runs are named <c>&lt;run&gt;-&lt;activation&gt;-g&lt;gain&gt;-s&lt;seed&gt;-clip&lt;mode&gt;</c>,
+/// listing only the dimensions that vary.
+/// </summary>
+public sealed class GridOptions
+{
+    /// <summary>Recurrent nonlinearities.</summary>
+    public Activation[] Activations { get; set; } = [];
+
+    /// <summary>W_hh initialisation gains g.</summary>
+    public double[] InitGains { get; set; } = [];
+
+    /// <summary>Training seeds.</summary>
+    public int[] Seeds { get; set; } = [];
+
+    /// <summary>Clipping modes.</summary>
+    public ClipMode[] ClipModes { get; set; } = [];
+}

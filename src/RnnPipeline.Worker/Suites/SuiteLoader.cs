@@ -1,0 +1,136 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Configuration;
+using RnnPipeline.Options;
+
+namespace RnnPipeline.Worker.Suites;
+
+/// <summary>
+/// Reads a suite file: <c>{ "Name", "Description", "Defaults": {run overrides}, "Runs": [{run overrides}], "Grid": {...} }</c>.
+/// Each run is the code defaults of <see cref="RunSpec"/>, overlaid by <c>Defaults</c>, then by the run's own keys
+/// (objects merge key by key; arrays and values replace), then expanded by the grid. Command-line keys
+/// <c>--Suite:Defaults:Training:Steps=50</c> override the file. Every problem becomes one <see cref="InputException"/> line.
+/// </summary>
+public static class SuiteLoader
+{
+    private static readonly string[] TopLevelKeys = ["Name", "Description", "Defaults", "Runs", "Grid"];
+
+    private static readonly JsonSerializerOptions Strict = new()
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter(allowIntegerValues: false) },
+    };
+
+    /// <summary>Loads, overrides and expands the suite at <paramref name="path"/> (see <see cref="RunSpecValidator"/> for the checks of its runs).</summary>
+    public static Suite Load(string path, IConfigurationSection? overrides = null)
+    {
+        JsonObject root = Parse(path);
+        if (overrides is not null) ApplyOverrides(root, overrides);
+        string where = $"suite file '{path}'";
+        foreach (var (key, _) in root)
+            if (!TopLevelKeys.Contains(key))
+                throw new InputException($"{where}: unknown key '{key}': allowed keys are {string.Join(", ", TopLevelKeys)}");
+
+        string name = root["Name"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(path);
+        if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z0-9._-]+$"))
+            throw new InputException($"{where}: Name '{name}' must use only letters, digits, '.', '_' and '-' (it names the output folder)");
+        JsonObject defaults = root["Defaults"] as JsonObject ?? [];
+        var runs = root["Runs"] as JsonArray ?? [new JsonObject()];
+        if (runs.Count == 0) throw new InputException($"{where}: Runs is empty: declare at least one run, e.g. \"Runs\": [{{ \"Name\": \"tanh\" }}]");
+        GridOptions grid = Deserialize<GridOptions>(root["Grid"] ?? new JsonObject(), where, "Grid");
+
+        var specs = new List<RunSpec>();
+        for (int i = 0; i < runs.Count; i++)
+        {
+            if (runs[i] is not JsonObject run) throw new InputException($"{where}: Runs[{i}] must be an object of run settings");
+            var merged = Merge((JsonObject)defaults.DeepClone(), run);
+            if (!merged.ContainsKey("Name")) merged["Name"] = runs.Count == 1 ? "run" : $"run{i}";
+            specs.AddRange(GridExpansion.Expand(Deserialize<RunSpec>(merged, where, $"Runs[{i}]"), grid));
+        }
+        return new Suite(name, root["Description"]?.GetValue<string>() ?? "", path, specs);
+    }
+
+    private static JsonObject Parse(string path)
+    {
+        if (!File.Exists(path))
+            throw new InputException($"suite file '{path}' does not exist: pass an existing file with --suite (see configs/)");
+        try
+        {
+            var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+            return JsonNode.Parse(File.ReadAllText(path), documentOptions: options) as JsonObject
+                   ?? throw new InputException($"suite file '{path}' must contain a JSON object {{ \"Name\": ..., \"Runs\": [...] }}");
+        }
+        catch (JsonException e)
+        {
+            string detail = e.Message.Split(" Path:")[0].Split(" LineNumber:")[0];
+            throw new InputException($"suite file '{path}' is not valid JSON at line {e.LineNumber + 1}, column {e.BytePositionInLine + 1}: {detail}");
+        }
+    }
+
+    /// <summary>Overlays <paramref name="patch"/> onto <paramref name="target"/>: objects merge, everything else replaces.</summary>
+    private static JsonObject Merge(JsonObject target, JsonObject patch)
+    {
+        foreach (var (key, value) in patch)
+        {
+            if (value is JsonObject child && target[key] is JsonObject existing) Merge(existing, child);
+            else target[key] = value?.DeepClone();
+        }
+        return target;
+    }
+
+    private static void ApplyOverrides(JsonObject root, IConfigurationSection overrides)
+    {
+        foreach (var (key, value) in overrides.AsEnumerable(makePathsRelative: true))
+        {
+            if (value is null) continue;
+            string[] parts = key.Split(':');
+            JsonNode node = root;
+            for (int i = 0; i < parts.Length - 1; i++)
+            {
+                bool nextIsIndex = int.TryParse(parts[i + 1], out _);
+                node = Child(node, parts[i], () => nextIsIndex ? new JsonArray() : new JsonObject());
+            }
+            SetChild(node, parts[^1], ParseScalar(value));
+        }
+    }
+
+    private static JsonNode Child(JsonNode parent, string key, Func<JsonNode> create)
+    {
+        if (parent is JsonArray array && int.TryParse(key, out int index))
+        {
+            while (array.Count <= index) array.Add(create());
+            return array[index] ??= create();
+        }
+        var obj = (JsonObject)parent;
+        return obj[key] ??= create();
+    }
+
+    private static void SetChild(JsonNode parent, string key, JsonNode value)
+    {
+        if (parent is JsonArray array && int.TryParse(key, out int index))
+        {
+            while (array.Count <= index) array.Add(null);
+            array[index] = value;
+        }
+        else ((JsonObject)parent)[key] = value;
+    }
+
+    private static JsonNode ParseScalar(string text) =>
+        bool.TryParse(text, out bool b) ? JsonValue.Create(b)
+        : double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double d) && !text.Any(char.IsLetter)
+            ? JsonNode.Parse(text)!
+            : JsonValue.Create(text);
+
+    private static T Deserialize<T>(JsonNode node, string where, string what)
+    {
+        try
+        {
+            return node.Deserialize<T>(Strict) ?? throw new InputException($"{where}: {what} must be an object");
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"{where}: {what}{JsonErrors.Describe(e, node, typeof(T))}");
+        }
+    }
+}
