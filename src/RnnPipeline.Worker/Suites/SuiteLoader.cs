@@ -9,7 +9,8 @@ namespace RnnPipeline.Worker.Suites;
 /// <summary>
 /// Reads a suite file: <c>{ "Name", "Description", "Defaults": {run overrides}, "Runs": [{run overrides}], "Grid": {...} }</c>.
 /// Each run is the code defaults of <see cref="RunSpec"/>, overlaid by <c>Defaults</c>, then by the run's own keys
-/// (objects merge key by key; arrays and values replace), then expanded by the grid. Command-line keys
+/// (objects merge key by key; arrays and values replace), then expanded by the suite's grid, or by the run's own
+/// <c>"Grid"</c> when it has one (<c>"Grid": {}</c> keeps the run as it is). Command-line keys
 /// <c>--Suite:Defaults:Training:Steps=50</c> override the file. Every problem becomes one <see cref="InputException"/> line.
 /// </summary>
 public static class SuiteLoader
@@ -46,7 +47,9 @@ public static class SuiteLoader
             if (runs[i] is not JsonObject run) throw new InputException($"{where}: Runs[{i}] must be an object of run settings");
             var merged = Merge((JsonObject)defaults.DeepClone(), run);
             if (!merged.ContainsKey("Name")) merged["Name"] = runs.Count == 1 ? "run" : $"run{i}";
-            specs.AddRange(GridExpansion.Expand(Deserialize<RunSpec>(merged, where, $"Runs[{i}]"), grid));
+            var runGrid = merged["Grid"] is { } own ? Deserialize<GridOptions>(own, where, $"Runs[{i}].Grid") : grid;
+            merged.Remove("Grid");
+            specs.AddRange(GridExpansion.Expand(Deserialize<RunSpec>(merged, where, $"Runs[{i}]"), runGrid));
         }
         return new Suite(name, root["Description"]?.GetValue<string>() ?? "", path, specs);
     }
