@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging.Console;
 namespace RnnPipeline.Worker.Hosting;
 
 /// <summary>
-/// One line per message, as a person reads progress: <c>HH:mm:ss message</c>, with <c>warning:</c>/<c>error:</c>
-/// prefixes. Exceptions print their message only; stack traces appear at Debug level.
+/// One line per message, as a person reads progress: <c>HH:mm:ss message</c>; warnings and errors as
+/// <c>warning: message</c> and <c>error: message</c>. Exceptions print their message only; stack traces appear at Debug level.
 /// </summary>
 public sealed class LineConsoleFormatter(TimeProvider clock) : ConsoleFormatter(FormatterName)
 {
@@ -24,7 +24,8 @@ public sealed class LineConsoleFormatter(TimeProvider clock) : ConsoleFormatter(
             LogLevel.Debug or LogLevel.Trace => "debug: ",
             _ => "",
         };
-        textWriter.Write(clock.GetLocalNow().ToString("HH:mm:ss ", System.Globalization.CultureInfo.InvariantCulture));
+        if (logEntry.LogLevel < LogLevel.Warning)
+            textWriter.Write(clock.GetLocalNow().ToString("HH:mm:ss ", System.Globalization.CultureInfo.InvariantCulture));
         textWriter.Write(prefix);
         textWriter.WriteLine(message);
         if (logEntry.Exception is { } e && logEntry.LogLevel <= LogLevel.Debug) textWriter.WriteLine(e.ToString());

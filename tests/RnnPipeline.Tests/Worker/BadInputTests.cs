@@ -1,0 +1,97 @@
+namespace RnnPipeline.Tests.Worker;
+
+/// <summary>Every kind of bad input: exit code 2, one error line naming the problem, no stack trace, nothing written.</summary>
+public sealed class BadInputTests : IDisposable
+{
+    private readonly TestSuites _suites = new();
+
+    public void Dispose() => _suites.Dispose();
+
+    private WorkerProcess.Result RunWith(string suiteJson, params string[] extra)
+    {
+        string suite = _suites.Write("suite.json", suiteJson);
+        return WorkerProcess.Run(_suites.Folder, ["--suite", suite, "--output", _suites.Output, .. extra]);
+    }
+
+    private static string Suite(string runJson, string defaults = "{}") =>
+        $$"""{ "Name": "bad", "Defaults": {{defaults}}, "Runs": [ {{runJson}} ] }""";
+
+    private void AssertRejected(WorkerProcess.Result result, params string[] expected)
+    {
+        Assert.Equal(2, result.ExitCode);
+        string[] lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.StartsWith("error: ", l));
+        foreach (string e in expected) Assert.Contains(e, result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr + result.Stdout);
+        Assert.False(Directory.Exists(Path.Combine(_suites.Output, "bad")) && Directory.EnumerateFileSystemEntries(Path.Combine(_suites.Output, "bad")).Any(),
+            "nothing may be written for bad input");
+    }
+
+    private string TextFile(string name, byte[] content)
+    {
+        File.WriteAllBytes(Path.Combine(_suites.Folder, name), content);
+        return name;
+    }
+
+    [Fact]
+    public void MissingTextFile_IsRejected() =>
+        AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "nope.txt" } }""")), "nope.txt", "does not exist");
+
+    [Fact]
+    public void EmptyTextFile_IsRejected() =>
+        AssertRejected(RunWith(Suite($$"""{ "Corpus": { "Path": "{{TextFile("empty.txt", [])}}" } }""")), "empty.txt", "is empty");
+
+    [Fact]
+    public void BinaryTextFile_IsRejected() =>
+        AssertRejected(RunWith(Suite($$"""{ "Corpus": { "Path": "{{TextFile("bin.txt", [1, 0, 2, 0, 3])}}" } }""")), "bin.txt", "binary");
+
+    [Fact]
+    public void NonUtf8TextFile_IsRejected() =>
+        AssertRejected(RunWith(Suite($$"""{ "Corpus": { "Path": "{{TextFile("latin1.txt", [0x63, 0x61, 0x66, 0xE9, 0x20, 0x61])}}" } }""")), "latin1.txt", "not valid UTF-8");
+
+    [Fact]
+    public void TextShorterThanWindow_IsRejected() =>
+        AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "tiny.txt" }, "Training": { "WindowLength": 2000 } }""")), "tiny.txt", "too short", "WindowLength");
+
+    [Fact]
+    public void UnknownActivation_IsRejectedWithChoices() =>
+        AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "tiny.txt" }, "Model": { "Activation": "Swish" } }""")), "Model.Activation", "Swish", "Tanh, Sigmoid, Relu");
+
+    [Theory]
+    [InlineData("\"Model\": { \"HiddenSize\": 0 }", "Model.HiddenSize")]
+    [InlineData("\"Training\": { \"BatchSize\": -3 }", "Training.BatchSize")]
+    [InlineData("\"Training\": { \"WindowLength\": 0 }", "Training.WindowLength")]
+    [InlineData("\"Training\": { \"LearningRate\": -0.1 }", "Training.LearningRate")]
+    [InlineData("\"Training\": { \"LearningRate\": \"NaN\" }", "Training.LearningRate")]
+    public void OutOfRangeSetting_IsRejectedNamingIt(string setting, string name) =>
+        AssertRejected(RunWith(Suite($$"""{ "Corpus": { "Path": "tiny.txt" }, {{setting}} }""")), name);
+
+    [Fact]
+    public void UnknownKey_IsRejectedWithAllowedKeys() =>
+        AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "tiny.txt" }, "Model": { "HidenSize": 8 } }""")), "HidenSize", "HiddenSize");
+
+    [Fact]
+    public void UnknownCommandLineOption_IsRejected() =>
+        AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "tiny.txt" } }"""), "--sute", "x"), "--sute");
+
+    [Fact]
+    public void UnknownWorkerSetting_IsRejected() =>
+        AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "tiny.txt" } }"""), "--Worker:Thredas=2"), "Thredas");
+
+    [Fact]
+    public void MalformedJson_IsRejectedWithLineAndColumn() =>
+        AssertRejected(RunWith("{\n  \"Name\": \"bad\",\n  \"Runs\": [ { \"Corpus\": } ]\n}"), "not valid JSON", "line 3");
+
+    [Fact]
+    public void UnwritableOutputFolder_IsRejected()
+    {
+        string blocker = Path.Combine(_suites.Folder, "file-not-folder");
+        File.WriteAllText(blocker, "x");
+        string suite = _suites.Write("suite.json", Suite("""{ "Corpus": { "Path": "tiny.txt" } }"""));
+        var result = WorkerProcess.Run(_suites.Folder, "--suite", suite, "--output", blocker);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("not writable", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr + result.Stdout);
+    }
+}
