@@ -18,10 +18,11 @@ internal static partial class JsonErrors
         var unknown = UnknownProperty().Match(error.Message);
         if (unknown.Success)
         {
-            Type owner = TypeAt(type, path) ?? type;
+            string key = unknown.Groups["key"].Value;
+            string parent = path.EndsWith("." + key, StringComparison.Ordinal) ? path[..^(key.Length + 1)] : path;
+            Type owner = TypeAt(type, parent) ?? type;
             string allowed = string.Join(", ", owner.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => p.Name));
-            string at = path.Length == 0 ? "" : $"{path}";
-            return $"{at}: unknown key '{unknown.Groups["key"].Value}': allowed keys are {allowed}";
+            return $"{parent}: unknown key '{key}': allowed keys are {allowed}";
         }
         Type? target = TypeAt(type, path);
         string value = ValueAt(node, path) ?? "?";

@@ -13,7 +13,7 @@ public sealed class SuiteLoaderTests : IDisposable
     private static string Configs([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "..", "configs"));
 
-    public static TheoryData<string> ShippedSuites() => [.. Directory.GetFiles(Configs(), "*.json").Select(Path.GetFileName)!];
+    public static TheoryData<string> ShippedSuites() => [.. Directory.GetFiles(Configs(), "*.json").Select(f => Path.GetFileName(f))];
 
     [Theory]
     [MemberData(nameof(ShippedSuites))]
