@@ -1,0 +1,34 @@
+using RnnPipeline.Training.Model;
+using static TorchSharp.torch;
+
+namespace RnnPipeline.Training.Engine;
+
+/// <summary>Where an Inf/NaN first appeared.</summary>
+/// <param name="Tensor">"loss", "hidden" or "grad:&lt;parameter&gt;".</param>
+/// <param name="Timestep">First offending timestep for hidden states; −1 otherwise.</param>
+public sealed record NonFiniteFault(string Tensor, int Timestep);
+
+/// <summary>Finds the first non-finite value of a step: hidden states (by timestep), the loss, then gradients (by parameter).</summary>
+public static class NonFiniteGuard
+{
+    /// <summary>The first fault of the forward pass, or null.</summary>
+    public static NonFiniteFault? Forward(float loss, Tensor hidden)
+    {
+        using var scope = NewDisposeScope();
+        if (!hidden.isfinite().all().item<bool>())
+        {
+            var finitePerStep = hidden.isfinite().flatten(1).all(1);              // [T]
+            return new NonFiniteFault("hidden", (int)finitePerStep.logical_not().nonzero()[0, 0].item<long>());
+        }
+        return float.IsFinite(loss) ? null : new NonFiniteFault("loss", -1);
+    }
+
+    /// <summary>The first parameter whose gradient is not finite, or null.</summary>
+    public static NonFiniteFault? Gradients(CharRnnWeights grads)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var (name, g) in grads.Named())
+            if (!g.isfinite().all().item<bool>()) return new NonFiniteFault("grad:" + name, -1);
+        return null;
+    }
+}

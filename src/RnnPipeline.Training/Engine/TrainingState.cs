@@ -1,0 +1,68 @@
+using RnnPipeline.Options;
+using RnnPipeline.Training.Model;
+using RnnPipeline.Training.Optim;
+using static TorchSharp.torch;
+
+namespace RnnPipeline.Training.Engine;
+
+/// <summary>
+/// Everything that determines the rest of a run: weights, optimiser state, the carried hidden state [B, H] and the
+/// data cursor. Training has no other randomness, so restoring a state restores the run exactly.
+/// </summary>
+internal sealed class TrainingState : IDisposable
+{
+    public CharRnnWeights Weights { get; }
+    public Optimizer Optimizer { get; }
+    public Tensor Hidden { get; }
+    public int Cursor { get; set; }
+    public int Step { get; set; }
+
+    public TrainingState(CharRnnWeights weights, TrainingOptions options, long batch)
+    {
+        Weights = weights;
+        Optimizer = new Optimizer(options, weights);
+        Hidden = zeros(batch, weights.Hidden);
+    }
+
+    public TrainingState Clone(TrainingOptions options)
+    {
+        var copy = new TrainingState(Weights.Clone(), options, Hidden.shape[0]) { Cursor = Cursor, Step = Step };
+        copy.Optimizer.CopyFrom(Optimizer);
+        copy.Hidden.copy_(Hidden);
+        return copy;
+    }
+
+    public void CopyFrom(TrainingState source)
+    {
+        Weights.CopyFrom(source.Weights);
+        Optimizer.CopyFrom(source.Optimizer);
+        Hidden.copy_(source.Hidden);
+        (Cursor, Step) = (source.Cursor, source.Step);
+    }
+
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(Step);
+        writer.Write(Cursor);
+        Weights.Write(writer);
+        Optimizer.Write(writer);
+        TensorIO.Write(writer, Hidden);
+    }
+
+    public void Read(BinaryReader reader)
+    {
+        Step = reader.ReadInt32();
+        Cursor = reader.ReadInt32();
+        using (var weights = CharRnnWeights.Read(reader)) Weights.CopyFrom(weights);
+        Optimizer.Read(reader);
+        using var hidden = TensorIO.Read(reader);
+        Hidden.copy_(hidden);
+    }
+
+    public void Dispose()
+    {
+        Weights.Dispose();
+        Optimizer.Dispose();
+        Hidden.Dispose();
+    }
+}

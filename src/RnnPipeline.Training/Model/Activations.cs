@@ -1,0 +1,45 @@
+using RnnPipeline.Options;
+using static TorchSharp.torch;
+
+namespace RnnPipeline.Training.Model;
+
+/// <summary>The recurrent nonlinearities and their derivatives.</summary>
+public static class Activations
+{
+    /// <summary>f(a), in place on <paramref name="a"/>.</summary>
+    public static Tensor ApplyInPlace(Activation f, Tensor a) => f switch
+    {
+        Activation.Tanh => a.tanh_(),
+        Activation.Sigmoid => a.sigmoid_(),
+        Activation.Relu => a.relu_(),
+        _ => throw new ArgumentOutOfRangeException(nameof(f), f, null),
+    };
+
+    /// <summary>f(a) as a new tensor (differentiable; used by reference implementations).</summary>
+    public static Tensor Apply(Activation f, Tensor a) => f switch
+    {
+        Activation.Tanh => a.tanh(),
+        Activation.Sigmoid => a.sigmoid(),
+        Activation.Relu => a.relu(),
+        _ => throw new ArgumentOutOfRangeException(nameof(f), f, null),
+    };
+
+    /// <summary>f'(a) expressed through h = f(a): tanh 1−h², sigmoid h(1−h), ReLU 1[h &gt; 0].</summary>
+    public static Tensor DerivativeFromOutput(Activation f, Tensor h) => f switch
+    {
+        Activation.Tanh => 1 - h * h,
+        Activation.Sigmoid => h * (1 - h),
+        Activation.Relu => h.gt(0).to(h.dtype),
+        _ => throw new ArgumentOutOfRangeException(nameof(f), f, null),
+    };
+
+    /// <summary>f'(a) from the pre-activation.</summary>
+    public static Tensor Derivative(Activation f, Tensor a) => f switch
+    {
+        Activation.Relu => a.gt(0).to(a.dtype),
+        _ => DerivativeFromOutput(f, Apply(f, a)),
+    };
+
+    /// <summary>γ = sup f' (Pascanu et al. 2013): tanh 1, sigmoid 1/4, ReLU 1.</summary>
+    public static double Gamma(Activation f) => f == Activation.Sigmoid ? 0.25 : 1.0;
+}

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using RnnPipeline.Diagnostics;
+using RnnPipeline.IO;
+using RnnPipeline.Options;
+using RnnPipeline.Training.Diagnostics;
+using RnnPipeline.Training.Engine;
+using RnnPipeline.Training.Model;
+using RnnPipeline.Training.Optim;
+using RnnPipeline.Training.Text;
+using static TorchSharp.torch;
+
+namespace RnnPipeline.Training;
+
+/// <summary>
+/// One training run: truncated BPTT over a <see cref="CharCorpus"/> with clipping, the non-finite guard, evaluation,
+/// stability diagnostics and exact checkpoints. Every record goes to an <see cref="IRunSink"/>. Not thread-safe.
+/// </summary>
+public sealed partial class TrainingSession : IDisposable
+{
+    private readonly RunSpec _spec;
+    private readonly CharCorpus _corpus;
+    private readonly IRunSink _sink;
+    private readonly TrainingState _state;
+    private readonly CharRnnNetwork _network;
+    private readonly CharRnnWeights _grads;
+    private readonly WindowStream _stream;
+    private readonly StabilityAnalyzer _analyzer;
+    private readonly long[] _inputs, _targets;
+    private TrainingState? _snapshot;
+    private double _lrScale = 1, _elapsedBefore;
+    private int _events, _clipped, _stepsThisProcess;
+    private readonly Stopwatch _clock = new();
+
+    private TrainingSession(RunSpec spec, CharCorpus corpus, IRunSink sink, CharRnnWeights weights)
+    {
+        (_spec, _corpus, _sink) = (spec, corpus, sink);
+        _stream = new WindowStream(corpus.Train, spec.Training.BatchSize, spec.Training.WindowLength);
+        _state = new TrainingState(weights, spec.Training, _stream.BatchSize);
+        _network = new CharRnnNetwork(weights, spec.Model.Activation);
+        _grads = weights.ZerosLike();
+        _analyzer = new StabilityAnalyzer(spec.Diagnostics);
+        _inputs = new long[_stream.WindowLength * _stream.BatchSize];
+        _targets = new long[_inputs.Length];
+    }
+
+    /// <summary>A new run initialised from the spec's seed.</summary>
+    public static TrainingSession Create(RunSpec spec, CharCorpus corpus, IRunSink sink) =>
+        new(spec, corpus, sink, CharRnnWeights.Create(spec.Model, corpus.Vocabulary.Size, spec.Training.Seed));
+
+    /// <summary>The spec being trained.</summary>
+    public RunSpec Spec => _spec;
+
+    /// <summary>The network (weights are live: they change as training proceeds).</summary>
+    public CharRnnNetwork Network => _network;
+
+    /// <summary>The corpus (and its vocabulary).</summary>
+    public CharCorpus Corpus => _corpus;
+
+    /// <summary>Next optimiser step to run (0-based).</summary>
+    public int Step => _state.Step;
+
+    /// <summary>Configured number of steps.</summary>
+    public int TotalSteps => _spec.Training.Steps;
+
+    /// <summary>Learning rate at <paramref name="step"/>: the schedule times ½ per rollback.</summary>
+    public double LearningRate(int step)
+    {
+        double lr = _spec.Training.LearningRate * _lrScale;
+        return _spec.Training.Schedule == LearningRateSchedule.Cosine
+            ? lr * (0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * step / Math.Max(1, TotalSteps))))
+            : lr;
+    }
+
+    /// <summary>Trains until every step ran, <paramref name="cancellation"/> fires (after the current step) or a halt.</summary>
+    public RunStatus Train(CancellationToken cancellation, Action<TrainingProgress>? progress = null)
+    {
+        _clock.Start();
+        try
+        {
+            while (Step < TotalSteps)
+            {
+                if (cancellation.IsCancellationRequested) return RunStatus.Cancelled;
+                int step = Step;
+                var (loss, halted) = TrainStep();
+                _stepsThisProcess++;
+                progress?.Invoke(new TrainingProgress(step, TotalSteps, loss, loss / Math.Log(2),
+                    _stepsThisProcess * _inputs.Length / Math.Max(1e-9, _clock.Elapsed.TotalSeconds),
+                    (double)_clipped / Math.Max(1, Step), _events, _clock.Elapsed.TotalSeconds));
+                if (halted) return RunStatus.Halted;
+            }
+            return RunStatus.Completed;
+        }
+        finally
+        {
+            _clock.Stop();
+        }
+    }
+
+    /// <summary>One optimiser step. Returns its loss and whether the non-finite policy halted the run.</summary>
+    private (double Loss, bool Halted) TrainStep()
+    {
+        using var scope = NewDisposeScope();
+        long started = Stopwatch.GetTimestamp();
+        int step = Step;
+        double lr = LearningRate(step);
+        var (inputs, targets) = NextBatch();
+
+        var pass = _network.Forward(inputs, _state.Hidden);
+        float loss = CharRnnNetwork.Loss(pass, targets).item<float>();
+        var fault = NonFiniteGuard.Forward(loss, pass.Hidden);
+        var (local, delta) = fault is null ? _network.Backward(pass, targets, _grads) : default;
+        double norm = fault is null ? GradientClipper.GlobalNorm(_grads) : double.NaN;
+        fault ??= double.IsFinite(norm) ? null : NonFiniteGuard.Gradients(_grads);
+        if (fault is not null) return (double.NaN, Recover(step, fault));
+        var trace = DiagnosticsDue(step) ? Trace(pass, local!, delta!) : null;
+        var clip = GradientClipper.Clip(step, _grads, norm, _spec.Clipping);
+        _state.Optimizer.Step(_state.Weights, _grads, lr);
+        _state.Hidden.copy_(pass.Hidden[^1]);
+        _state.Step++;
+
+        // ---- records and diagnostics (nothing below changes the weights) ----
+        double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        _clipped += clip.Clipped ? 1 : 0;
+        _sink.OnTrainingMetric(new TrainingMetric(step, loss, loss / Math.Log(2), lr, _inputs.Length / seconds, _elapsedBefore + _clock.Elapsed.TotalSeconds));
+        _sink.OnClip(clip);
+        _sink.OnGradientFlow(new GradientFlowRecord(step, delta!.norm(2, keepdim: false).mean([1]).data<float>().ToArray()));
+        if (trace is not null) _sink.OnStability(_analyzer.Analyze(step, trace));
+        if (_spec.Training.EvalEvery > 0 && (Step % _spec.Training.EvalEvery == 0 || Step == TotalSteps))
+            _sink.OnEvaluation(Evaluate());
+        if (_spec.NonFinite.Policy == NonFinitePolicy.Rollback && Step % _spec.NonFinite.SnapshotEvery == 0)
+            TakeSnapshot();
+        return (loss, false);
+    }
+
+    private (Tensor Inputs, Tensor Targets) NextBatch()
+    {
+        if (_stream.AtEpochStart) _state.Hidden.zero_();
+        _stream.Cursor = _state.Cursor;
+        _stream.Next(_inputs, _targets);
+        _state.Cursor = _stream.Cursor;
+        long[] shape = [_stream.WindowLength, _stream.BatchSize];
+        return (tensor(_inputs, shape), tensor(_targets, shape));
+    }
+
+    private bool DiagnosticsDue(int step) =>
+        _spec.Diagnostics.Every > 0 && (step % _spec.Diagnostics.Every == 0 || step == TotalSteps - 1);
+
+    /// <summary>Detached copies of the window's recurrent state for the probe subset (<see cref="RecurrentTrace"/>).</summary>
+    private RecurrentTrace Trace(ForwardPass pass, Tensor local, Tensor delta)
+    {
+        long p = Math.Min(_spec.Diagnostics.ProbeSequences, pass.Hidden.shape[1]);
+        var hidden = cat([pass.H0.unsqueeze(0), pass.Hidden], 0);
+        return new RecurrentTrace(_spec.Model.Activation, _state.Weights.Whh.clone(),
+            pass.PreActivations[.., ..(int)p].clone(), hidden[.., ..(int)p].clone(),
+            local[.., ..(int)p].clone(), delta[.., ..(int)p].clone());
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _state.Dispose();
+        _grads.Dispose();
+        _snapshot?.Dispose();
+    }
+}
