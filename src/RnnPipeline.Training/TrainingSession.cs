@@ -123,7 +123,7 @@ public sealed partial class TrainingSession : IDisposable
         _clipped += clip.Clipped ? 1 : 0;
         _sink.OnTrainingMetric(new TrainingMetric(step, loss, loss / Math.Log(2), lr, _inputs.Length / seconds, _elapsedBefore + _clock.Elapsed.TotalSeconds));
         _sink.OnClip(clip);
-        _sink.OnGradientFlow(new GradientFlowRecord(step, delta!.norm(2, keepdim: false).mean([1]).data<float>().ToArray()));
+        _sink.OnGradientFlow(new GradientFlowRecord(step, linalg.vector_norm(delta!, 2, dims: [2]).mean([1]).data<float>().ToArray()));
         if (trace is not null) _sink.OnStability(_analyzer.Analyze(step, trace));
         if (_spec.Training.EvalEvery > 0 && (Step % _spec.Training.EvalEvery == 0 || Step == TotalSteps))
             _sink.OnEvaluation(Evaluate());

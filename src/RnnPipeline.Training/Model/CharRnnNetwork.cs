@@ -55,7 +55,7 @@ public sealed class CharRnnNetwork(CharRnnWeights weights, Activation activation
         dlogits.scatter_add_(1, targets.reshape(-1, 1), full(n, 1, -1.0, dtype: dlogits.dtype)).div_(n);  // (p − onehot) / N
         var hiddenFlat = pass.Hidden.view(n, -1);
         grads.Why.copy_(dlogits.t().matmul(hiddenFlat));
-        grads.By.copy_(dlogits.sum(0));
+        grads.By.copy_(dlogits.sum(dim: 0));
         var local = dlogits.matmul(w.Why).view(steps, batch, -1);                  // ∂L_t/∂h_t via the head
         var delta = local.clone();
         var da = Activations.DerivativeFromOutput(Activation, pass.Hidden);        // f'(a_t), then ∂L/∂a_t in place
@@ -67,7 +67,7 @@ public sealed class CharRnnNetwork(CharRnnWeights weights, Activation activation
         var daFlat = da.view(n, -1);
         var previous = cat([pass.H0.unsqueeze(0), pass.Hidden[..^1]], 0).view(n, -1);
         grads.Whh.copy_(daFlat.t().matmul(previous));                              // Σ_t ∂L/∂a_t h_{t−1}ᵀ
-        grads.Bh.copy_(daFlat.sum(0));
+        grads.Bh.copy_(daFlat.sum(dim: 0));
         if (pass.Embedded is null)
         {
             grads.Wxh.zero_().t().index_add_(0, pass.Inputs.flatten(), daFlat, 1);    // scatter into columns of W_xh

@@ -7,6 +7,7 @@ using RnnPipeline.Options;
 using RnnPipeline.Probes;
 using RnnPipeline.Text;
 using RnnPipeline.Training;
+using RnnPipeline.Training.Text;
 using RnnPipeline.Worker.Suites;
 
 namespace RnnPipeline.Worker.Jobs;
