@@ -112,7 +112,7 @@ public sealed partial class TrainingSession : IDisposable
         double norm = fault is null ? GradientClipper.GlobalNorm(_grads) : double.NaN;
         fault ??= double.IsFinite(norm) ? null : NonFiniteGuard.Gradients(_grads);
         if (fault is not null) return (double.NaN, Recover(step, fault));
-        var trace = DiagnosticsDue(step) ? Trace(pass, local!, delta!) : null;
+        var trace = DiagnosticsDue(step) ? RecurrentTrace.From(_network, pass, local!, delta!, _spec.Diagnostics.ProbeSequences) : null;
         var clip = GradientClipper.Clip(step, _grads, norm, _spec.Clipping);
         _state.Optimizer.Step(_state.Weights, _grads, lr);
         _state.Hidden.copy_(pass.Hidden[^1]);
@@ -124,7 +124,7 @@ public sealed partial class TrainingSession : IDisposable
         _sink.OnTrainingMetric(new TrainingMetric(step, loss, loss / Math.Log(2), lr, _inputs.Length / seconds, _elapsedBefore + _clock.Elapsed.TotalSeconds));
         _sink.OnClip(clip);
         _sink.OnGradientFlow(new GradientFlowRecord(step, linalg.vector_norm(delta!, 2, dims: [2]).mean([1]).data<float>().ToArray()));
-        if (trace is not null) _sink.OnStability(_analyzer.Analyze(step, trace));
+        if (trace is not null && _analyzer.Analyze(step, trace) is { } snapshot) _sink.OnStability(snapshot);
         if (_spec.Training.EvalEvery > 0 && (Step % _spec.Training.EvalEvery == 0 || Step == TotalSteps))
             _sink.OnEvaluation(Evaluate());
         if (_spec.NonFinite.Policy == NonFinitePolicy.Rollback && Step % _spec.NonFinite.SnapshotEvery == 0)
@@ -144,16 +144,6 @@ public sealed partial class TrainingSession : IDisposable
 
     private bool DiagnosticsDue(int step) =>
         _spec.Diagnostics.Every > 0 && (step % _spec.Diagnostics.Every == 0 || step == TotalSteps - 1);
-
-    /// <summary>Detached copies of the window's recurrent state for the probe subset (<see cref="RecurrentTrace"/>).</summary>
-    private RecurrentTrace Trace(ForwardPass pass, Tensor local, Tensor delta)
-    {
-        long p = Math.Min(_spec.Diagnostics.ProbeSequences, pass.Hidden.shape[1]);
-        var hidden = cat([pass.H0.unsqueeze(0), pass.Hidden], 0);
-        return new RecurrentTrace(_spec.Model.Activation, _state.Weights.Whh.clone(),
-            pass.PreActivations[.., ..(int)p].clone(), hidden[.., ..(int)p].clone(),
-            local[.., ..(int)p].clone(), delta[.., ..(int)p].clone());
-    }
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,4 +1,5 @@
 using RnnPipeline.Options;
+using RnnPipeline.Training.Model;
 using TorchSharp;
 
 namespace RnnPipeline.Training.Diagnostics;
@@ -21,4 +22,17 @@ public sealed record RecurrentTrace(
     torch.Tensor PreActivations,
     torch.Tensor Hidden,
     torch.Tensor LocalGradients,
-    torch.Tensor HiddenGradients);
+    torch.Tensor HiddenGradients)
+{
+    /// <summary>
+    /// The trace of the first <paramref name="sequences"/> sequences of a window: <paramref name="local"/> and
+    /// <paramref name="delta"/> are the [T, B, H] gradients returned by <see cref="CharRnnNetwork.Backward"/>.
+    /// </summary>
+    public static RecurrentTrace From(CharRnnNetwork network, ForwardPass pass, torch.Tensor local, torch.Tensor delta, int sequences)
+    {
+        int p = (int)Math.Min(sequences, pass.Hidden.shape[1]);
+        var hidden = torch.cat([pass.H0.unsqueeze(0), pass.Hidden], 0);
+        return new RecurrentTrace(network.Activation, network.Weights.Whh.clone(),
+            pass.PreActivations[.., ..p].clone(), hidden[.., ..p].clone(), local[.., ..p].clone(), delta[.., ..p].clone());
+    }
+}
