@@ -1,0 +1,162 @@
+using Microsoft.ML;
+using RnnPipeline.Diagnostics;
+using RnnPipeline.IO;
+using RnnPipeline.MLNet.Schemas;
+
+namespace RnnPipeline.MLNet;
+
+/// <summary>
+/// The records of a run as ML.NET data views: one typed table per record kind (see <see cref="Tables"/> and the README's
+/// schema reference), every row carrying the run's metadata. Saves each table as ML.NET binary (<c>.idv</c>) and CSV,
+/// atomically, and loads them back, one run or many runs concatenated.
+/// </summary>
+public sealed class RunDataViews(MLContext ml)
+{
+    /// <summary>Table names (file names without extension).</summary>
+    public static class Tables
+    {
+        /// <summary>Per-step metrics and clipping.</summary>
+        public const string Metrics = "metrics";
+        /// <summary>Per-step ‖∂L/∂h_t‖ per timestep.</summary>
+        public const string GradientFlow = "gradient-flow";
+        /// <summary>Validation results.</summary>
+        public const string Evaluations = "evaluations";
+        /// <summary>Inf/NaN events.</summary>
+        public const string NonFinite = "non-finite";
+        /// <summary>Per logged step stability summary.</summary>
+        public const string Stability = "stability";
+        /// <summary>Lyapunov exponents, long format.</summary>
+        public const string Lyapunov = "lyapunov";
+        /// <summary>Per-timestep stability, long format.</summary>
+        public const string Timesteps = "timesteps";
+        /// <summary>Per-lag products, long format.</summary>
+        public const string Lags = "lags";
+        /// <summary>Probe accuracies.</summary>
+        public const string Probes = "probes";
+        /// <summary>Run metadata.</summary>
+        public const string Runs = "runs";
+    }
+
+    private readonly ITable[] _tables =
+    [
+        new Table<RunRow>(Tables.Runs, r => [new RunRow().With<RunRow>(r.Info)], (_, _) => { }),
+        new Table<MetricRow>(Tables.Metrics,
+            r => r.Metrics.Join(r.Clips, m => m.Step, c => c.Step, (m, c) => new MetricRow
+            {
+                Step = m.Step, Loss = m.Loss, BitsPerChar = m.BitsPerChar, LearningRate = m.LearningRate, CharsPerSecond = m.CharsPerSecond,
+                ElapsedSeconds = m.ElapsedSeconds, PreClipNorm = c.PreClipNorm, PostClipNorm = c.PostClipNorm, ClipThreshold = c.Threshold,
+                Clipped = c.Clipped, ClipScale = c.Scale,
+            }.With<MetricRow>(r.Info)),
+            (r, x) =>
+            {
+                r.OnTrainingMetric(new TrainingMetric(x.Step, x.Loss, x.BitsPerChar, x.LearningRate, x.CharsPerSecond, x.ElapsedSeconds));
+                r.OnClip(new ClipRecord(x.Step, x.PreClipNorm, x.PostClipNorm, x.ClipThreshold, x.Clipped, x.ClipScale));
+            }),
+        new Table<GradientFlowRow>(Tables.GradientFlow,
+            r => r.GradientFlow.SelectMany(g => g.HiddenGradNorms.Select((v, t) => new GradientFlowRow { Step = g.Step, Timestep = t, GradNorm = v }.With<GradientFlowRow>(r.Info))),
+            (r, x) =>
+            {
+                if (x.Timestep == 0) r.OnGradientFlow(new GradientFlowRecord(x.Step, []));
+                var last = r.GradientFlow[^1];
+                r.GradientFlow[^1] = last with { HiddenGradNorms = [.. last.HiddenGradNorms, (float)x.GradNorm] };
+            }),
+        new Table<EvaluationRow>(Tables.Evaluations,
+            r => r.Evaluations.Select(e => new EvaluationRow { Step = e.Step, Loss = e.Loss, BitsPerChar = e.BitsPerChar }.With<EvaluationRow>(r.Info)),
+            (r, x) => r.OnEvaluation(new EvaluationRecord(x.Step, x.Loss, x.BitsPerChar))),
+        new Table<NonFiniteRow>(Tables.NonFinite,
+            r => r.NonFinite.Select(e => new NonFiniteRow
+            {
+                Step = e.Step, Tensor = e.Tensor, Timestep = e.Timestep, Policy = e.Policy.ToString(), Action = e.Action, LearningRateAfter = e.LearningRateAfter,
+            }.With<NonFiniteRow>(r.Info)),
+            (r, x) => r.OnNonFinite(new NonFiniteEvent(x.Step, x.Tensor, x.Timestep, Enum.Parse<Options.NonFinitePolicy>(x.Policy), x.Action, x.LearningRateAfter))),
+        new Table<StabilityRow>(Tables.Stability,
+            r => r.Stability.Select(s => new StabilityRow
+            {
+                Step = s.Step, WhhNorm = s.WhhNorm, SpectralRadius = s.SpectralRadius, Gamma = s.Gamma, MeanJacobianNorm = s.MeanJacobianNorm,
+                Lyapunov1 = s.Lyapunov.Length > 0 ? s.Lyapunov[0] : double.NaN, MemoryHorizon = s.MemoryHorizon, LongLagGradShare = s.LongLagGradShare,
+            }.With<StabilityRow>(r.Info)),
+            (r, x) => r.Stability.Add(new StabilitySummary(x.Step, x.WhhNorm, x.SpectralRadius, x.Gamma, x.MeanJacobianNorm, [], x.MemoryHorizon, x.LongLagGradShare))),
+        new Table<LyapunovRow>(Tables.Lyapunov,
+            r => r.Stability.SelectMany(s => s.Lyapunov.Select((v, i) => new LyapunovRow { Step = s.Step, Index = i + 1, Exponent = v }.With<LyapunovRow>(r.Info))),
+            (r, x) =>
+            {
+                int i = r.Stability.FindIndex(s => s.Step == x.Step);
+                r.Stability[i] = r.Stability[i] with { Lyapunov = [.. r.Stability[i].Lyapunov, x.Exponent] };
+            }),
+        new Table<TimestepRow>(Tables.Timesteps,
+            r => r.Timesteps.Select(t => new TimestepRow
+            {
+                Step = t.Step, Timestep = t.Timestep, JacobianNorm = t.JacobianNorm, DerivativeMean = t.DerivativeMean, DerivativeMax = t.DerivativeMax,
+                SaturatedFraction = t.SaturatedFraction, DeadFraction = t.DeadFraction, GradNorm = t.GradNorm, GradRatio = t.GradRatio,
+            }.With<TimestepRow>(r.Info)),
+            (r, x) => r.Timesteps.Add(new TimestepStats(x.Step, x.Timestep, x.JacobianNorm, x.DerivativeMean, x.DerivativeMax, x.SaturatedFraction, x.DeadFraction, x.GradNorm, x.GradRatio))),
+        new Table<LagRow>(Tables.Lags,
+            r => r.Lags.Select(l => new LagRow { Step = l.Step, Lag = l.Lag, ProductNorm = l.ProductNorm, ProductBound = l.ProductBound, GradRatio = l.GradRatio }.With<LagRow>(r.Info)),
+            (r, x) => r.Lags.Add(new LagStats(x.Step, x.Lag, x.ProductNorm, x.ProductBound, x.GradRatio))),
+        new Table<ProbeRow>(Tables.Probes,
+            r => r.Probes.Select(p => new ProbeRow { Lag = p.Lag, ProbeSeed = p.Seed, Accuracy = p.Accuracy, Chance = p.Chance, Samples = p.Samples }.With<ProbeRow>(r.Info)),
+            (r, x) => r.OnProbe(new ProbeAccuracy(x.Lag, x.ProbeSeed, x.Accuracy, x.Chance, x.Samples))),
+    ];
+
+    /// <summary>Names of every table, in the order they are saved.</summary>
+    public IEnumerable<string> TableNames => _tables.Select(t => t.Name);
+
+    /// <summary>One table of <paramref name="run"/> as a data view (rows snapshotted, so cursors are cheap and stable).</summary>
+    public IDataView View(RunRecording run, string table) => Find(table).View(ml, run);
+
+    /// <summary>Writes every table of <paramref name="run"/> to <paramref name="folder"/> as &lt;table&gt;.idv and &lt;table&gt;.csv.</summary>
+    public void Save(RunRecording run, string folder)
+    {
+        foreach (var table in _tables)
+        {
+            var view = table.View(ml, run);
+            AtomicFile.Write(Path.Combine(folder, table.Name + ".idv"), s => ml.Data.SaveAsBinary(view, s, keepHidden: false));
+            AtomicFile.Write(Path.Combine(folder, table.Name + ".csv"), s => ml.Data.SaveAsText(view, s, separatorChar: ',', headerRow: true, schema: false));
+        }
+    }
+
+    /// <summary>Reads the tables saved in <paramref name="folder"/> back into a <see cref="RunRecording"/>.</summary>
+    /// <exception cref="InputException">The folder holds no saved run.</exception>
+    public RunRecording Load(string folder)
+    {
+        string runs = Path.Combine(folder, Tables.Runs + ".idv");
+        if (!File.Exists(runs))
+            throw new InputException($"'{folder}' holds no saved run data ({Tables.Runs}.idv is missing): point to a run's data folder");
+        var info = ml.Data.CreateEnumerable<RunRow>(ml.Data.LoadFromBinary(runs), reuseRowObject: false).Single().ToRunInfo();
+        var recording = new RunRecording(info);
+        foreach (var table in _tables) table.AddTo(ml, recording, Path.Combine(folder, table.Name + ".idv"));
+        return recording;
+    }
+
+    /// <summary>One table of several saved runs as a single data view (rows in folder order).</summary>
+    public IDataView LoadTable(IEnumerable<string> runFolders, string table) =>
+        Find(table).Concatenate(ml, runFolders.Select(f => Path.Combine(f, table + ".idv")).ToArray());
+
+    private ITable Find(string name) =>
+        _tables.FirstOrDefault(t => t.Name == name) ?? throw new ArgumentException($"unknown table '{name}': use one of {string.Join(", ", TableNames)}", nameof(name));
+
+    private interface ITable
+    {
+        string Name { get; }
+        IDataView View(MLContext ml, RunRecording run);
+        void AddTo(MLContext ml, RunRecording run, string path);
+        IDataView Concatenate(MLContext ml, string[] paths);
+    }
+
+    private sealed class Table<TRow>(string name, Func<RunRecording, IEnumerable<TRow>> rows, Action<RunRecording, TRow> add) : ITable
+        where TRow : RunColumns, new()
+    {
+        public string Name => name;
+
+        public IDataView View(MLContext ml, RunRecording run) => ml.Data.LoadFromEnumerable(rows(run).ToArray());
+
+        public void AddTo(MLContext ml, RunRecording run, string path)
+        {
+            if (!File.Exists(path)) return;
+            foreach (var row in ml.Data.CreateEnumerable<TRow>(ml.Data.LoadFromBinary(path), reuseRowObject: false)) add(run, row);
+        }
+
+        public IDataView Concatenate(MLContext ml, string[] paths) =>
+            ml.Data.LoadFromEnumerable(paths.SelectMany(p => ml.Data.CreateEnumerable<TRow>(ml.Data.LoadFromBinary(p), reuseRowObject: false)).ToArray());
+    }
+}

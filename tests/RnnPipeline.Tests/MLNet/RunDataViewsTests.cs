@@ -1,0 +1,82 @@
+using Microsoft.ML;
+using RnnPipeline.Diagnostics;
+using RnnPipeline.MLNet;
+using RnnPipeline.MLNet.Schemas;
+using RnnPipeline.Options;
+
+namespace RnnPipeline.Tests.MLNet;
+
+public sealed class RunDataViewsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("rnnpipeline-views-").FullName;
+    private readonly MLContext _ml = new(seed: 0);
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void SaveThenLoad_RoundTripsEveryRecordAndTheRunInfo()
+    {
+        var run = Recordings.Make("a", Activation.Sigmoid);
+        var views = new RunDataViews(_ml);
+        views.Save(run, _folder);
+        var loaded = views.Load(_folder);
+
+        Assert.Equal(run.Info, loaded.Info);
+        Assert.Equal(run.Metrics, loaded.Metrics);
+        Assert.Equal(run.Clips, loaded.Clips);
+        Assert.Equal(run.Evaluations, loaded.Evaluations);
+        Assert.Equal(run.NonFinite, loaded.NonFinite);
+        Assert.Equal(run.Timesteps, loaded.Timesteps);
+        Assert.Equal(run.Lags, loaded.Lags);
+        Assert.Equal(run.Probes, loaded.Probes);
+        Assert.Equal(run.GradientFlow.Select(g => (g.Step, g.HiddenGradNorms.ToList())), loaded.GradientFlow.Select(g => (g.Step, g.HiddenGradNorms.ToList())));
+        var (s, l) = (run.Stability.Single(), loaded.Stability.Single());
+        Assert.Equal(s with { Lyapunov = [] }, l with { Lyapunov = [] });
+        Assert.Equal(s.Lyapunov, l.Lyapunov);
+    }
+
+    [Fact]
+    public void Save_WritesIdvAndCsvPerTable_CsvHasHeaderAndValues()
+    {
+        var views = new RunDataViews(_ml);
+        views.Save(Recordings.Make("a", Activation.Tanh), _folder);
+        foreach (string table in views.TableNames)
+        {
+            Assert.True(File.Exists(Path.Combine(_folder, table + ".idv")), table);
+            Assert.True(File.Exists(Path.Combine(_folder, table + ".csv")), table);
+        }
+        string[] lines = File.ReadAllLines(Path.Combine(_folder, "metrics.csv"));
+        string[] header = lines[0].Split(',');
+        Assert.Equal(4, lines.Length);
+        Assert.Contains("PreClipNorm", header);
+        string[] first = lines[1].Split(',');
+        Assert.Equal("suite/a", first[Array.IndexOf(header, "RunId")]);
+        Assert.Equal(6.0, double.Parse(first[Array.IndexOf(header, "PreClipNorm")], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
+    }
+
+    [Fact]
+    public void LoadTable_OfSeveralRuns_ConcatenatesWithDistinctRunIds()
+    {
+        var views = new RunDataViews(_ml);
+        string[] folders = new[] { "a", "b", "c" }.Select(n => Path.Combine(_folder, n)).ToArray();
+        views.Save(Recordings.Make("a", Activation.Tanh), folders[0]);
+        views.Save(Recordings.Make("b", Activation.Sigmoid), folders[1]);
+        views.Save(Recordings.Make("c", Activation.Relu), folders[2]);
+
+        var rows = _ml.Data.CreateEnumerable<MetricRow>(views.LoadTable(folders, RunDataViews.Tables.Metrics), reuseRowObject: false).ToArray();
+        Assert.Equal(9, rows.Length);
+        Assert.Equal(["suite/a", "suite/b", "suite/c"], rows.Select(r => r.RunId).Distinct());
+        Assert.Equal(["Tanh", "Sigmoid", "Relu"], rows.Select(r => r.Activation).Distinct());
+    }
+
+    [Fact]
+    public void FilterRowsByColumn_OnJacobianNorm_KeepsRowsInRange()
+    {
+        var views = new RunDataViews(_ml);
+        var timesteps = views.View(Recordings.Make("a", Activation.Tanh), RunDataViews.Tables.Timesteps);
+        var filtered = _ml.Data.FilterRowsByColumn(timesteps, nameof(TimestepRow.JacobianNorm), lowerBound: 0.8, upperBound: 10);
+        var rows = _ml.Data.CreateEnumerable<TimestepRow>(filtered, reuseRowObject: false).ToArray();
+        Assert.Equal([1], rows.Select(r => r.Timestep));
+    }
+}
