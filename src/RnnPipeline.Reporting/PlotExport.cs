@@ -1,0 +1,26 @@
+using OxyPlot;
+
+namespace RnnPipeline.Reporting;
+
+/// <summary>Writes plots: PNG through SkiaSharp, SVG through OxyPlot.Core. The caller owns the stream.</summary>
+public static class PlotExport
+{
+    /// <summary>Default size of a plot, pixels.</summary>
+    public const int Width = 960, Height = 540;
+
+    /// <summary>Writes <paramref name="model"/> as PNG.</summary>
+    public static void Png(PlotModel model, Stream stream, int width = Width, int height = Height) =>
+        new OxyPlot.SkiaSharp.PngExporter { Width = width, Height = height }.Export(model, stream);
+
+    /// <summary>Writes <paramref name="model"/> as a standalone SVG document.</summary>
+    public static void Svg(PlotModel model, Stream stream, int width = Width, int height = Height) =>
+        new SvgExporter { Width = width, Height = height }.Export(model, stream);
+
+    /// <summary>The SVG of <paramref name="model"/> as a string (for inlining into HTML).</summary>
+    public static string SvgText(PlotModel model, int width = Width, int height = Height)
+    {
+        using var stream = new MemoryStream();
+        Svg(model, stream, width, height);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

@@ -1,0 +1,17 @@
+using RnnPipeline.Diagnostics;
+using RnnPipeline.Options;
+
+namespace RnnPipeline.Reporting;
+
+/// <summary>One run as the report shows it.</summary>
+/// <param name="Run">Its records (usually loaded back from its saved data views).</param>
+/// <param name="Spec">Its configuration.</param>
+/// <param name="DataFolder">Its data-view folder, relative to the report (for links).</param>
+public sealed record ReportRun(RunRecording Run, RunSpec Spec, string DataFolder)
+{
+    /// <summary>Headline numbers.</summary>
+    public RunSummary Summary => RunSummary.From(Run, Spec.Probe.SolvedThreshold);
+
+    /// <summary>Name within the suite.</summary>
+    public string Name => Spec.Name;
+}

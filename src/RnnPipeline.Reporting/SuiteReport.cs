@@ -1,0 +1,38 @@
+using OxyPlot;
+using RnnPipeline.IO;
+using RnnPipeline.Reporting.Plots;
+
+namespace RnnPipeline.Reporting;
+
+/// <summary>Writes a suite's report: <c>report.html</c> and every plot as PNG under <c>plots/</c>.</summary>
+public static class SuiteReport
+{
+    /// <summary>Writes the report of <paramref name="runs"/> into <paramref name="suiteFolder"/>; returns the HTML path.</summary>
+    public static string Write(string suiteFolder, string suite, string description, IReadOnlyList<ReportRun> runs)
+    {
+        string plots = Path.Combine(suiteFolder, "plots");
+        foreach (var group in runs.GroupBy(r => r.Spec.Corpus.Kind))
+        {
+            var records = group.Select(r => r.Run).ToArray();
+            string prefix = group.Key.ToString().ToLowerInvariant();
+            double epsilon = group.First().Spec.Diagnostics.HorizonEpsilon;
+            Png(plots, $"{prefix}-1-gradient-vs-lag", StabilityPlots.GradientVersusLag(records, epsilon));
+            Png(plots, $"{prefix}-2-product-vs-bound", StabilityPlots.ProductVersusBound(records));
+            Png(plots, $"{prefix}-3-jacobian-norms", StabilityPlots.JacobianNorms(records));
+            Png(plots, $"{prefix}-4-saturation", StabilityPlots.SaturationAndDeadUnits(records));
+            Png(plots, $"{prefix}-5-lyapunov", TrainingPlots.LyapunovOverTraining(records));
+            Png(plots, $"{prefix}-6-bits-per-char", TrainingPlots.BitsPerChar(records));
+            Png(plots, $"{prefix}-7-gradient-norm-clipping", TrainingPlots.GradientNormAndClipping(records));
+            if (records.Any(r => r.Probes.Count > 0))
+                Png(plots, $"{prefix}-8-probe-accuracy", ProbePlots.AccuracyVersusLag(records, group.First().Spec.Probe.SolvedThreshold));
+            foreach (var run in group)
+                Png(plots, $"heatmap-{run.Name}", StabilityPlots.GradientHeatmap(run.Run));
+        }
+        string report = Path.Combine(suiteFolder, "report.html");
+        AtomicFile.Write(report, s => HtmlReport.Write(s, suite, description, runs));
+        return report;
+    }
+
+    private static void Png(string folder, string name, PlotModel model) =>
+        AtomicFile.Write(Path.Combine(folder, name + ".png"), s => PlotExport.Png(model, s));
+}
