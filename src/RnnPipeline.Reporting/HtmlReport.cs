@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using OxyPlot;
+using RnnPipeline.MLNet;
 using RnnPipeline.Options;
 using RnnPipeline.Reporting.Plots;
 
@@ -46,7 +47,7 @@ public static class HtmlReport
             Figure(html, "Why: saturated and dead units", StabilityPlots.SaturationAndDeadUnits(records));
             Figure(html, "How did stability evolve while training?", TrainingPlots.LyapunovOverTraining(records));
             html.Append("<div class=\"grid\">");
-            foreach (var run in records) Figure(html, null, StabilityPlots.GradientHeatmap(run), 640, 380);
+            foreach (var run in records) Image(html, StabilityPlots.GradientHeatmap(run), 640, 380);
             html.Append("</div>");
             Figure(html, "What did the model learn?", TrainingPlots.BitsPerChar(records));
             if (records.Any(r => r.Probes.Count > 0))
@@ -101,7 +102,8 @@ public static class HtmlReport
         {
             string folder = r.DataFolder.Replace('\\', '/');
             html.Append($"<details><summary>{E(r.Name)} <span class=\"hash\">config {E(r.Run.Info.ConfigHash)}</span></summary><p>Data views: ");
-            html.Append(string.Join(" · ", new[] { "metrics", "timesteps", "lags", "stability", "gradient-flow", "evaluations", "non-finite", "probes" }
+            html.Append(string.Join(" · ", new[] { RunDataViews.Tables.Metrics, RunDataViews.Tables.Timesteps, RunDataViews.Tables.Lags, RunDataViews.Tables.Stability,
+                    RunDataViews.Tables.GradientFlow, RunDataViews.Tables.Evaluations, RunDataViews.Tables.NonFinite, RunDataViews.Tables.Probes }
                 .Select(t => $"<a href=\"{E(folder)}/{t}.csv\">{t}.csv</a> (<a href=\"{E(folder)}/{t}.idv\">.idv</a>)")));
             html.Append($"</p><pre>{E(r.Spec.ToJson())}</pre></details>");
         }
@@ -115,6 +117,14 @@ public static class HtmlReport
         html.Append("<figure>");
         if (question is not null) html.Append($"<h3>{E(question)}</h3>");
         html.Append(svg[start..]).Append("</figure>");
+    }
+
+    /// <summary>Embeds a plot as a base64 PNG: heatmaps have too many cells for compact SVG.</summary>
+    private static void Image(StringBuilder html, PlotModel model, int width, int height)
+    {
+        using var png = new MemoryStream();
+        PlotExport.Png(model, png, width, height);
+        html.Append($"<figure><img alt=\"{E(model.Title)}\" width=\"{width}\" height=\"{height}\" src=\"data:image/png;base64,{Convert.ToBase64String(png.ToArray())}\"></figure>");
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);

@@ -134,8 +134,8 @@ public sealed partial class TrainingSession : IDisposable
 
     private (Tensor Inputs, Tensor Targets) NextBatch()
     {
-        if (_stream.AtEpochStart) _state.Hidden.zero_();
         _stream.Cursor = _state.Cursor;
+        if (_stream.AtEpochStart) _state.Hidden.zero_();
         _stream.Next(_inputs, _targets);
         _state.Cursor = _stream.Cursor;
         long[] shape = [_stream.WindowLength, _stream.BatchSize];

@@ -19,9 +19,9 @@ public static class StabilityPlots
     /// <summary>‖J_t‖₂ per timestep, log y, with Pascanu et al.'s 1/γ reference per activation.</summary>
     public static PlotModel JacobianNorms(IReadOnlyList<RunRecording> runs)
     {
-        var model = PlotStyle.Model("Per-step Jacobian norm ‖J_t‖₂", "J_t = diag(f′(a_t))·W_hh at the last logged step; dotted: 1/γ (‖W_hh‖₂ < 1/γ suffices for vanishing)");
+        var model = PlotStyle.Model("Per-step Jacobian norm ‖J_{t}‖₂", "J_{t} = diag(f′(a_{t}))·W_{hh} at the last logged step; dotted: 1/γ (‖W_{hh}‖₂ < 1/γ suffices for vanishing)");
         model.Axes.Add(PlotStyle.Linear(AxisPosition.Bottom, "timestep t in the window"));
-        model.Axes.Add(PlotStyle.Log(AxisPosition.Left, "‖J_t‖₂ (log scale)"));
+        model.Axes.Add(PlotStyle.Log(AxisPosition.Left, "‖J_{t}‖₂ (log scale)"));
         foreach (var (run, index, step) in Logged(runs))
         {
             var series = new LineSeries { Title = PlotStyle.Label(run.Info), Color = PlotStyle.Color(index), StrokeThickness = 1.6 };
@@ -44,7 +44,7 @@ public static class StabilityPlots
     /// <summary>The headline: gradient of the last step's loss reaching step T−k, normalised to k = 0, with memory horizons.</summary>
     public static PlotModel GradientVersusLag(IReadOnlyList<RunRecording> runs, double epsilon)
     {
-        var model = PlotStyle.Model("Gradient reaching step T−k", "‖∂L_T/∂h_{T−k}‖ / ‖∂L_T/∂h_T‖ at the last logged step; markers: memory horizon (first lag below ε)");
+        var model = PlotStyle.Model("Gradient reaching step T−k", "‖∂L_{T}/∂h_{T−k}‖ / ‖∂L_{T}/∂h_{T}‖ at the last logged step; markers: memory horizon (first lag below ε)");
         model.Axes.Add(PlotStyle.Linear(AxisPosition.Bottom, "lag k (steps back)"));
         model.Axes.Add(PlotStyle.Log(AxisPosition.Left, "relative gradient (log scale)"));
         foreach (var (run, index, step) in Logged(runs))
@@ -78,7 +78,7 @@ public static class StabilityPlots
     /// <summary>Realized product ‖J_{T−1}⋯J_{T−k}‖₂ (solid) against the bound Π‖J‖₂ (dashed) per lag.</summary>
     public static PlotModel ProductVersusBound(IReadOnlyList<RunRecording> runs)
     {
-        var model = PlotStyle.Model("Realized Jacobian product vs the per-step bound", "solid: ‖∂h_T/∂h_{T−k}‖₂ = ‖J_T⋯J_{T−k+1}‖₂; dashed: Π‖J‖₂ (what per-step norms alone suggest)");
+        var model = PlotStyle.Model("Realized Jacobian product vs the per-step bound", "solid: ‖∂h_{T}/∂h_{T−k}‖₂ = ‖J_{T}⋯J_{T−k+1}‖₂; dashed: Π‖J_{t}‖₂ (what per-step norms alone suggest)");
         model.Axes.Add(PlotStyle.Linear(AxisPosition.Bottom, "lag k (steps back)"));
         model.Axes.Add(PlotStyle.Log(AxisPosition.Left, "norm (log scale)"));
         foreach (var (run, index, step) in Logged(runs))
@@ -100,12 +100,12 @@ public static class StabilityPlots
     /// <summary>Heatmap of log10 ‖∂L/∂h_t‖ over training step × timestep for one run (at most <paramref name="columns"/> steps).</summary>
     public static PlotModel GradientHeatmap(RunRecording run, int columns = 200)
     {
-        var model = PlotStyle.Model($"Gradient flow while training: {PlotStyle.Label(run.Info)}", "log10 ‖∂L/∂h_t‖ of the real backward pass, batch mean");
+        var model = PlotStyle.Model($"Gradient flow while training: {PlotStyle.Label(run.Info)}", "log10 ‖∂L/∂h_{t}‖ of the real backward pass, batch mean");
         model.Legends.Clear();
         var flows = run.GradientFlow.Where(g => g.HiddenGradNorms.Length > 0).OrderBy(g => g.Step).ToArray();
         model.Axes.Add(PlotStyle.Linear(AxisPosition.Bottom, "training step"));
         model.Axes.Add(PlotStyle.Linear(AxisPosition.Left, "timestep t in the window"));
-        model.Axes.Add(new LinearColorAxis { Position = AxisPosition.Right, Palette = OxyPalettes.Viridis(200), Title = "log10 ‖∂L/∂h_t‖", HighColor = OxyColors.White, LowColor = OxyColors.Black });
+        model.Axes.Add(new LinearColorAxis { Position = AxisPosition.Right, Palette = OxyPalettes.Viridis(200), Title = "log10 ‖∂L/∂h_{t}‖", HighColor = OxyColors.White, LowColor = OxyColors.Black });
         if (flows.Length == 0) return model;
         int stride = Math.Max(1, (flows.Length + columns - 1) / columns);
         var picked = flows.Where((_, i) => i % stride == 0).ToArray();
@@ -128,7 +128,7 @@ public static class StabilityPlots
     /// <summary>Saturated (f′ &lt; 0.01) and dead-ReLU fractions per timestep at the last logged step.</summary>
     public static PlotModel SaturationAndDeadUnits(IReadOnlyList<RunRecording> runs)
     {
-        var model = PlotStyle.Model("Saturated and dead units", "solid: fraction with f′(a_t) < 0.01; dashed: dead ReLU units (a_t ≤ 0)");
+        var model = PlotStyle.Model("Saturated and dead units", "solid: fraction with f′(a_{t}) < 0.01; dashed: dead ReLU units (a_{t} ≤ 0)");
         model.Axes.Add(PlotStyle.Linear(AxisPosition.Bottom, "timestep t in the window"));
         model.Axes.Add(PlotStyle.Linear(AxisPosition.Left, "fraction of units", 0, 1));
         foreach (var (run, index, step) in Logged(runs))
