@@ -5,6 +5,8 @@ SUITE     ?= configs/compare-activations.json
 OUT       ?= out
 WORKER    := src/RnnPipeline.Worker/RnnPipeline.Worker.csproj
 WORKER_DLL = src/RnnPipeline.Worker/bin/$(CONFIG)/net10.0/RnnPipeline.Worker.dll
+SUITE_NAME = $(basename $(notdir $(SUITE)))
+REPORT     = $(OUT)/$(SUITE_NAME)/report.html
 SHELL     := /bin/bash
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
@@ -29,6 +31,23 @@ test:
 	@$(DOTNET) test RnnPipeline.sln -c $(CONFIG) --no-build -nologo 2>&1 | tee $(OUT)/.test.log
 	@awk '/(Passed|Failed)! *- *Failed:/ { gsub(/,/, ""); for (i = 1; i <= NF; i++) { if ($$i == "Failed:") f += $$(i+1); if ($$i == "Passed:") p += $$(i+1); if ($$i == "Skipped:") s += $$(i+1) } } \
 	     END { printf "%d passed, %d failed, %d skipped\n", p, f, s; if (f > 0 || p == 0) exit 1 }' $(OUT)/.test.log
+
+## report: re-render the report of an existing output folder from its saved data views (no training)
+report:
+	$(DOTNET) build $(WORKER) -c $(CONFIG) -v quiet -nologo
+	$(DOTNET) $(WORKER_DLL) --suite $(SUITE) --output $(OUT) --report
+
+## screenshot: render the HTML report in headless Chromium to $(OUT)/<suite>/report.png
+screenshot:
+	@if ! command -v chromium >/dev/null 2>&1; then echo "screenshot skipped: chromium is not installed (Debian: apt-get install chromium)"; exit 0; fi; \
+	if [ ! -f "$(REPORT)" ]; then echo "no report at $(REPORT): run 'make run' (or make report) first"; exit 1; fi; \
+	profile=$$(mktemp -d); \
+	chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update \
+	  --disable-sync --hide-scrollbars --user-data-dir=$$profile --window-size=1280,6000 \
+	  --screenshot=$(OUT)/$(SUITE_NAME)/report.png file://$(abspath $(REPORT)) 2>/dev/null; \
+	status=$$?; rm -rf $$profile; \
+	if [ $$status -ne 0 ] || [ ! -s $(OUT)/$(SUITE_NAME)/report.png ]; then echo "chromium failed to render $(REPORT)"; exit 1; fi; \
+	echo "screenshot: $(OUT)/$(SUITE_NAME)/report.png"
 
 clean:
 	$(DOTNET) clean RnnPipeline.sln -v quiet -nologo

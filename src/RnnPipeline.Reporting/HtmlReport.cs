@@ -9,7 +9,7 @@ using RnnPipeline.Reporting.Plots;
 namespace RnnPipeline.Reporting;
 
 /// <summary>
-/// The suite report as one self-contained HTML page: inline CSS and inline SVG plots, no scripts, fonts or images
+/// The suite report as one self-contained HTML page: inline CSS and embedded PNG plots, no scripts, fonts or images
 /// from elsewhere, so it opens offline. Sections follow the questions a reader asks: how did each run do, how far back
 /// does gradient reach and why, how did that evolve, what did the model learn, was training stable.
 /// </summary>
@@ -110,16 +110,16 @@ public static class HtmlReport
         html.Append("</section>");
     }
 
-    private static void Figure(StringBuilder html, string? question, PlotModel model, int width = PlotExport.Width, int height = PlotExport.Height)
+    private static void Figure(StringBuilder html, string question, PlotModel model)
     {
-        string svg = PlotExport.SvgText(model, width, height);
-        int start = svg.IndexOf("<svg", StringComparison.Ordinal);
-        html.Append("<figure>");
-        if (question is not null) html.Append($"<h3>{E(question)}</h3>");
-        html.Append(svg[start..]).Append("</figure>");
+        html.Append($"<h3>{E(question)}</h3>");
+        Image(html, model, PlotExport.Width, PlotExport.Height);
     }
 
-    /// <summary>Embeds a plot as a base64 PNG: heatmaps have too many cells for compact SVG.</summary>
+    /// <summary>
+    /// Embeds a plot as a base64 PNG rendered by SkiaSharp: its text layout is exact, unlike OxyPlot.Core's SVG export,
+    /// whose estimated text widths clip legends and overlap sub/superscripts in browsers.
+    /// </summary>
     private static void Image(StringBuilder html, PlotModel model, int width, int height)
     {
         using var png = new MemoryStream();
@@ -139,7 +139,7 @@ public static class HtmlReport
         td.n{text-align:right;font-variant-numeric:tabular-nums}tbody tr:hover{background:#f3f8fc}
         .note{font-size:12px;color:#667}ul.narrative{background:#fff;border-left:4px solid #009e73;padding:10px 16px 10px 32px;margin:0}
         ul.narrative li{margin:4px 0}figure{margin:12px 0;background:#fff;padding:8px;box-shadow:0 1px 2px rgba(0,0,0,.06)}
-        figure svg{max-width:100%;height:auto;display:block}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:8px}
+        figure img{max-width:100%;height:auto;display:block}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:8px}
         details{background:#fff;margin:6px 0;padding:8px 12px;box-shadow:0 1px 2px rgba(0,0,0,.06)}summary{cursor:pointer;font-weight:600}
         .hash{font-weight:400;color:#889;font-size:12px;margin-left:8px}pre{font-size:12px;background:#f3f4f6;padding:8px;overflow:auto}
         footer{margin-top:40px;font-size:12px;color:#778}

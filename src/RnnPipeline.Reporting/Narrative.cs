@@ -22,8 +22,8 @@ public static class Narrative
                 ? $"{best.Name} keeps gradient longest: its memory horizon is {Horizon(best.Summary)} steps, {margin} more than the next ({others})."
                 : $"Memory horizons tie at the top: {best.Name} {Horizon(best.Summary)}, {others}.");
         }
-        foreach (var r in withDiagnostics.Where(r => r.Summary.MeanJacobianNorm > 1 && r.Summary.Lyapunov1 < 0))
-            lines.Add($"{r.Name}: the mean per-step norm ‖J_t‖₂ is {F(r.Summary.MeanJacobianNorm, "F2")} (above 1), yet λ1 = {F(r.Summary.Lyapunov1, "F3")} < 0 — " +
+        foreach (var r in withDiagnostics.Where(r => r.Summary.MeanJacobianNorm > 1.01 && r.Summary.Lyapunov1 < 0))
+            lines.Add($"{r.Name}: the mean per-step norm ‖J_t‖₂ is {F(r.Summary.MeanJacobianNorm, "F3")} (above 1), yet λ1 = {F(r.Summary.Lyapunov1, "F3")} < 0 — " +
                       "saturation and rotation make the realized products vanish; the per-step norm alone would suggest explosion.");
         foreach (var r in withDiagnostics.Where(r => r.Summary.Lyapunov1 > 0))
             lines.Add($"{r.Name}: λ1 = {F(r.Summary.Lyapunov1, "F3")} > 0 — Jacobian products grow through time (exploding regime).");

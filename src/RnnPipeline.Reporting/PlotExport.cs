@@ -15,12 +15,4 @@ public static class PlotExport
     /// <summary>Writes <paramref name="model"/> as a standalone SVG document.</summary>
     public static void Svg(PlotModel model, Stream stream, int width = Width, int height = Height) =>
         new SvgExporter { Width = width, Height = height }.Export(model, stream);
-
-    /// <summary>The SVG of <paramref name="model"/> as a string (for inlining into HTML).</summary>
-    public static string SvgText(PlotModel model, int width = Width, int height = Height)
-    {
-        using var stream = new MemoryStream();
-        Svg(model, stream, width, height);
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-    }
 }

@@ -29,13 +29,13 @@ public static class StabilityPlots
                 series.Points.Add(new DataPoint(t.Timestep, t.JacobianNorm));
             model.Series.Add(series);
         }
-        foreach (var activation in runs.Select(r => r.Info.Activation).Distinct())
+        foreach (var byGamma in runs.Select(r => r.Info.Activation).Distinct().GroupBy(a => a == Activation.Sigmoid ? 0.25 : 1.0))
         {
-            double gamma = activation == Activation.Sigmoid ? 0.25 : 1.0;
+            string names = string.Join(", ", byGamma.Select(a => a.ToString().ToLowerInvariant()));
             model.Annotations.Add(new LineAnnotation
             {
-                Type = LineAnnotationType.Horizontal, Y = 1 / gamma, LineStyle = LineStyle.Dot, Color = OxyColors.DimGray,
-                Text = $"1/γ = {1 / gamma:G3} ({activation.ToString().ToLowerInvariant()})", TextColor = OxyColors.DimGray,
+                Type = LineAnnotationType.Horizontal, Y = 1 / byGamma.Key, LineStyle = LineStyle.Dot, Color = OxyColors.DimGray,
+                Text = $"1/γ = {1 / byGamma.Key:G3} ({names})", TextColor = OxyColors.DimGray,
             });
         }
         return model;
