@@ -29,7 +29,7 @@ public static class StabilityPlots
                 series.Points.Add(new DataPoint(t.Timestep, t.JacobianNorm));
             model.Series.Add(series);
         }
-        foreach (var byGamma in runs.Select(r => r.Info.Activation).Distinct().GroupBy(a => a == Activation.Sigmoid ? 0.25 : 1.0))
+        foreach (var byGamma in runs.Select(r => r.Info.Activation).Distinct().GroupBy(a => a.Gamma()))
         {
             string names = string.Join(", ", byGamma.Select(a => a.ToString().ToLowerInvariant()));
             model.Annotations.Add(new LineAnnotation

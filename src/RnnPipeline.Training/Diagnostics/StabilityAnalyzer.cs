@@ -58,7 +58,7 @@ public sealed class StabilityAnalyzer(DiagnosticsOptions options)
         double whhNorm = linalg.matrix_norm(w, 2).item<double>();
         double radius = linalg.eigvals(w).abs().max().to(float64).item<double>();
         var lyapunov = JacobianProducts.Lyapunov(d, w, (int)Math.Min(Options.LyapunovExponents, h));
-        var summary = new StabilitySummary(step, whhNorm, radius, Activations.Gamma(trace.Activation), J.Average(),
+        var summary = new StabilitySummary(step, whhNorm, radius, trace.Activation.Gamma(), J.Average(),
             lyapunov, horizon < 0 ? (int)steps : horizon, longShare);
         return new StabilitySnapshot(summary, timesteps, lags);
     }

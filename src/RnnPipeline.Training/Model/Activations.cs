@@ -39,7 +39,4 @@ public static class Activations
         Activation.Relu => a.gt(0).to(a.dtype),
         _ => DerivativeFromOutput(f, Apply(f, a)),
     };
-
-    /// <summary>γ = sup f' (Pascanu et al. 2013): tanh 1, sigmoid 1/4, ReLU 1.</summary>
-    public static double Gamma(Activation f) => f == Activation.Sigmoid ? 0.25 : 1.0;
 }
