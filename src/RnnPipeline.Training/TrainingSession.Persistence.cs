@@ -53,7 +53,7 @@ public sealed partial class TrainingSession
             session._state.Read(reader);
             if (reader.ReadBoolean())
             {
-                session.TakeSnapshot();
+                session.TakeSnapshot(0);
                 session._snapshot!.Read(reader);
             }
             return session;

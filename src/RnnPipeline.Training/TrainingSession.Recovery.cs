@@ -49,9 +49,11 @@ public sealed partial class TrainingSession
         return policy == NonFinitePolicy.Halt;
     }
 
-    private void TakeSnapshot()
+    /// <summary>Keeps a copy of the current state, with the data cursor of the window it is about to train on.</summary>
+    private void TakeSnapshot(int cursor)
     {
         if (_snapshot is null) _snapshot = _state.Clone(_spec.Training);
         else _snapshot.CopyFrom(_state);
+        _snapshot.Cursor = cursor;
     }
 }

@@ -103,6 +103,7 @@ public sealed partial class TrainingSession : IDisposable
         long started = Stopwatch.GetTimestamp();
         int step = Step;
         double lr = LearningRate(step);
+        int cursor = _state.Cursor;
         var (inputs, targets) = NextBatch();
 
         var pass = _network.Forward(inputs, _state.Hidden);
@@ -112,6 +113,8 @@ public sealed partial class TrainingSession : IDisposable
         double norm = fault is null ? GradientClipper.GlobalNorm(_grads) : double.NaN;
         fault ??= double.IsFinite(norm) ? null : NonFiniteGuard.Gradients(_grads);
         if (fault is not null) return (double.NaN, Recover(step, fault));
+        if (_spec.NonFinite.Policy == NonFinitePolicy.Rollback && step % _spec.NonFinite.SnapshotEvery == 0)
+            TakeSnapshot(cursor);                                               // a state just shown to give a finite step
         var trace = DiagnosticsDue(step) ? RecurrentTrace.From(_network, pass, local!, delta!, _spec.Diagnostics.ProbeSequences) : null;
         var clip = GradientClipper.Clip(step, _grads, norm, _spec.Clipping);
         _state.Optimizer.Step(_state.Weights, _grads, lr);
@@ -127,8 +130,6 @@ public sealed partial class TrainingSession : IDisposable
         if (trace is not null && _analyzer.Analyze(step, trace) is { } snapshot) _sink.OnStability(snapshot);
         if (_spec.Training.EvalEvery > 0 && (Step % _spec.Training.EvalEvery == 0 || Step == TotalSteps))
             _sink.OnEvaluation(Evaluate());
-        if (_spec.NonFinite.Policy == NonFinitePolicy.Rollback && Step % _spec.NonFinite.SnapshotEvery == 0)
-            TakeSnapshot();
         return (loss, false);
     }
 

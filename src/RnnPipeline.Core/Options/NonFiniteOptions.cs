@@ -12,7 +12,7 @@ public sealed class NonFiniteOptions
     [Range(1e-6, 0.99)]
     public double ShrinkFactor { get; set; } = 0.1;
 
-    /// <summary>Take an in-memory snapshot for Rollback every this many good steps.</summary>
+    /// <summary>Rollback keeps an in-memory copy of the state (before its update) of every finite step divisible by this.</summary>
     [Range(1, 1_000_000)]
     public int SnapshotEvery { get; set; } = 50;
 

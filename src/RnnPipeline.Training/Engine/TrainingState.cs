@@ -21,7 +21,7 @@ internal sealed class TrainingState : IDisposable
     {
         Weights = weights;
         Optimizer = new Optimizer(options, weights);
-        Hidden = zeros(batch, weights.Hidden);
+        Hidden = zeros(batch, weights.Hidden).DetachFromDisposeScope();
     }
 
     public TrainingState Clone(TrainingOptions options)

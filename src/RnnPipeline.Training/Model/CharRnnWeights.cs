@@ -73,7 +73,7 @@ public sealed class CharRnnWeights : IDisposable
         var why = Uniform(random, [vocabulary, h], k);
         var by = Uniform(random, [vocabulary], k);
         var weights = new CharRnnWeights(e?.contiguous(), wxh, whh.contiguous(), bh, why, by);
-        foreach (var (_, t) in weights.Named()) t.MoveToOuterDisposeScope();
+        foreach (var (_, t) in weights.Named()) t.DetachFromDisposeScope();
         return weights;
     }
 
@@ -95,7 +95,7 @@ public sealed class CharRnnWeights : IDisposable
         Tensor Outer(Tensor t)
         {
             var r = f(t);
-            r.MoveToOuterDisposeScope();
+            r.DetachFromDisposeScope();                                          // persistent: owned by this instance
             return r;
         }
         return new CharRnnWeights(E is null ? null : Outer(E), Outer(Wxh), Outer(Whh), Outer(Bh), Outer(Why), Outer(By));
