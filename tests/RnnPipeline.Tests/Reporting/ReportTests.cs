@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using OxyPlot.Axes;
+using OxyPlot.Series;
+using RnnPipeline.Diagnostics;
+using RnnPipeline.Options;
+using RnnPipeline.Reporting;
+using RnnPipeline.Reporting.Plots;
+using RnnPipeline.Tests.MLNet;
+
+namespace RnnPipeline.Tests.Reporting;
+
+public sealed class ReportTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("rnnpipeline-report-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static RunRecording[] Runs() => [Recordings.Make("tanh", Activation.Tanh), Recordings.Make("sigmoid", Activation.Sigmoid)];
+
+    private static ReportRun[] ReportRuns() => Runs()
+        .Select(r => new ReportRun(r, new RunSpec { Name = r.Info.RunId.Split('/')[1], Model = { Activation = r.Info.Activation } }, $"{r.Info.RunId.Split('/')[1]}/data"))
+        .ToArray();
+
+    [Fact]
+    public void GradientVersusLag_HasOneLinePerRunAndHorizonMarkers_OnLogAxis()
+    {
+        var model = StabilityPlots.GradientVersusLag(Runs(), 1e-3);
+        var lines = model.Series.OfType<LineSeries>().ToArray();
+        Assert.Equal(["tanh (horizon ≥ 2)", "sigmoid (horizon ≥ 2)"], lines.Select(l => l.Title));
+        Assert.Equal([0.0, 1.0], lines[0].Points.Select(p => p.X));
+        Assert.Equal([1.0, 0.4], lines[0].Points.Select(p => p.Y));
+        Assert.IsType<LogarithmicAxis>(model.Axes.Single(a => a.Position == AxisPosition.Left));
+        Assert.Contains("T−k", model.Title);
+    }
+
+    [Fact]
+    public void JacobianNorms_DrawsReciprocalGammaPerActivation()
+    {
+        var model = StabilityPlots.JacobianNorms(Runs());
+        Assert.Equal(2, model.Series.Count);
+        var references = model.Annotations.OfType<OxyPlot.Annotations.LineAnnotation>().Select(a => a.Y).Order();
+        Assert.Equal([1.0, 4.0], references);
+        Assert.IsType<LogarithmicAxis>(model.Axes.Single(a => a.Position == AxisPosition.Left));
+    }
+
+    [Fact]
+    public void ProductVersusBound_HasRealizedAndBoundPerRun()
+    {
+        var model = StabilityPlots.ProductVersusBound(Runs());
+        Assert.Equal(["tanh realized", "tanh bound", "sigmoid realized", "sigmoid bound"], model.Series.Select(s => s.Title));
+        Assert.Equal([1.0, 0.6], ((LineSeries)model.Series[0]).Points.Select(p => p.Y));
+    }
+
+    [Fact]
+    public void TrainingPlots_SkipNonFiniteValues_AndMarkClippedSteps()
+    {
+        var run = Recordings.Make("tanh", Activation.Tanh);
+        run.OnTrainingMetric(new TrainingMetric(3, double.NaN, double.NaN, 0.01, 1000, 2));
+        var bpc = TrainingPlots.BitsPerChar([run]);
+        Assert.All(bpc.Series.OfType<LineSeries>().SelectMany(s => s.Points), p => Assert.True(double.IsFinite(p.Y)));
+        var clip = TrainingPlots.GradientNormAndClipping([run]);
+        Assert.Equal("tanh (clipped 33%)", clip.Series[0].Title);
+        Assert.Single(((ScatterSeries)clip.Series[1]).Points);
+    }
+
+    [Fact]
+    public void GradientHeatmap_HasStepByTimestepLog10Grid()
+    {
+        var model = StabilityPlots.GradientHeatmap(Recordings.Make("tanh", Activation.Tanh));
+        var heat = Assert.IsType<HeatMapSeries>(Assert.Single(model.Series));
+        Assert.Equal((3, 3), (heat.Data.GetLength(0), heat.Data.GetLength(1)));
+        Assert.Equal(Math.Log10(0.4), heat.Data[0, 2], 6);
+    }
+
+    [Fact]
+    public void ProbeAccuracy_PlotsMeanPerLagWithChance()
+    {
+        var model = ProbePlots.AccuracyVersusLag(Runs(), 0.9);
+        Assert.Equal(2, model.Series.Count);
+        Assert.Equal([0.75], ((LineSeries)model.Series[0]).Points.Select(p => p.Y));
+        Assert.Contains(model.Annotations.OfType<OxyPlot.Annotations.LineAnnotation>(), a => a.Y == 0.25);
+    }
+
+    [Fact]
+    public void SuiteReport_WritesValidPngsAndSelfContainedHtmlWithEverySection()
+    {
+        string html = File.ReadAllText(SuiteReport.Write(_folder, "demo", "a <demo> suite", ReportRuns()));
+
+        var pngs = Directory.GetFiles(Path.Combine(_folder, "plots"), "*.png");
+        Assert.True(pngs.Length >= 9, $"{pngs.Length} PNGs");
+        foreach (string png in pngs)
+        {
+            byte[] bytes = File.ReadAllBytes(png);
+            Assert.True(bytes.Length > 5000, $"{png}: {bytes.Length} bytes");
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+        }
+        foreach (string section in new[] { "id=\"summary\"", "<h3>Comparison</h3>", "How far back does gradient reach?", "Is the per-step norm the whole story?",
+                     "Why: the per-step Jacobians", "What did the model learn?", "Which dependency lags were learned?", "Was training stable?", "id=\"non-finite\"", "id=\"runs\"" })
+            Assert.Contains(section, html);
+        Assert.Contains("a &lt;demo&gt; suite", html);
+        Assert.Contains("href=\"tanh/data/metrics.csv\"", html);
+        Assert.DoesNotMatch(new Regex("(src|href)=\"(https?:)?//", RegexOptions.IgnoreCase), html);
+        Assert.DoesNotContain("<script", html);
+        Assert.DoesNotContain("<link", html);
+        Assert.Matches("^<!DOCTYPE html>", html);
+        Assert.EndsWith("</html>\n", html);
+        Assert.Equal(Regex.Matches(html, "<section").Count, Regex.Matches(html, "</section>").Count);
+        Assert.Equal(Regex.Matches(html, "<figure").Count, Regex.Matches(html, "</figure>").Count);
+    }
+}
