@@ -7,11 +7,18 @@ public sealed class DiagnosticsOptions
 {
     /// <summary>Record stability diagnostics every this many steps (and at step 0 and the last step); 0 disables them.</summary>
     [Range(0, 1_000_000)]
-    public int Every { get; set; } = 50;
+    public int Every { get; set; } = 100;
 
     /// <summary>Sequences of the batch used as the probe subset.</summary>
     [Range(1, 1024)]
     public int ProbeSequences { get; set; } = 4;
+
+    /// <summary>
+    /// Probe sequences whose full Jacobian products ‖J_{T−1}⋯J_{T−k}‖₂ are accumulated for every lag (T·H³ work each;
+    /// the realized product and its bound are geometric means over them).
+    /// </summary>
+    [Range(1, 1024)]
+    public int ProductSequences { get; set; } = 1;
 
     /// <summary>Up to this hidden size ‖J_t‖₂ is computed by exact SVD; above it by batched power iteration.</summary>
     [Range(0, 4096)]
@@ -19,7 +26,7 @@ public sealed class DiagnosticsOptions
 
     /// <summary>Power-iteration steps for spectral norms of large H.</summary>
     [Range(1, 1000)]
-    public int PowerIterations { get; set; } = 20;
+    public int PowerIterations { get; set; } = 30;
 
     /// <summary>Number k of leading Lyapunov exponents.</summary>
     [Range(1, 64)]
@@ -33,6 +40,10 @@ public sealed class DiagnosticsOptions
     [Range(1, 100_000)]
     public int LongLag { get; set; } = 16;
 
-    /// <summary>Compute diagnostics in float64 (float32 gradients underflow to 0 for sigmoid within ~50 steps).</summary>
-    public bool UseFloat64 { get; set; } = true;
+    /// <summary>
+    /// Compute diagnostics in float64 (about 3× the cost). Products are kept at unit scale in either precision, but in
+    /// float32 the last-step gradient of a sigmoid network underflows to exactly 0 within ~50 steps, which caps the lag
+    /// curve there (ratios below ~1e−38 read as 0).
+    /// </summary>
+    public bool UseFloat64 { get; set; }
 }

@@ -2,45 +2,29 @@ using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Diagnostics;
 
-/// <summary>
-/// Largest singular values by block power (subspace) iteration with a Rayleigh–Ritz finish, using only products with
-/// the matrices: convergence goes with (σ_{r+1}/σ_1)^iterations instead of (σ_2/σ_1) for a single vector.
-/// </summary>
+/// <summary>Spectral norms ‖J‖₂ of per-step Jacobians J = diag(d)·W, exactly or by power iteration without forming J.</summary>
 internal static class SpectralNorms
 {
-    /// <summary>Block size r.</summary>
-    public const int Block = 8;
-
-    /// <summary>
-    /// σ_1 of each matrix M_n of a batch, given <paramref name="apply"/> (V ↦ M V) and <paramref name="applyT"/>
-    /// (U ↦ Mᵀ U) on [N, H, r] blocks, starting from the orthonormal <paramref name="basis"/> [N, H, r], which is
-    /// updated in place for warm starts. Returns [N].
-    /// </summary>
-    public static Tensor Top(Func<Tensor, Tensor> apply, Func<Tensor, Tensor> applyT, ref Tensor basis, int iterations)
-    {
-        for (int i = 0; i < iterations; i++) basis = linalg.qr(applyT(apply(basis))).Q;
-        return linalg.svdvals(apply(basis)).select(-1, 0);
-    }
-
     /// <summary>
     /// ‖diag(d)·W‖₂ for every row d of <paramref name="derivatives"/> [N, H]: exact singular values when
-    /// <paramref name="exact"/>, otherwise block power iteration without forming the Jacobians. Returns [N].
+    /// <paramref name="exact"/>; otherwise power iteration on J Jᵀ = diag(d)·(W Wᵀ)·diag(d), one batched [N, H]×[H, H]
+    /// product per iteration, with the Rayleigh quotient as estimate (a lower bound that converges from below). Returns [N].
     /// </summary>
     public static Tensor OfScaledRows(Tensor derivatives, Tensor w, bool exact, int iterations)
     {
-        var d = derivatives.unsqueeze(2);                                          // [N, H, 1]
-        if (exact) return linalg.svdvals(d * w.unsqueeze(0)).select(1, 0);
-        var wT = w.t();
-        var basis = StartBasis(derivatives.shape[0], w.shape[0], derivatives.dtype);
-        return Top(v => d * w.matmul(v), u => wT.matmul(d * u), ref basis, iterations);
+        if (exact) return linalg.svdvals(derivatives.unsqueeze(2) * w.unsqueeze(0)).select(1, 0);
+        var gram = w.matmul(w.t());                                                // W Wᵀ, symmetric
+        var u = StartVectors(derivatives.shape[0], w.shape[0], derivatives.dtype);
+        for (int i = 0; i < iterations; i++)
+            u = Normalize((u * derivatives).matmul(gram).mul_(derivatives));       // u ← D G D u
+        var jjt = (u * derivatives).matmul(gram).mul_(derivatives);
+        return (u * jjt).sum(1).clamp_min(0).sqrt();                               // √(uᵀ J Jᵀ u), ‖u‖ = 1
     }
 
-    /// <summary>Deterministic, generic orthonormal start blocks [N, H, min(r, H)] (no global RNG).</summary>
-    public static Tensor StartBasis(long n, long h, ScalarType dtype)
-    {
-        long r = Math.Min(Block, h);
-        // Low-discrepancy (golden-ratio) fill: generic directions without touching any random generator.
-        var v = (arange(n * h * r, dtype: float64).reshape(n, h, r) * 0.6180339887498949).frac_().sub_(0.5).to(dtype);
-        return linalg.qr(v).Q;
-    }
+    /// <summary>Rows scaled to unit L2 norm (zero rows stay zero).</summary>
+    public static Tensor Normalize(Tensor rows) => rows.div_(linalg.vector_norm(rows, 2, dims: [-1], keepdim: true).clamp_min(1e-300));
+
+    /// <summary>Deterministic, generic unit start vectors [N, H] (a golden-ratio fill: no random generator involved).</summary>
+    public static Tensor StartVectors(long n, long h, ScalarType dtype) =>
+        Normalize((arange(n * h, dtype: float64).reshape(n, h) * 0.6180339887498949).frac_().sub_(0.5).to(dtype));
 }

@@ -33,7 +33,8 @@ public sealed class StabilityAnalyzer(DiagnosticsOptions options)
         bool exact = h <= Options.ExactSvdMaxHidden;
         var d = Activations.Derivative(trace.Activation, a);                    // f'(a_t)
 
-        var jacobian = SpectralNorms.OfScaledRows(d.reshape(steps * p, h), w, exact, Options.PowerIterations).reshape(steps, p).mean([1]);
+        var perSequence = SpectralNorms.OfScaledRows(d.reshape(steps * p, h), w, exact, Options.PowerIterations).reshape(steps, p);
+        var jacobian = perSequence.mean([1]);
         var gradNorm = linalg.vector_norm(delta, 2, dims: [2]).mean([1]);       // ‖∂L/∂h_t‖
         var dMean = d.mean([1, 2]);
         var dMax = d.amax([1, 2]);
@@ -45,18 +46,19 @@ public sealed class StabilityAnalyzer(DiagnosticsOptions options)
             .ToArray();
 
         var (lagGrad, longShare) = LastStepGradient(d, hidden, local, w);
-        double[] realized = Values(JacobianProducts.RealizedNorms(d, w, exact, Options.PowerIterations).mean([1]));
-        double bound = 1;
+        long ps = Math.Min(Options.ProductSequences, p);
+        double[] logRealized = Values(JacobianProducts.LogRealizedNorms(d[.., ..(int)ps], w, exact, Options.PowerIterations).mean([1]));
+        // The bound over the same sequences: Π_j ‖J_j‖₂ for lags 1..k, geometric mean over sequences (so ≤ holds).
+        var logFactors = perSequence[.., ..(int)ps].to(float64).clamp_min(1e-300).log().mean([1]).flip(0);
+        double[] logBound = Values(cat([zeros(1, dtype: float64), logFactors[..^1].cumsum(0)], 0));
         var lags = new LagStats[steps];
         for (int k = 0; k < steps; k++)
-        {
-            if (k > 0) bound *= J[steps - k];
-            lags[k] = new LagStats(step, k, realized[k], bound, Ratio(lagGrad[k], lagGrad[0]));
-        }
+            lags[k] = new LagStats(step, k, Math.Exp(logRealized[k]), Math.Exp(logBound[k]), Ratio(lagGrad[k], lagGrad[0]));
         int horizon = Array.FindIndex(lags, l => l.GradRatio < Options.HorizonEpsilon);
 
-        double whhNorm = linalg.matrix_norm(w, 2).item<double>();
-        double radius = linalg.eigvals(w).abs().max().to(float64).item<double>();
+        var w64 = trace.RecurrentWeight.to(float64);
+        double whhNorm = linalg.matrix_norm(w64, 2).item<double>();
+        double radius = linalg.eigvals(w64).abs().max().to(float64).item<double>();
         var lyapunov = JacobianProducts.Lyapunov(d, w, (int)Math.Min(Options.LyapunovExponents, h));
         var summary = new StabilitySummary(step, whhNorm, radius, trace.Activation.Gamma(), J.Average(),
             lyapunov, horizon < 0 ? (int)steps : horizon, longShare);
@@ -71,20 +73,21 @@ public sealed class StabilityAnalyzer(DiagnosticsOptions options)
     private (double[] Norms, double LongShare) LastStepGradient(Tensor d, Tensor hidden, Tensor local, Tensor w)
     {
         long steps = d.shape[0];
-        var norms = new double[steps];
-        double longPart = 0, total = 0;
+        var norms = new Tensor[steps];
+        var contributions = new Tensor[steps];
         var g = local[steps - 1];                                                 // ∂L_{T−1}/∂h_{T−1}, [P, H]
         for (long k = 0; k < steps; k++)
         {
             long t = steps - 1 - k;
-            norms[k] = linalg.vector_norm(g, 2, dims: [1]).mean().item<double>();
+            norms[k] = linalg.vector_norm(g, 2, dims: [1]).mean();
             var da = g * d[t];                                                     // ∂L_{T−1}/∂a_t
-            double c = (linalg.vector_norm(da, 2, dims: [1]) * linalg.vector_norm(hidden[t], 2, dims: [1])).sum().item<double>();
-            total += c;
-            if (k > Options.LongLag) longPart += c;
+            contributions[k] = (linalg.vector_norm(da, 2, dims: [1]) * linalg.vector_norm(hidden[t], 2, dims: [1])).sum();
             g = da.matmul(w);                                                      // ∂L_{T−1}/∂h_{t−1} = J_tᵀ g
         }
-        return (norms, total > 0 ? longPart / total : 0);
+        var c = stack(contributions).to(float64);
+        double total = c.sum().item<double>();
+        double longPart = Options.LongLag + 1 < steps ? c[(Options.LongLag + 1)..].sum().item<double>() : 0;
+        return (Values(stack(norms)), total > 0 ? longPart / total : 0);
     }
 
     private static Tensor Finite(Tensor t) => t.isfinite().all(2).all(0);                // [P]

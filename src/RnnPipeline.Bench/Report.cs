@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using RnnPipeline.IO;
+
+namespace RnnPipeline.Bench;
+
+/// <summary>Prints the Markdown table and writes it with bench.json.</summary>
+internal static class Report
+{
+    public static void Write(BenchOptions o, BenchResults r)
+    {
+        var c = CultureInfo.InvariantCulture;
+        double baseline = r.Variants[0].CharsPerSecond;
+        var md = new StringBuilder();
+        md.AppendLine(c, $"Benchmark: H={o.Hidden}, T={o.Window}, batch {o.Batch}, Adam, norm clipping 5, {o.Threads} threads, {o.TimedSteps} timed steps after {o.WarmupSteps} warm-up; {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
+        md.AppendLine();
+        md.AppendLine("| variant | chars/s | ms/step | × fused nn.RNN |");
+        md.AppendLine("|---|---:|---:|---:|");
+        foreach (var v in r.Variants)
+            md.AppendLine(c, $"| {v.Name} | {v.CharsPerSecond:F0} | {v.MillisecondsPerStep:F1} | {v.CharsPerSecond / baseline:F2} |");
+        double overhead = 100 * (1 - r.Variants[2].CharsPerSecond / r.Variants[1].CharsPerSecond);
+        md.AppendLine();
+        md.AppendLine(c, $"Default diagnostics overhead: {overhead:F1}% of throughput. Sigmoid / tanh speed: {r.Variants[3].CharsPerSecond / r.Variants[1].CharsPerSecond:F2}.");
+        md.AppendLine(c, $"Memory over {r.Memory.Steps} steps (default diagnostics): RSS {r.Memory.RssAfterWarmupMiB:F0} MiB after warm-up → {r.Memory.RssAtEndMiB:F0} MiB at the end ({r.Memory.DriftPercent:+0.0;-0.0}%).");
+        Console.Write(md.ToString());
+
+        var json = new
+        {
+            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
+            settings = o,
+            variants = r.Variants.Select(v => new { v.Name, v.CharsPerSecond, v.MillisecondsPerStep, RatioToFused = v.CharsPerSecond / baseline, v.FinalLoss }),
+            diagnosticsOverheadPercent = overhead,
+            sigmoidToTanh = r.Variants[3].CharsPerSecond / r.Variants[1].CharsPerSecond,
+            memory = new { r.Memory.Steps, r.Memory.RssAfterWarmupMiB, r.Memory.RssAtEndMiB, r.Memory.DriftPercent },
+        };
+        AtomicFile.WriteAllText(Path.Combine(o.Output, "bench.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(o.Output, "bench.md"), md.ToString());
+        Console.WriteLine($"Written: {Path.Combine(o.Output, "bench.json")}, {Path.Combine(o.Output, "bench.md")}");
+    }
+}

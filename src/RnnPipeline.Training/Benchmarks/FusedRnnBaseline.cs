@@ -1,0 +1,55 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RnnPipeline.Training.Benchmarks;
+
+/// <summary>
+/// The reference point of the benchmark: the same character model built from TorchSharp's fused <c>nn.RNN</c> (tanh)
+/// and <c>nn.Linear</c>, trained with autograd, <c>torch.optim.Adam</c> and <c>clip_grad_norm_</c>.
+/// </summary>
+public sealed class FusedRnnBaseline : nn.Module
+{
+    private readonly RNN _rnn;
+    private readonly Linear _head;
+    private readonly optim.Optimizer _optimizer;
+    private readonly int _vocabulary;
+    private readonly double _clip;
+    private Tensor _hidden;
+
+    /// <summary>Creates the model and its optimiser.</summary>
+    public FusedRnnBaseline(int vocabulary, int hidden, int batch, double learningRate, double clip, int seed) : base(nameof(FusedRnnBaseline))
+    {
+        manual_seed(seed);
+        _vocabulary = vocabulary;
+        _clip = clip;
+        _rnn = nn.RNN(vocabulary, hidden, nonLinearity: nn.NonLinearities.Tanh);
+        _head = nn.Linear(hidden, vocabulary);
+        RegisterComponents();
+        _optimizer = optim.Adam(parameters(), learningRate);
+        _hidden = zeros(1, batch, hidden).DetachFromDisposeScope();
+    }
+
+    /// <summary>One training step on time-major [T, B] character indices (flattened); returns the loss.</summary>
+    public float Step(long[] inputIds, long[] targetIds, int steps, int batch)
+    {
+        using var scope = NewDisposeScope();
+        var inputs = tensor(inputIds, [steps, batch]);
+        var targets = tensor(targetIds, [steps, batch]);
+        _optimizer.zero_grad();
+        var (output, last) = _rnn.call(nn.functional.one_hot(inputs, _vocabulary).to(float32), _hidden);
+        var loss = nn.functional.cross_entropy(_head.call(output).reshape(-1, _vocabulary), targets.flatten());
+        loss.backward();
+        nn.utils.clip_grad_norm_(parameters(), _clip);
+        _optimizer.step();
+        _hidden.copy_(last.detach());
+        return loss.item<float>();
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _hidden.Dispose();
+        base.Dispose(disposing);
+    }
+}
