@@ -8,8 +8,8 @@ using RnnPipeline.Training.Text;
 
 namespace RnnPipeline.Bench;
 
-/// <summary>One measured variant.</summary>
-internal sealed record VariantResult(string Name, double CharsPerSecond, double MillisecondsPerStep, double FinalLoss);
+/// <summary>One measured variant: median throughput over its timed chunks.</summary>
+internal sealed record VariantResult(string Name, double CharsPerSecond, double MillisecondsPerStep, double[] ChunkCharsPerSecond);
 
 /// <summary>Memory of a long run: resident set after warm-up and at the end.</summary>
 internal sealed record MemoryResult(int Steps, double RssAfterWarmupMiB, double RssAtEndMiB)
@@ -19,10 +19,15 @@ internal sealed record MemoryResult(int Steps, double RssAfterWarmupMiB, double 
 
 internal sealed record BenchResults(IReadOnlyList<VariantResult> Variants, MemoryResult Memory);
 
-/// <summary>Runs every variant on the same text, seed and sizes.</summary>
+/// <summary>
+/// Runs every variant on the same text, seed and sizes. Variants are timed in interleaved chunks (one chunk of each,
+/// round after round) so that a machine whose speed drifts affects them alike; each reports its median chunk.
+/// A chunk is one diagnostics period long, so the diagnostics variant pays its analysis once per chunk.
+/// </summary>
 internal sealed class Benchmark(BenchOptions options)
 {
     private readonly string _text = SampleTextGenerator.Generate(400_000, 17);
+    private static readonly int Chunk = new DiagnosticsOptions().Every;
 
     private RunSpec Spec(Activation activation, int diagnosticsEvery, int steps) => new()
     {
@@ -36,47 +41,64 @@ internal sealed class Benchmark(BenchOptions options)
     public BenchResults RunAll()
     {
         TorchRuntime.Configure(options.Threads);
-        var variants = new List<VariantResult>
+        int total = options.WarmupSteps + options.Rounds * Chunk;
+        var variants = new (string Name, Func<int, int, double> RunSteps)[]
         {
-            Fused(),
-            Ours("ours, tanh, no stability diagnostics", Activation.Tanh, 0),
-            Ours("ours, tanh, default diagnostics (every 50 steps)", Activation.Tanh, new DiagnosticsOptions().Every),
-            Ours("ours, sigmoid, no stability diagnostics", Activation.Sigmoid, 0),
+            ("TorchSharp fused nn.RNN (tanh), autograd", Fused()),
+            ("ours, tanh, per-step ‖∂L/∂h_t‖, no stability analysis", Ours(Activation.Tanh, 0, total)),
+            ($"ours, tanh, default diagnostics (analysis every {Chunk} steps)", Ours(Activation.Tanh, Chunk, total)),
+            ("ours, sigmoid, per-step ‖∂L/∂h_t‖, no stability analysis", Ours(Activation.Sigmoid, 0, total)),
         };
-        return new BenchResults(variants, Memory());
+        foreach (var v in variants) v.RunSteps(0, options.WarmupSteps);
+        var chunks = variants.Select(_ => new List<double>()).ToArray();
+        for (int round = 0; round < options.Rounds; round++)
+            for (int i = 0; i < variants.Length; i++)
+            {
+                int from = options.WarmupSteps + round * Chunk;
+                double seconds = variants[i].RunSteps(from, from + Chunk);
+                chunks[i].Add(Chunk * (double)options.Window * options.Batch / seconds);
+                Console.Error.WriteLine($"round {round + 1}/{options.Rounds}: {variants[i].Name}: {chunks[i][^1]:F0} chars/s");
+            }
+        var results = variants.Select((v, i) =>
+        {
+            double median = chunks[i].Order().ElementAt(chunks[i].Count / 2);
+            return new VariantResult(v.Name, median, 1000.0 * options.Window * options.Batch / median, [.. chunks[i]]);
+        }).ToArray();
+        return new BenchResults(results, Memory());
     }
 
-    private VariantResult Fused()
+    /// <summary>Steps [from, to) of the fused baseline; returns the seconds they took.</summary>
+    private Func<int, int, double> Fused()
     {
         var spec = Spec(Activation.Tanh, 0, 0);
         var corpus = CharCorpus.FromText(_text, spec);
         var stream = new WindowStream(corpus.Train, options.Batch, options.Window);
         var inputs = new long[options.Window * stream.BatchSize];
         var targets = new long[inputs.Length];
-        using var model = new FusedRnnBaseline(corpus.Vocabulary.Size, options.Hidden, stream.BatchSize, 2e-3, 5, seed: 1);
-        float loss = 0;
-        long start = 0;
-        for (int step = 0; step < options.WarmupSteps + options.TimedSteps; step++)
+        var model = new FusedRnnBaseline(corpus.Vocabulary.Size, options.Hidden, stream.BatchSize, 2e-3, 5, seed: 1);
+        return (from, to) =>
         {
-            if (step == options.WarmupSteps) start = Stopwatch.GetTimestamp();
-            stream.Next(inputs, targets);
-            loss = model.Step(inputs, targets, options.Window, stream.BatchSize);
-        }
-        return Result("TorchSharp fused nn.RNN (tanh), autograd", Stopwatch.GetElapsedTime(start).TotalSeconds, loss);
+            long start = Stopwatch.GetTimestamp();
+            for (int step = from; step < to; step++)
+            {
+                stream.Next(inputs, targets);
+                model.Step(inputs, targets, options.Window, stream.BatchSize);
+            }
+            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        };
     }
 
-    private VariantResult Ours(string name, Activation activation, int diagnosticsEvery)
+    /// <summary>Steps [from, to) of our trainer; returns the seconds they took.</summary>
+    private Func<int, int, double> Ours(Activation activation, int diagnosticsEvery, int total)
     {
-        var spec = Spec(activation, diagnosticsEvery, options.WarmupSteps + options.TimedSteps);
-        long start = 0;
-        double loss = 0;
-        using var session = TrainingSession.Create(spec, CharCorpus.FromText(_text, spec), new DiscardingSink());
-        session.Train(CancellationToken.None, p =>
+        var spec = Spec(activation, diagnosticsEvery, total);
+        var session = TrainingSession.Create(spec, CharCorpus.FromText(_text, spec), new DiscardingSink());
+        return (_, to) =>
         {
-            if (p.Step == options.WarmupSteps - 1) start = Stopwatch.GetTimestamp();
-            loss = p.Loss;
-        });
-        return Result(name, Stopwatch.GetElapsedTime(start).TotalSeconds, loss);
+            long start = Stopwatch.GetTimestamp();
+            session.Train(CancellationToken.None, until: to);
+            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        };
     }
 
     private MemoryResult Memory()
@@ -96,13 +118,7 @@ internal sealed class Benchmark(BenchOptions options)
         return process.WorkingSet64 / (1024.0 * 1024.0);
     }
 
-    private VariantResult Result(string name, double seconds, double loss)
-    {
-        double chars = (double)options.TimedSteps * options.Window * options.Batch;
-        return new VariantResult(name, chars / seconds, 1000 * seconds / options.TimedSteps, loss);
-    }
-
-    /// <summary>Counts nothing, keeps nothing: the benchmark measures training, not record storage.</summary>
+    /// <summary>Keeps nothing: the benchmark measures training, not record storage.</summary>
     private sealed class DiscardingSink : IRunSink
     {
         public void OnTrainingMetric(TrainingMetric row) { }

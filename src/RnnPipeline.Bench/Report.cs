@@ -13,7 +13,7 @@ internal static class Report
         var c = CultureInfo.InvariantCulture;
         double baseline = r.Variants[0].CharsPerSecond;
         var md = new StringBuilder();
-        md.AppendLine(c, $"Benchmark: H={o.Hidden}, T={o.Window}, batch {o.Batch}, Adam, norm clipping 5, {o.Threads} threads, {o.TimedSteps} timed steps after {o.WarmupSteps} warm-up; {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
+        md.AppendLine(c, $"Benchmark: H={o.Hidden}, T={o.Window}, batch {o.Batch}, Adam, norm clipping 5, {o.Threads} threads, median of {o.Rounds} interleaved chunks per variant after {o.WarmupSteps} warm-up steps; {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
         md.AppendLine();
         md.AppendLine("| variant | chars/s | ms/step | × fused nn.RNN |");
         md.AppendLine("|---|---:|---:|---:|");
@@ -29,7 +29,7 @@ internal static class Report
         {
             machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
             settings = o,
-            variants = r.Variants.Select(v => new { v.Name, v.CharsPerSecond, v.MillisecondsPerStep, RatioToFused = v.CharsPerSecond / baseline, v.FinalLoss }),
+            variants = r.Variants.Select(v => new { v.Name, v.CharsPerSecond, v.MillisecondsPerStep, RatioToFused = v.CharsPerSecond / baseline, v.ChunkCharsPerSecond }),
             diagnosticsOverheadPercent = overhead,
             sigmoidToTanh = r.Variants[3].CharsPerSecond / r.Variants[1].CharsPerSecond,
             memory = new { r.Memory.Steps, r.Memory.RssAfterWarmupMiB, r.Memory.RssAtEndMiB, r.Memory.DriftPercent },

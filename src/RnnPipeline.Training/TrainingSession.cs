@@ -71,13 +71,16 @@ public sealed partial class TrainingSession : IDisposable
             : lr;
     }
 
-    /// <summary>Trains until every step ran, <paramref name="cancellation"/> fires (after the current step) or a halt.</summary>
-    public RunStatus Train(CancellationToken cancellation, Action<TrainingProgress>? progress = null)
+    /// <summary>
+    /// Trains until every step ran (or, with <paramref name="until"/>, until that step is next), <paramref name="cancellation"/>
+    /// fires (after the current step) or a halt.
+    /// </summary>
+    public RunStatus Train(CancellationToken cancellation, Action<TrainingProgress>? progress = null, int? until = null)
     {
         _clock.Start();
         try
         {
-            while (Step < TotalSteps)
+            while (Step < Math.Min(TotalSteps, until ?? TotalSteps))
             {
                 if (cancellation.IsCancellationRequested) return RunStatus.Cancelled;
                 int step = Step;
