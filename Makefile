@@ -32,6 +32,11 @@ test:
 	@awk '/(Passed|Failed)! *- *Failed:/ { gsub(/,/, ""); for (i = 1; i <= NF; i++) { if ($$i == "Failed:") f += $$(i+1); if ($$i == "Passed:") p += $$(i+1); if ($$i == "Skipped:") s += $$(i+1) } } \
 	     END { printf "%d passed, %d failed, %d skipped\n", p, f, s; if (f > 0 || p == 0) exit 1 }' $(OUT)/.test.log
 
+## bench: throughput of our trainer vs TorchSharp's fused nn.RNN, diagnostics overhead, memory drift → $(OUT)/bench/
+bench:
+	$(DOTNET) build src/RnnPipeline.Bench/RnnPipeline.Bench.csproj -c $(CONFIG) -v quiet -nologo
+	$(DOTNET) src/RnnPipeline.Bench/bin/$(CONFIG)/net10.0/RnnPipeline.Bench.dll --output $(OUT)/bench
+
 ## report: re-render the report of an existing output folder from its saved data views (no training)
 report:
 	$(DOTNET) build $(WORKER) -c $(CONFIG) -v quiet -nologo

@@ -113,7 +113,9 @@ public sealed class CharRnnWeights : IDisposable
     {
         bool embedding = reader.ReadBoolean();
         var e = embedding ? TensorIO.Read(reader) : null;
-        return new CharRnnWeights(e, TensorIO.Read(reader), TensorIO.Read(reader), TensorIO.Read(reader), TensorIO.Read(reader), TensorIO.Read(reader));
+        var weights = new CharRnnWeights(e, TensorIO.Read(reader), TensorIO.Read(reader), TensorIO.Read(reader), TensorIO.Read(reader), TensorIO.Read(reader));
+        foreach (var (_, t) in weights.Named()) t.DetachFromDisposeScope();
+        return weights;
     }
 
     /// <inheritdoc />

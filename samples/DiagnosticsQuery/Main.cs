@@ -1,0 +1,1 @@
+RnnPipeline.Samples.DiagnosticsQuerySample.Run(Console.Out, args.Length > 0 ? args[0] : null);

@@ -1,0 +1,1 @@
+RnnPipeline.Samples.LineClassificationSample.Run(Console.Out);
