@@ -11,8 +11,8 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Information, "[{Run}] start ({Index}/{Count}): {Activation}, init {Init} × {Gain}, H={Hidden}, T={Window}, {Corpus}, {Steps} steps")]
     public static partial void RunStarting(ILogger logger, string run, int index, int count, string activation, string init, double gain, int hidden, int window, string corpus, int steps);
 
-    [LoggerMessage(3, LogLevel.Information, "[{Run}] step {Step}/{Total} ({Percent:F0}%) loss {Loss:F3} bpc {Bpc:F3} | {CharsPerSecond:F0} chars/s | ETA {Eta} | clip {ClipRate:P0} | non-finite {NonFinite}")]
-    public static partial void Progress(ILogger logger, string run, int step, int total, double percent, double loss, double bpc, double charsPerSecond, string eta, double clipRate, int nonFinite);
+    [LoggerMessage(3, LogLevel.Information, "[{Run}] step {Step}/{Total} ({Percent:F0}%) loss {Loss:F3} bpc {Bpc:F3} | {CharsPerSecond:F0} chars/s | ETA {Eta} | clip {ClipPercent:F0}% | non-finite {NonFinite}")]
+    public static partial void Progress(ILogger logger, string run, int step, int total, double percent, double loss, double bpc, double charsPerSecond, string eta, double clipPercent, int nonFinite);
 
     [LoggerMessage(4, LogLevel.Information, "[{Run}] {Status} after {Steps} steps in {Seconds:F1} s; validation {Bpc:F3} bits/char")]
     public static partial void RunFinished(ILogger logger, string run, string status, int steps, double seconds, double bpc);

@@ -43,7 +43,7 @@ public sealed class CharRnnEstimator : IEstimator<CharRnnTransformer>
         var status = session.Train(cancellation, p =>
         {
             if ((p.Step + 1) % Math.Max(1, p.TotalSteps / 10) == 0)
-                channel.Info(MessageSensitivity.None, $"step {p.Step + 1}/{p.TotalSteps}: loss {p.Loss:F3}, {p.BitsPerChar:F3} bits/char, clip rate {p.ClipRate:P0}");
+                channel.Info(MessageSensitivity.None, $"step {p.Step + 1}/{p.TotalSteps}: loss {p.Loss:F3}, {p.BitsPerChar:F3} bits/char, clip rate {100 * p.ClipRate:F0}%");
         });
         cancellation.ThrowIfCancellationRequested();
         channel.Info(MessageSensitivity.None, $"finished ({status}): validation {(recording.Evaluations.Count > 0 ? recording.Evaluations[^1].BitsPerChar : double.NaN):F3} bits/char");

@@ -18,6 +18,6 @@ internal sealed class ProgressReporter(ILogger logger, string run, TimeProvider 
         var eta = TimeSpan.FromSeconds(Math.Max(0, p.TotalSteps - done) * secondsPerStep);
         Log.Progress(logger, run, done, p.TotalSteps, 100.0 * done / Math.Max(1, p.TotalSteps), p.Loss, p.BitsPerChar,
             p.CharsPerSecond, eta.ToString(eta.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", System.Globalization.CultureInfo.InvariantCulture),
-            p.ClipRate, p.NonFiniteEvents);
+            100 * p.ClipRate, p.NonFiniteEvents);
     }
 }
