@@ -22,9 +22,10 @@ public static class Narrative
                 ? $"{best.Name} keeps gradient longest: its memory horizon is {Horizon(best.Summary)} steps, {margin} more than the next ({others})."
                 : $"Memory horizons tie at the top: {best.Name} {Horizon(best.Summary)}, {others}.");
         }
-        foreach (var r in withDiagnostics.Where(r => r.Summary.MeanJacobianNorm > 1.01 && r.Summary.Lyapunov1 < 0))
-            lines.Add($"{r.Name}: the mean per-step norm ‖J_t‖₂ is {F(r.Summary.MeanJacobianNorm, "F3")} (above 1), yet λ1 = {F(r.Summary.Lyapunov1, "F3")} < 0 — " +
-                      "saturation and rotation make the realized products vanish; the per-step norm alone would suggest explosion.");
+        var misleading = withDiagnostics.Where(r => r.Summary.MeanJacobianNorm > 1.01 && r.Summary.Lyapunov1 < 0).ToArray();
+        if (misleading.Length > 0)
+            lines.Add($"Per-step norms mislead in {string.Join(", ", misleading.Select(r => $"{r.Name} (mean ‖J_t‖₂ {F(r.Summary.MeanJacobianNorm, "F2")}, λ1 {F(r.Summary.Lyapunov1, "F3")})"))}: " +
+                      "every per-step norm is above 1, yet λ1 < 0 — saturation and rotation make the realized products vanish, which Π‖J_t‖₂ would call explosion.");
         foreach (var r in withDiagnostics.Where(r => r.Summary.Lyapunov1 > 0))
             lines.Add($"{r.Name}: λ1 = {F(r.Summary.Lyapunov1, "F3")} > 0 — Jacobian products grow through time (exploding regime).");
         var clipped = runs.Where(r => r.Summary.ClipRate > 0).OrderByDescending(r => r.Summary.ClipRate).ToArray();
@@ -51,5 +52,6 @@ public static class Narrative
     public static string Percent(double fraction) => (100 * fraction).ToString("F0", C) + "%";
 
     /// <summary>A number, or "–" when not finite.</summary>
-    public static string F(double value, string format) => double.IsFinite(value) ? value.ToString(format, C) : "–";
+    public static string F(double value, string format) =>
+        !double.IsFinite(value) ? "–" : value.ToString(Math.Abs(value) >= 1e4 ? "0.0E+0" : format, C);
 }

@@ -20,5 +20,6 @@ public enum RunStatus
 /// <param name="ClipRate">Fraction of steps so far whose gradient was clipped.</param>
 /// <param name="NonFiniteEvents">Non-finite events so far.</param>
 /// <param name="ElapsedSeconds">Wall-clock seconds of this process so far.</param>
+/// <param name="DiagnosticsSeconds">Of those, seconds spent on stability diagnostics (trace copies and analysis).</param>
 public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, double BitsPerChar,
-    double CharsPerSecond, double ClipRate, int NonFiniteEvents, double ElapsedSeconds);
+    double CharsPerSecond, double ClipRate, int NonFiniteEvents, double ElapsedSeconds, double DiagnosticsSeconds);

@@ -27,7 +27,7 @@ public sealed partial class TrainingSession : IDisposable
     private readonly StabilityAnalyzer _analyzer;
     private readonly long[] _inputs, _targets;
     private TrainingState? _snapshot;
-    private double _lrScale = 1, _elapsedBefore;
+    private double _lrScale = 1, _elapsedBefore, _diagnosticsSeconds;
     private int _events, _clipped, _stepsThisProcess;
     private readonly Stopwatch _clock = new();
 
@@ -88,7 +88,7 @@ public sealed partial class TrainingSession : IDisposable
                 _stepsThisProcess++;
                 progress?.Invoke(new TrainingProgress(step, TotalSteps, loss, loss / Math.Log(2),
                     _stepsThisProcess * _inputs.Length / Math.Max(1e-9, _clock.Elapsed.TotalSeconds),
-                    (double)_clipped / Math.Max(1, Step), _events, _clock.Elapsed.TotalSeconds));
+                    (double)_clipped / Math.Max(1, Step), _events, _clock.Elapsed.TotalSeconds, _diagnosticsSeconds));
                 if (halted) return RunStatus.Halted;
             }
             return RunStatus.Completed;
@@ -118,7 +118,9 @@ public sealed partial class TrainingSession : IDisposable
         if (fault is not null) return (double.NaN, Recover(step, fault));
         if (_spec.NonFinite.Policy == NonFinitePolicy.Rollback && step % _spec.NonFinite.SnapshotEvery == 0)
             TakeSnapshot(cursor);                                               // a state just shown to give a finite step
+        long traced = Stopwatch.GetTimestamp();
         var trace = DiagnosticsDue(step) ? RecurrentTrace.From(_network, pass, local!, delta!, _spec.Diagnostics.ProbeSequences) : null;
+        _diagnosticsSeconds += Stopwatch.GetElapsedTime(traced).TotalSeconds;
         var clip = GradientClipper.Clip(step, _grads, norm, _spec.Clipping);
         _state.Optimizer.Step(_state.Weights, _grads, lr);
         _state.Hidden.copy_(pass.Hidden[^1]);
@@ -130,10 +132,25 @@ public sealed partial class TrainingSession : IDisposable
         _sink.OnTrainingMetric(new TrainingMetric(step, loss, loss / Math.Log(2), lr, _inputs.Length / seconds, _elapsedBefore + _clock.Elapsed.TotalSeconds));
         _sink.OnClip(clip);
         _sink.OnGradientFlow(new GradientFlowRecord(step, linalg.vector_norm(delta!, 2, dims: [2]).mean([1]).data<float>().ToArray()));
-        if (trace is not null && _analyzer.Analyze(step, trace) is { } snapshot) _sink.OnStability(snapshot);
+        if (trace is not null) Analyze(step, trace);
         if (_spec.Training.EvalEvery > 0 && (Step % _spec.Training.EvalEvery == 0 || Step == TotalSteps))
-            _sink.OnEvaluation(Evaluate());
+            RecordEvaluation(step, lr);
         return (loss, false);
+    }
+
+    private void Analyze(int step, RecurrentTrace trace)
+    {
+        long started = Stopwatch.GetTimestamp();
+        if (_analyzer.Analyze(step, trace) is { } snapshot) _sink.OnStability(snapshot);
+        _diagnosticsSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    /// <summary>Records a validation result, or a non-finite event when the validation loss is not finite.</summary>
+    private void RecordEvaluation(int step, double lr)
+    {
+        var evaluation = Evaluate();
+        if (double.IsFinite(evaluation.Loss)) _sink.OnEvaluation(evaluation);
+        else _sink.OnNonFinite(new NonFiniteEvent(step, "validation loss", -1, _spec.NonFinite.Policy, "evaluation not recorded", lr));
     }
 
     private (Tensor Inputs, Tensor Targets) NextBatch()

@@ -7,7 +7,7 @@ public sealed class DiagnosticsOptions
 {
     /// <summary>Record stability diagnostics every this many steps (and at step 0 and the last step); 0 disables them.</summary>
     [Range(0, 1_000_000)]
-    public int Every { get; set; } = 100;
+    public int Every { get; set; } = 200;
 
     /// <summary>Sequences of the batch used as the probe subset.</summary>
     [Range(1, 1024)]
@@ -26,7 +26,7 @@ public sealed class DiagnosticsOptions
 
     /// <summary>Power-iteration steps for spectral norms of large H.</summary>
     [Range(1, 1000)]
-    public int PowerIterations { get; set; } = 30;
+    public int PowerIterations { get; set; } = 20;
 
     /// <summary>Number k of leading Lyapunov exponents.</summary>
     [Range(1, 64)]

@@ -12,9 +12,13 @@ public static class TrainingPlots
     /// <summary>Training bits/char (exponential moving average, raw faint) and validation bits/char (markers).</summary>
     public static PlotModel BitsPerChar(IReadOnlyList<RunRecording> runs)
     {
+        // Rare loss spikes (an exploding step can reach 1e30 bits/char) would flatten every curve: the axis stops at
+        // 1.2 × the 99th percentile of the plotted values; the spikes stay in the data views.
+        var values = runs.SelectMany(r => r.Metrics.Select(m => m.BitsPerChar).Concat(r.Evaluations.Select(e => e.BitsPerChar))).Where(double.IsFinite).Order().ToArray();
+        double? top = values.Length == 0 ? null : 1.2 * values[(int)(0.99 * (values.Length - 1))];
         var model = PlotStyle.Model("Bits per character", "thin: training (EMA over 20 steps, raw faint); markers: validation");
         model.Axes.Add(PlotStyle.Linear(AxisPosition.Bottom, "training step"));
-        model.Axes.Add(PlotStyle.Linear(AxisPosition.Left, "bits per character"));
+        model.Axes.Add(PlotStyle.Linear(AxisPosition.Left, "bits per character", 0, top));
         for (int i = 0; i < runs.Count; i++)
         {
             var color = PlotStyle.Color(i);

@@ -5,7 +5,7 @@ namespace RnnPipeline.Training.Diagnostics;
 /// <summary>Products of the per-step Jacobians J_t = diag(f'(a_t))·W_hh over a window, per probe sequence.</summary>
 internal static class JacobianProducts
 {
-    private const int Block = 8, MinimumIterations = 3;
+    private const int Block = 8, MinimumIterations = 1;
 
     /// <summary>
     /// ‖J_{T−1}⋯J_{T−k}‖₂ for k = 0..T−1 (1 at k = 0) for each sequence of <paramref name="derivatives"/> [T, P, H].
@@ -38,7 +38,7 @@ internal static class JacobianProducts
                     basis = linalg.qr(product.transpose(1, 2).matmul(product.matmul(basis))).Q;
                 norm = linalg.svdvals(product.matmul(basis)).select(1, 0);
             }
-            var safe = norm.clamp_min(1e-300);
+            var safe = norm.clamp_min(SpectralNorms.Tiny(w.dtype));
             logNorms[k] = safe.to(float64).log() + logScale;
             logScale.add_(safe.to(float64).log());
             product = product.div_(safe.view(p, 1, 1));

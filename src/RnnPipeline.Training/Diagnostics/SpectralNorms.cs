@@ -22,7 +22,10 @@ internal static class SpectralNorms
     }
 
     /// <summary>Rows scaled to unit L2 norm (zero rows stay zero).</summary>
-    public static Tensor Normalize(Tensor rows) => rows.div_(linalg.vector_norm(rows, 2, dims: [-1], keepdim: true).clamp_min(1e-300));
+    public static Tensor Normalize(Tensor rows) => rows.div_(linalg.vector_norm(rows, 2, dims: [-1], keepdim: true).clamp_min(Tiny(rows.dtype)));
+
+    /// <summary>A positive floor that is still a normal number in <paramref name="dtype"/> (1e−300 would be 0 in float32).</summary>
+    public static double Tiny(ScalarType dtype) => dtype == ScalarType.Float64 ? 1e-300 : 1e-30;
 
     /// <summary>Deterministic, generic unit start vectors [N, H] (a golden-ratio fill: no random generator involved).</summary>
     public static Tensor StartVectors(long n, long h, ScalarType dtype) =>

@@ -56,9 +56,8 @@ public sealed class StabilityAnalyzer(DiagnosticsOptions options)
             lags[k] = new LagStats(step, k, Math.Exp(logRealized[k]), Math.Exp(logBound[k]), Ratio(lagGrad[k], lagGrad[0]));
         int horizon = Array.FindIndex(lags, l => l.GradRatio < Options.HorizonEpsilon);
 
-        var w64 = trace.RecurrentWeight.to(float64);
-        double whhNorm = linalg.matrix_norm(w64, 2).item<double>();
-        double radius = linalg.eigvals(w64).abs().max().to(float64).item<double>();
+        double whhNorm = linalg.matrix_norm(w, 2).to(float64).item<double>();
+        double radius = linalg.eigvals(w).abs().max().to(float64).item<double>();
         var lyapunov = JacobianProducts.Lyapunov(d, w, (int)Math.Min(Options.LyapunovExponents, h));
         var summary = new StabilitySummary(step, whhNorm, radius, trace.Activation.Gamma(), J.Average(),
             lyapunov, horizon < 0 ? (int)steps : horizon, longShare);
@@ -73,21 +72,19 @@ public sealed class StabilityAnalyzer(DiagnosticsOptions options)
     private (double[] Norms, double LongShare) LastStepGradient(Tensor d, Tensor hidden, Tensor local, Tensor w)
     {
         long steps = d.shape[0];
-        var norms = new Tensor[steps];
-        var contributions = new Tensor[steps];
-        var g = local[steps - 1];                                                 // ∂L_{T−1}/∂h_{T−1}, [P, H]
+        var g = empty_like(local);                                                // g[k] = ∂L_{T−1}/∂h_{T−1−k}
+        var da = empty_like(local);                                               // da[k] = ∂L_{T−1}/∂a_{T−1−k}
+        g[0] = local[steps - 1];
         for (long k = 0; k < steps; k++)
         {
-            long t = steps - 1 - k;
-            norms[k] = linalg.vector_norm(g, 2, dims: [1]).mean();
-            var da = g * d[t];                                                     // ∂L_{T−1}/∂a_t
-            contributions[k] = (linalg.vector_norm(da, 2, dims: [1]) * linalg.vector_norm(hidden[t], 2, dims: [1])).sum();
-            g = da.matmul(w);                                                      // ∂L_{T−1}/∂h_{t−1} = J_tᵀ g
+            da[k] = g[k] * d[steps - 1 - k];
+            if (k + 1 < steps) g[k + 1] = da[k].matmul(w);                        // ∂L/∂h_{t−1} = J_tᵀ ∂L/∂h_t
         }
-        var c = stack(contributions).to(float64);
+        var norms = linalg.vector_norm(g, 2, dims: [2]).mean([1]);
+        var c = (linalg.vector_norm(da, 2, dims: [2]) * linalg.vector_norm(hidden[..(int)steps].flip(0), 2, dims: [2])).sum([1]).to(float64);
         double total = c.sum().item<double>();
         double longPart = Options.LongLag + 1 < steps ? c[(Options.LongLag + 1)..].sum().item<double>() : 0;
-        return (Values(stack(norms)), total > 0 ? longPart / total : 0);
+        return (Values(norms), total > 0 ? longPart / total : 0);
     }
 
     private static Tensor Finite(Tensor t) => t.isfinite().all(2).all(0);                // [P]

@@ -65,7 +65,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         }
         catch (Exception e) when (e is not InputException)
         {
-            Log.RunFailed(logger, spec.Name, e.Message, e);
+            Log.RunFailed(logger, spec.Name, e.Message.Split('\n')[0].Trim(), e);
             folder.WriteState(spec, RunState.Failed, 0);
             return new RunOutcome(spec, new RunRecording(RunInfo.For(suite.Name, spec)), RunState.Failed, 0, folder.Path);
         }

@@ -139,4 +139,23 @@ public sealed class StabilityAnalyzerTests
         Assert.InRange(ordered, -1.2, -0.6);
         Assert.InRange(chaotic, 0.1, 0.45);
     }
+
+    [Fact]
+    public void DeadReluUnit_InFloat32_GivesFiniteRecords()
+    {
+        using var scope = NewDisposeScope();
+        // A single ReLU unit driven negative is dead: f' = 0, so every product from lag 1 on is exactly 0.
+        var trace = Traces.Drive(Activation.Relu, tensor(new[,] { { 0.9 } }), full(16, 2, 1, -1.0, dtype: float64));
+        var f32 = trace with
+        {
+            RecurrentWeight = trace.RecurrentWeight.to(float32), PreActivations = trace.PreActivations.to(float32), Hidden = trace.Hidden.to(float32),
+            LocalGradients = trace.LocalGradients.to(float32), HiddenGradients = trace.HiddenGradients.to(float32),
+        };
+        var snapshot = new StabilityAnalyzer(new DiagnosticsOptions { UseFloat64 = false, ProductSequences = 2 }).Analyze(0, f32)!;
+        Assert.All(snapshot.Lags, l => Assert.True(double.IsFinite(l.ProductNorm) && double.IsFinite(l.ProductBound) && double.IsFinite(l.GradRatio)));
+        Assert.All(snapshot.Summary.Lyapunov, v => Assert.True(double.IsFinite(v)));
+        Assert.Equal(1.0, snapshot.Timesteps[0].DeadFraction);
+        Assert.True(snapshot.Lags[1].ProductNorm < 1e-20);
+        Assert.Equal(1, snapshot.Summary.MemoryHorizon);
+    }
 }
