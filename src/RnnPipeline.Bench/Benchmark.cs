@@ -119,7 +119,8 @@ internal sealed class Benchmark(BenchOptions options)
     {
         var spec = Spec(Activation.Tanh, new DiagnosticsOptions().Every, options.MemorySteps);
         double afterWarmup = 0;
-        int warmup = Math.Min(200, options.MemorySteps / 10);
+        // Warm-up covers two diagnostics periods, so that the analysis' buffers are part of the baseline.
+        int warmup = Math.Max(options.MemorySteps / 10, 2 * spec.Diagnostics.Every + 1);
         using var session = TrainingSession.Create(spec, CharCorpus.FromText(_text, spec), new DiscardingSink());
         session.Train(CancellationToken.None, p => { if (p.Step == warmup) afterWarmup = Rss(); });
         return new MemoryResult(options.MemorySteps, afterWarmup, Rss());

@@ -14,7 +14,7 @@ namespace RnnPipeline.Bench
     {
         public static BenchOptions Parse(string[] args)
         {
-            var o = new BenchOptions(256, 128, 32, 2, 10, 3, 5000, "out/bench");
+            var o = new BenchOptions(256, 128, 32, 2, 10, 5, 5000, "out/bench");
             for (int i = 0; i + 1 < args.Length; i += 2)
             {
                 int n() => int.Parse(args[i + 1], CultureInfo.InvariantCulture);

@@ -2,7 +2,7 @@ using OxyPlot;
 
 namespace RnnPipeline.Reporting;
 
-/// <summary>Writes plots: PNG through SkiaSharp, SVG through OxyPlot.Core. The caller owns the stream.</summary>
+/// <summary>Writes plots as PNG through SkiaSharp (exact text layout). The caller owns the stream.</summary>
 public static class PlotExport
 {
     /// <summary>Default size of a plot, pixels.</summary>
@@ -11,8 +11,4 @@ public static class PlotExport
     /// <summary>Writes <paramref name="model"/> as PNG.</summary>
     public static void Png(PlotModel model, Stream stream, int width = Width, int height = Height) =>
         new OxyPlot.SkiaSharp.PngExporter { Width = width, Height = height }.Export(model, stream);
-
-    /// <summary>Writes <paramref name="model"/> as a standalone SVG document.</summary>
-    public static void Svg(PlotModel model, Stream stream, int width = Width, int height = Height) =>
-        new SvgExporter { Width = width, Height = height }.Export(model, stream);
 }

@@ -49,8 +49,8 @@ internal static class JacobianProducts
     /// <summary>
     /// The leading <paramref name="count"/> Lyapunov exponents per step of the product J_{T−1}⋯J_0 by QR
     /// re-orthonormalisation (Q ← qr(J_t Q), λ_i += log|R_ii|, divided by T; Vogt et al. 2020, Engelken et al. 2020),
-    /// mean over probe sequences, sorted descending. |R_ii| is floored at 1e−300 so dead directions give a finite, very
-    /// negative exponent.
+    /// mean over probe sequences, sorted descending. |R_ii| is floored at the smallest normal-range value the precision
+    /// keeps (1e−30 in float32, 1e−300 in float64), so dead directions give a finite, very negative exponent.
     /// </summary>
     public static double[] Lyapunov(Tensor derivatives, Tensor w, int count)
     {
@@ -60,7 +60,7 @@ internal static class JacobianProducts
         for (long t = 0; t < steps; t++)
         {
             var (qNext, r) = linalg.qr(derivatives[t].unsqueeze(2) * w.matmul(q));  // J_t Q = Q' R
-            sum.add_(r.diagonal(0, 1, 2).abs().to(float64).clamp_min(1e-300).log());
+            sum.add_(r.diagonal(0, 1, 2).abs().clamp_min(SpectralNorms.Tiny(w.dtype)).to(float64).log());
             q = qNext;
         }
         return (sum / steps).mean([0]).sort(descending: true).Values.data<double>().ToArray();

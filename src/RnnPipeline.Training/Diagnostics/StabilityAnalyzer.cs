@@ -49,7 +49,7 @@ public sealed class StabilityAnalyzer(DiagnosticsOptions options)
         long ps = Math.Min(Options.ProductSequences, p);
         double[] logRealized = Values(JacobianProducts.LogRealizedNorms(d[.., ..(int)ps], w, exact, Options.PowerIterations).mean([1]));
         // The bound over the same sequences: Π_j ‖J_j‖₂ for lags 1..k, geometric mean over sequences (so ≤ holds).
-        var logFactors = perSequence[.., ..(int)ps].to(float64).clamp_min(1e-300).log().mean([1]).flip(0);
+        var logFactors = perSequence[.., ..(int)ps].clamp_min(SpectralNorms.Tiny(dtype)).to(float64).log().mean([1]).flip(0);
         double[] logBound = Values(cat([zeros(1, dtype: float64), logFactors[..^1].cumsum(0)], 0));
         var lags = new LagStats[steps];
         for (int k = 0; k < steps; k++)

@@ -84,4 +84,28 @@ public sealed class TrainingSessionTests : IDisposable
         Assert.Equal(10, live.Count);
         Assert.All(live, n => Assert.Equal(live[0], n));
     }
+
+    [Fact]
+    public void Sample_SameSeed_IsDeterministicAndUsesOnlyKnownCharacters()
+    {
+        var spec = TestData.Spec(s => s.Training.Steps = 60);
+        string text = Periodic(2000);
+        using var session = TrainingSession.Create(spec, CharCorpus.FromText(text, spec), new RunRecording(RunInfo.For("test", spec)));
+        session.Train(CancellationToken.None);
+        string a = session.Sample("abc", 40, 0.5, seed: 7);
+        Assert.Equal(40, a.Length);
+        Assert.Equal(a, session.Sample("abc", 40, 0.5, seed: 7));
+        Assert.All(a, c => Assert.Contains(c, "abcdefgh\n\uFFFD"));
+        Assert.Equal("defgh\nabcd", session.Sample("abc", 10, 0.05, seed: 1));   // a learned cycle, nearly greedy
+    }
+
+    [Fact]
+    public void LearningRate_CosineSchedule_FallsFromPeakToTenPercent()
+    {
+        var spec = TestData.Spec(s => { s.Training.Steps = 100; s.Training.Schedule = LearningRateSchedule.Cosine; s.Training.LearningRate = 0.01; });
+        using var session = TrainingSession.Create(spec, CharCorpus.FromText(Periodic(2000), spec), new RunRecording(RunInfo.For("test", spec)));
+        Assert.Equal(0.01, session.LearningRate(0), 12);
+        Assert.Equal(0.0055, session.LearningRate(50), 12);
+        Assert.Equal(0.001, session.LearningRate(100), 12);
+    }
 }
