@@ -118,9 +118,7 @@ public sealed partial class TrainingSession : IDisposable
         if (fault is not null) return (double.NaN, Recover(step, fault));
         if (_spec.NonFinite.Policy == NonFinitePolicy.Rollback && step % _spec.NonFinite.SnapshotEvery == 0)
             TakeSnapshot(cursor);                                               // a state just shown to give a finite step
-        long traced = Stopwatch.GetTimestamp();
-        var trace = DiagnosticsDue(step) ? RecurrentTrace.From(_network, pass, local!, delta!, _spec.Diagnostics.ProbeSequences) : null;
-        _diagnosticsSeconds += Stopwatch.GetElapsedTime(traced).TotalSeconds;
+        var trace = TraceIfDue(step, pass, local!, delta!);                     // copied before the update changes W_hh
         var clip = GradientClipper.Clip(step, _grads, norm, _spec.Clipping);
         _state.Optimizer.Step(_state.Weights, _grads, lr);
         _state.Hidden.copy_(pass.Hidden[^1]);
@@ -136,6 +134,15 @@ public sealed partial class TrainingSession : IDisposable
         if (_spec.Training.EvalEvery > 0 && (Step % _spec.Training.EvalEvery == 0 || Step == TotalSteps))
             RecordEvaluation(step, lr);
         return (loss, false);
+    }
+
+    private RecurrentTrace? TraceIfDue(int step, ForwardPass pass, Tensor local, Tensor delta)
+    {
+        if (!DiagnosticsDue(step)) return null;
+        long started = Stopwatch.GetTimestamp();
+        var trace = RecurrentTrace.From(_network, pass, local, delta, _spec.Diagnostics.ProbeSequences);
+        _diagnosticsSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return trace;
     }
 
     private void Analyze(int step, RecurrentTrace trace)
