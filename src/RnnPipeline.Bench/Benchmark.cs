@@ -12,7 +12,7 @@ namespace RnnPipeline.Bench;
 internal sealed record VariantResult(string Name, double CharsPerSecond, double MillisecondsPerStep, double[] ChunkCharsPerSecond, double DiagnosticsShare);
 
 /// <summary>Memory of a long run: resident set after warm-up and at the end.</summary>
-internal sealed record MemoryResult(int Steps, double RssAfterWarmupMiB, double RssAtEndMiB)
+internal sealed record MemoryResult(int Steps, double RssAfterWarmupMiB, double RssAtEndMiB, (int Step, double RssMiB)[] Series)
 {
     public double DriftPercent => 100 * (RssAtEndMiB - RssAfterWarmupMiB) / RssAfterWarmupMiB;
 }
@@ -118,12 +118,16 @@ internal sealed class Benchmark(BenchOptions options)
     private MemoryResult Memory()
     {
         var spec = Spec(Activation.Tanh, new DiagnosticsOptions().Every, options.MemorySteps);
-        double afterWarmup = 0;
         // Warm-up covers two diagnostics periods, so that the analysis' buffers are part of the baseline.
         int warmup = Math.Max(options.MemorySteps / 10, 2 * spec.Diagnostics.Every + 1);
+        var series = new List<(int Step, double RssMiB)>();
         using var session = TrainingSession.Create(spec, CharCorpus.FromText(_text, spec), new DiscardingSink());
-        session.Train(CancellationToken.None, p => { if (p.Step == warmup) afterWarmup = Rss(); });
-        return new MemoryResult(options.MemorySteps, afterWarmup, Rss());
+        session.Train(CancellationToken.None, p =>
+        {
+            if (p.Step == warmup || (p.Step > warmup && p.Step % 500 == 0)) series.Add((p.Step, Rss()));
+        });
+        series.Add((options.MemorySteps, Rss()));
+        return new MemoryResult(options.MemorySteps, series[0].RssMiB, series[^1].RssMiB, [.. series]);
     }
 
     private static double Rss()

@@ -22,7 +22,7 @@ internal static class Report
         double overhead = 100 * r.Variants[2].DiagnosticsShare;
         md.AppendLine();
         md.AppendLine(c, $"Default diagnostics overhead: {overhead:F1}% of training time (time inside the diagnostics, measured in the same steps). Sigmoid / tanh speed: {r.Variants[3].CharsPerSecond / r.Variants[1].CharsPerSecond:F2}.");
-        md.AppendLine(c, $"Memory over {r.Memory.Steps} steps (default diagnostics): RSS {r.Memory.RssAfterWarmupMiB:F0} MiB after warm-up → {r.Memory.RssAtEndMiB:F0} MiB at the end ({r.Memory.DriftPercent:+0.0;-0.0}%).");
+        md.AppendLine(c, $"Memory over {r.Memory.Steps} steps (default diagnostics): RSS {r.Memory.RssAfterWarmupMiB:F0} MiB after warm-up (step {r.Memory.Series[0].Step}) → {r.Memory.RssAtEndMiB:F0} MiB at the end ({r.Memory.DriftPercent:+0.0;-0.0}%); every 500 steps: {string.Join(", ", r.Memory.Series.Select(x => x.RssMiB.ToString("F0", c)))} MiB.");
         Console.Write(md.ToString());
 
         var json = new
@@ -32,7 +32,7 @@ internal static class Report
             variants = r.Variants.Select(v => new { v.Name, v.CharsPerSecond, v.MillisecondsPerStep, RatioToFused = v.CharsPerSecond / baseline, v.ChunkCharsPerSecond }),
             diagnosticsOverheadPercent = overhead,
             sigmoidToTanh = r.Variants[3].CharsPerSecond / r.Variants[1].CharsPerSecond,
-            memory = new { r.Memory.Steps, r.Memory.RssAfterWarmupMiB, r.Memory.RssAtEndMiB, r.Memory.DriftPercent },
+            memory = new { r.Memory.Steps, r.Memory.RssAfterWarmupMiB, r.Memory.RssAtEndMiB, r.Memory.DriftPercent, series = r.Memory.Series.Select(x => new { x.Step, x.RssMiB }) },
         };
         AtomicFile.WriteAllText(Path.Combine(o.Output, "bench.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
         AtomicFile.WriteAllText(Path.Combine(o.Output, "bench.md"), md.ToString());

@@ -109,7 +109,7 @@ public sealed partial class TrainingSession : IDisposable
         int cursor = _state.Cursor;
         var (inputs, targets) = NextBatch();
 
-        var pass = _network.Forward(inputs, _state.Hidden);
+        var pass = _network.Forward(inputs, _state.Hidden, DiagnosticsDue(step) ? _spec.Diagnostics.ProbeSequences : 0);
         float loss = CharRnnNetwork.Loss(pass, targets).item<float>();
         var fault = NonFiniteGuard.Forward(loss, pass.Hidden);
         var (local, delta) = fault is null ? _network.Backward(pass, targets, _grads) : default;
@@ -140,7 +140,7 @@ public sealed partial class TrainingSession : IDisposable
     {
         if (!DiagnosticsDue(step)) return null;
         long started = Stopwatch.GetTimestamp();
-        var trace = RecurrentTrace.From(_network, pass, local, delta, _spec.Diagnostics.ProbeSequences);
+        var trace = RecurrentTrace.From(_network, pass, local, delta);
         _diagnosticsSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
         return trace;
     }

@@ -25,14 +25,16 @@ public sealed record RecurrentTrace(
     torch.Tensor HiddenGradients)
 {
     /// <summary>
-    /// The trace of the first <paramref name="sequences"/> sequences of a window: <paramref name="local"/> and
+    /// The trace of the sequences whose pre-activations <paramref name="pass"/> kept: <paramref name="local"/> and
     /// <paramref name="delta"/> are the [T, B, H] gradients returned by <see cref="CharRnnNetwork.Backward"/>.
     /// </summary>
-    public static RecurrentTrace From(CharRnnNetwork network, ForwardPass pass, torch.Tensor local, torch.Tensor delta, int sequences)
+    /// <exception cref="ArgumentException">The forward pass kept no pre-activations.</exception>
+    public static RecurrentTrace From(CharRnnNetwork network, ForwardPass pass, torch.Tensor local, torch.Tensor delta)
     {
-        int p = (int)Math.Min(sequences, pass.Hidden.shape[1]);
+        var pre = pass.PreActivations ?? throw new ArgumentException("run Forward with keepPreActivations > 0 to trace it", nameof(pass));
+        int p = (int)pre.shape[1];
         var hidden = torch.cat([pass.H0.unsqueeze(0), pass.Hidden], 0);
         return new RecurrentTrace(network.Activation, network.Weights.Whh.clone(),
-            pass.PreActivations[.., ..p].clone(), hidden[.., ..p].clone(), local[.., ..p].clone(), delta[.., ..p].clone());
+            pre.clone(), hidden[.., ..p].clone(), local[.., ..p].clone(), delta[.., ..p].clone());
     }
 }

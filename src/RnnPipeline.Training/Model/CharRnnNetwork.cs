@@ -17,26 +17,32 @@ public sealed class CharRnnNetwork(CharRnnWeights weights, Activation activation
     /// <summary>The recurrent nonlinearity.</summary>
     public Activation Activation { get; } = activation;
 
-    /// <summary>Runs the network over <paramref name="inputs"/> [T, B] from hidden state <paramref name="h0"/> [B, H].</summary>
-    public ForwardPass Forward(Tensor inputs, Tensor h0)
+    /// <summary>
+    /// Runs the network over <paramref name="inputs"/> [T, B] from hidden state <paramref name="h0"/> [B, H]. The
+    /// pre-activations a_t of the first <paramref name="keepPreActivations"/> sequences are kept for diagnostics.
+    /// </summary>
+    public ForwardPass Forward(Tensor inputs, Tensor h0, int keepPreActivations = 0)
     {
         long steps = inputs.shape[0], batch = inputs.shape[1];
         var w = Weights;
         Tensor? x = w.E?.index_select(0, inputs.flatten());                       // [T·B, D] or one-hot
-        var a = x is null
+        var hidden = x is null
             ? w.Wxh.t().index_select(0, inputs.flatten())                           // W_xh x_t for one-hot x_t
             : x.matmul(w.Wxh.t());
-        a = a.add_(w.Bh).view(steps, batch, -1);                                    // A [T, B, H] = W_xh x_t + b_h
-        var hidden = empty_like(a);
+        hidden = hidden.add_(w.Bh).view(steps, batch, -1);                          // W_xh x_t + b_h, becomes h_t in place
+        int kept = (int)Math.Min(keepPreActivations, batch);
+        var pre = kept > 0 ? empty(steps, kept, hidden.shape[2], dtype: hidden.dtype) : null;
+        var rows = hidden.unbind(0);                                                // one view per timestep
         var whhT = w.Whh.t();
         var previous = h0;
-        for (long t = 0; t < steps; t++)
+        for (int t = 0; t < steps; t++)
         {
-            var at = a[t].addmm_(previous, whhT);                                   // a_t += h_{t−1} W_hhᵀ
-            previous = Activations.ApplyInPlace(Activation, hidden[t].copy_(at));   // h_t = f(a_t)
+            var at = rows[t].addmm_(previous, whhT);                                // a_t = W_xh x_t + b_h + h_{t−1} W_hhᵀ
+            pre?[t].copy_(at[..kept]);
+            previous = Activations.ApplyInPlace(Activation, at);                    // h_t = f(a_t)
         }
         var logits = hidden.view(steps * batch, -1).matmul(w.Why.t()).add_(w.By); // [T·B, V]
-        return new ForwardPass(inputs, h0, x, a, hidden, logits.log_softmax(1));
+        return new ForwardPass(inputs, h0, x, pre, hidden, logits.log_softmax(1));
     }
 
     /// <summary>Mean cross-entropy (nats per character) of <paramref name="pass"/> against <paramref name="targets"/> [T, B].</summary>
@@ -59,10 +65,12 @@ public sealed class CharRnnNetwork(CharRnnWeights weights, Activation activation
         var local = dlogits.matmul(w.Why).view(steps, batch, -1);                  // ∂L_t/∂h_t via the head
         var delta = local.clone();
         var da = Activations.DerivativeFromOutput(Activation, pass.Hidden);        // f'(a_t), then ∂L/∂a_t in place
-        for (long t = steps - 1; t >= 0; t--)
+        var deltaRows = delta.unbind(0);
+        var daRows = da.unbind(0);
+        for (int t = (int)steps - 1; t >= 0; t--)
         {
-            if (t < steps - 1) delta[t].addmm_(da[t + 1], w.Whh);                  // δ_t += ∂L/∂a_{t+1} W_hh
-            da[t].mul_(delta[t]);                                                   // ∂L/∂a_t = δ_t ⊙ f'(a_t)
+            if (t < steps - 1) deltaRows[t].addmm_(daRows[t + 1], w.Whh);          // δ_t += ∂L/∂a_{t+1} W_hh
+            daRows[t].mul_(deltaRows[t]);                                           // ∂L/∂a_t = δ_t ⊙ f'(a_t)
         }
         var daFlat = da.view(n, -1);
         var previous = cat([pass.H0.unsqueeze(0), pass.Hidden[..^1]], 0).view(n, -1);
@@ -85,7 +93,7 @@ public sealed class CharRnnNetwork(CharRnnWeights weights, Activation activation
 /// <param name="Inputs">Character indices [T, B].</param>
 /// <param name="H0">Initial hidden state [B, H].</param>
 /// <param name="Embedded">Embedded inputs [T·B, D]; null with one-hot input.</param>
-/// <param name="PreActivations">a_t [T, B, H].</param>
+/// <param name="PreActivations">a_t of the first sequences [T, P, H] when requested, else null.</param>
 /// <param name="Hidden">h_t [T, B, H].</param>
 /// <param name="LogProbabilities">log p(next char) [T·B, V].</param>
-public sealed record ForwardPass(Tensor Inputs, Tensor H0, Tensor? Embedded, Tensor PreActivations, Tensor Hidden, Tensor LogProbabilities);
+public sealed record ForwardPass(Tensor Inputs, Tensor H0, Tensor? Embedded, Tensor? PreActivations, Tensor Hidden, Tensor LogProbabilities);
