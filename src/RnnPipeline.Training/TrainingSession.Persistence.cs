@@ -1,7 +1,6 @@
 using RnnPipeline.Diagnostics;
 using RnnPipeline.IO;
 using RnnPipeline.Options;
-using RnnPipeline.Training.Model;
 using RnnPipeline.Training.Text;
 
 namespace RnnPipeline.Training;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using RnnPipeline.Diagnostics;
-using RnnPipeline.IO;
 using RnnPipeline.Options;
 using RnnPipeline.Training.Diagnostics;
 using RnnPipeline.Training.Engine;

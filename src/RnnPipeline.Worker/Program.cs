@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using RnnPipeline;
 using RnnPipeline.Worker.Hosting;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using RnnPipeline.Worker.Hosting;
 using RnnPipeline.Worker.Jobs;
 

@@ -1,5 +1,4 @@
 using RnnPipeline.Options;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Model;

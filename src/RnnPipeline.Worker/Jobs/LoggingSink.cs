@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using RnnPipeline.Diagnostics;
 
 namespace RnnPipeline.Worker.Jobs;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using RnnPipeline.Training;
 
 namespace RnnPipeline.Worker.Jobs;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using RnnPipeline.Diagnostics;
 using RnnPipeline.MLNet;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Configuration;
 using RnnPipeline.Options;
 
 namespace RnnPipeline.Worker.Suites;

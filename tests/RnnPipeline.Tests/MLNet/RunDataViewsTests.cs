@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using RnnPipeline.Diagnostics;
 using RnnPipeline.MLNet;
 using RnnPipeline.MLNet.Schemas;
 using RnnPipeline.Options;

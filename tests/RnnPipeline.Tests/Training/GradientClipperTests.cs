@@ -1,6 +1,5 @@
 using RnnPipeline.Options;
 using RnnPipeline.Training.Optim;
-using static TorchSharp.torch;
 
 namespace RnnPipeline.Tests.Training;
 
