@@ -1,4 +1,5 @@
 using OxyPlot;
+using OxyPlot.Annotations;
 using OxyPlot.Axes;
 using OxyPlot.Legends;
 using RnnPipeline.Diagnostics;
@@ -69,6 +70,12 @@ public static class PlotStyle
         MajorGridlineStyle = LineStyle.Solid,
         MajorGridlineColor = OxyColor.FromRgb(0xE6, 0xE6, 0xE6),
         MinorGridlineStyle = LineStyle.None,
+    };
+
+    /// <summary>A grey horizontal reference line at <paramref name="y"/> (threshold, chance level, 1/γ …) with an optional label.</summary>
+    public static LineAnnotation Reference(double y, LineStyle style, string? text = null) => new()
+    {
+        Type = LineAnnotationType.Horizontal, Y = y, LineStyle = style, Color = OxyColors.DimGray, Text = text, TextColor = OxyColors.DimGray,
     };
 
     /// <summary>True for values a log axis can show.</summary>

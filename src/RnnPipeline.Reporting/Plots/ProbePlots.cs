@@ -33,8 +33,8 @@ public static class ProbePlots
             model.Series.Add(mean);
         }
         foreach (double chance in probed.SelectMany(x => x.Run.Probes).Select(p => p.Chance).Distinct())
-            model.Annotations.Add(new LineAnnotation { Type = LineAnnotationType.Horizontal, Y = chance, LineStyle = LineStyle.Dot, Color = OxyColors.DimGray, Text = $"chance {Narrative.Percent(chance)}", TextColor = OxyColors.DimGray });
-        model.Annotations.Add(new LineAnnotation { Type = LineAnnotationType.Horizontal, Y = solvedThreshold, LineStyle = LineStyle.Dash, Color = OxyColors.DimGray });
+            model.Annotations.Add(PlotStyle.Reference(chance, LineStyle.Dot, $"chance {Narrative.Percent(chance)}"));
+        model.Annotations.Add(PlotStyle.Reference(solvedThreshold, LineStyle.Dash));
         return model;
     }
 }

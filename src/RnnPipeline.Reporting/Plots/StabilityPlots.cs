@@ -1,5 +1,4 @@
 using OxyPlot;
-using OxyPlot.Annotations;
 using OxyPlot.Axes;
 using OxyPlot.Series;
 using RnnPipeline.Diagnostics;
@@ -32,11 +31,7 @@ public static class StabilityPlots
         foreach (var byGamma in runs.Select(r => r.Info.Activation).Distinct().GroupBy(a => a.Gamma()))
         {
             string names = string.Join(", ", byGamma.Select(a => a.ToString().ToLowerInvariant()));
-            model.Annotations.Add(new LineAnnotation
-            {
-                Type = LineAnnotationType.Horizontal, Y = 1 / byGamma.Key, LineStyle = LineStyle.Dot, Color = OxyColors.DimGray,
-                Text = $"1/γ = {1 / byGamma.Key:G3} ({names})", TextColor = OxyColors.DimGray,
-            });
+            model.Annotations.Add(PlotStyle.Reference(1 / byGamma.Key, LineStyle.Dot, $"1/γ = {1 / byGamma.Key:G3} ({names})"));
         }
         return model;
     }
@@ -63,11 +58,7 @@ public static class StabilityPlots
                 model.Series.Add(marker);
             }
         }
-        model.Annotations.Add(new LineAnnotation
-        {
-            Type = LineAnnotationType.Horizontal, Y = epsilon, LineStyle = LineStyle.Dash, Color = OxyColors.DimGray,
-            Text = $"ε = {epsilon:G2}", TextColor = OxyColors.DimGray,
-        });
+        model.Annotations.Add(PlotStyle.Reference(epsilon, LineStyle.Dash, $"ε = {epsilon:G2}"));
         return model;
     }
 

@@ -1,5 +1,4 @@
 using OxyPlot;
-using OxyPlot.Annotations;
 using OxyPlot.Axes;
 using OxyPlot.Series;
 using RnnPipeline.Diagnostics;
@@ -67,11 +66,7 @@ public static class TrainingPlots
             model.Series.Add(fired);
         }
         foreach (double threshold in runs.SelectMany(r => r.Clips).Select(c => c.Threshold).Where(PlotStyle.Positive).Distinct())
-            model.Annotations.Add(new LineAnnotation
-            {
-                Type = LineAnnotationType.Horizontal, Y = threshold, LineStyle = LineStyle.Dash, Color = OxyColors.DimGray,
-                Text = $"threshold {threshold:G3}", TextColor = OxyColors.DimGray,
-            });
+            model.Annotations.Add(PlotStyle.Reference(threshold, LineStyle.Dash, $"threshold {threshold:G3}"));
         return model;
     }
 
@@ -92,7 +87,7 @@ public static class TrainingPlots
                 series.Points.Add(new DataPoint(s.Step, s.Lyapunov[0]));
             model.Series.Add(series);
         }
-        model.Annotations.Add(new LineAnnotation { Type = LineAnnotationType.Horizontal, Y = 0, Color = OxyColors.DimGray, LineStyle = LineStyle.Dot });
+        model.Annotations.Add(PlotStyle.Reference(0, LineStyle.Dot));
         return model;
     }
 }
