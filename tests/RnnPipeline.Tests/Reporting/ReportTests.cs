@@ -82,6 +82,19 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void ProbeAccuracy_PoolsRunsThatDifferOnlyInSeed_WithMinMaxBars()
+    {
+        RunRecording[] seeds = [Recordings.Make("tanh-s1", Activation.Tanh, seed: 1), Recordings.Make("tanh-s2", Activation.Tanh, seed: 2)];
+        seeds[1].Probes[0] = seeds[1].Probes[0] with { Accuracy = 0.25 };
+        var model = ProbePlots.AccuracyVersusLag([.. seeds, Recordings.Make("relu", Activation.Relu)], 0.9);
+        var lines = model.Series.OfType<LineSeries>().ToArray();
+        Assert.Equal(["tanh-s1 (2 seeds)", "relu"], lines.Select(l => l.Title));
+        Assert.Equal([0.5], lines[0].Points.Select(p => p.Y));                  // mean of 0.75 and 0.25
+        var bar = model.Annotations.OfType<OxyPlot.Annotations.LineAnnotation>().Single(a => a.Type == OxyPlot.Annotations.LineAnnotationType.Vertical);
+        Assert.Equal((0.25, 0.75), (bar.MinimumY, bar.MaximumY));
+    }
+
+    [Fact]
     public void SuiteReport_WritesValidPngsAndSelfContainedHtmlWithEverySection()
     {
         string html = File.ReadAllText(SuiteReport.Write(_folder, "demo", "a <demo> suite", ReportRuns()));
