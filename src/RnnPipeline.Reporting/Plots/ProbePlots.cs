@@ -25,7 +25,9 @@ public static class ProbePlots
         {
             var color = PlotStyle.Color(i);
             var seeds = pools[i].ToArray();
-            string label = PlotStyle.Label(seeds[0].Info) + (seeds.Length > 1 ? $" ({seeds.Length} seeds)" : "");
+            string label = seeds.Length == 1
+                ? PlotStyle.Label(seeds[0].Info)
+                : $"{PlotStyle.Label(seeds[0].Info).Replace($"-s{seeds[0].Info.Seed}", "", StringComparison.Ordinal)} ({seeds.Length} seeds)";
             var mean = new LineSeries { Title = label, Color = color, StrokeThickness = 1.8, MarkerType = MarkerType.Circle, MarkerSize = 3.5, MarkerFill = color };
             foreach (var lag in seeds.SelectMany(r => r.Probes).GroupBy(p => p.Lag).OrderBy(g => g.Key))
             {

@@ -88,7 +88,7 @@ public sealed class ReportTests : IDisposable
         seeds[1].Probes[0] = seeds[1].Probes[0] with { Accuracy = 0.25 };
         var model = ProbePlots.AccuracyVersusLag([.. seeds, Recordings.Make("relu", Activation.Relu)], 0.9);
         var lines = model.Series.OfType<LineSeries>().ToArray();
-        Assert.Equal(["tanh-s1 (2 seeds)", "relu"], lines.Select(l => l.Title));
+        Assert.Equal(["tanh (2 seeds)", "relu"], lines.Select(l => l.Title));
         Assert.Equal([0.5], lines[0].Points.Select(p => p.Y));                  // mean of 0.75 and 0.25
         var bar = model.Annotations.OfType<OxyPlot.Annotations.LineAnnotation>().Single(a => a.Type == OxyPlot.Annotations.LineAnnotationType.Vertical);
         Assert.Equal((0.25, 0.75), (bar.MinimumY, bar.MaximumY));
