@@ -37,6 +37,9 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Information, "[{Run}] already finished; kept its results")]
     public static partial void RunAlreadyFinished(ILogger logger, string run);
 
+    [LoggerMessage(13, LogLevel.Error, "suite failed: {Message}")]
+    public static partial void SuiteFailed(ILogger logger, string message, Exception exception);
+
     [LoggerMessage(12, LogLevel.Information, "[{Run}] resuming at step {Step}")]
     public static partial void RunResuming(ILogger logger, string run, int step);
 }

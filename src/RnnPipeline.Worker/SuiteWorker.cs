@@ -17,6 +17,12 @@ internal sealed class SuiteWorker(SuiteRunner runner, IHostApplicationLifetime l
             Log.InvalidInput(logger, e.Message);
             Environment.ExitCode = ExitCodes.InvalidInput;
         }
+        catch (Exception e)
+        {
+            // Runs fail one by one inside the runner; this is the suite itself (e.g. its report) failing.
+            Log.SuiteFailed(logger, e.Message.Split('\n')[0].Trim(), e);
+            Environment.ExitCode = ExitCodes.RunFailed;
+        }
         finally
         {
             lifetime.StopApplication();
