@@ -11,8 +11,9 @@ SHELL     := /bin/bash
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+export RNNPIPELINE_PACKAGE_FEED := $(abspath $(OUT))/packages
 
-.PHONY: all build run test bench report screenshot clean
+.PHONY: all build pack run test bench report screenshot clean
 
 all: build
 
@@ -24,9 +25,12 @@ run:
 	$(DOTNET) build $(WORKER) -c $(CONFIG) -v quiet -nologo
 	$(DOTNET) $(WORKER_DLL) --suite $(SUITE) --output $(OUT)
 
-## test: unit, integration and end-to-end tests on tiny models; prints "N passed, N failed"
-test:
-	$(DOTNET) build RnnPipeline.sln -c $(CONFIG) -v quiet -nologo
+## pack: NuGet packages of Core, Training and MLNet into $(OUT)/packages (a local folder feed)
+pack: build
+	$(DOTNET) pack RnnPipeline.sln -c $(CONFIG) --no-build -v quiet -nologo -o $(OUT)/packages
+
+## test: unit, integration and end-to-end tests on tiny models (the packaging test consumes $(OUT)/packages); prints "N passed, N failed"
+test: pack
 	@mkdir -p $(OUT)
 	@$(DOTNET) test RnnPipeline.sln -c $(CONFIG) --no-build -nologo 2>&1 | tee $(OUT)/.test.log
 	@awk '/(Passed|Failed)! *- *Failed:/ { gsub(/,/, ""); for (i = 1; i <= NF; i++) { if ($$i == "Failed:") f += $$(i+1); if ($$i == "Passed:") p += $$(i+1); if ($$i == "Skipped:") s += $$(i+1) } } \

@@ -40,7 +40,7 @@ public static class DiagnosticsQuerySample
         options.Run.Training.Steps = 40;
         options.Run.Diagnostics.Every = 20;
         var lines = SampleTextGenerator.Generate(6_000, 3).Split('\n').Select(l => new { Text = l });
-        using var featurizer = ml.CharRnnFeaturizer(options).Fit(ml.Data.LoadFromEnumerable(lines.ToArray()));
+        using var featurizer = ml.Transforms.Text.FeaturizeCharRnn("Features", "Text", options).Fit(ml.Data.LoadFromEnumerable(lines.ToArray()));
         string folder = Path.Combine(Path.GetTempPath(), $"rnnpipeline-sample-{Environment.ProcessId}");
         new RunDataViews(ml).Save(featurizer.Diagnostics, folder);
         return folder;

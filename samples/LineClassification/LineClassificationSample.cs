@@ -42,12 +42,13 @@ public static class LineClassificationSample
         var train = ml.Data.LoadFromEnumerable(Lines(30_000, seed: 1).ToArray());
         var test = ml.Data.LoadFromEnumerable(Lines(8_000, seed: 2).ToArray());
 
-        var charRnn = new CharRnnOptions { InputColumnName = nameof(Line.Text) };
+        var charRnn = new CharRnnOptions();
         charRnn.Run.Model.HiddenSize = 48;
         charRnn.Run.Training.Steps = 200;
-        var pipeline = ml.CharRnnFeaturizer(charRnn)
+        var pipeline = ml.Transforms.Text.FeaturizeCharRnn("CharRnn", nameof(Line.Text), charRnn)
             .Append(ml.Transforms.Conversion.MapValueToKey("LabelKey", nameof(Line.Label)))
-            .Append(ml.Transforms.NormalizeMinMax("Features", charRnn.FeaturesColumnName))
+            .Append(ml.Transforms.NormalizeMinMax("Features", "CharRnn"))
+            .AppendCacheCheckpoint(ml)
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("LabelKey", "Features", maximumNumberOfIterations: 50))
             .Append(ml.Transforms.Conversion.MapKeyToValue(nameof(Prediction.PredictedLabel)));
         var model = pipeline.Fit(train);

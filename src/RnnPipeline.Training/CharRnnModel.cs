@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace RnnPipeline.Training;
 
 /// <summary>
-/// A trained character RNN for inference: the final hidden state of a text as a fixed-size feature vector, and the
-/// bits per character the model needs to encode it. Thread-safe (calls are serialised). Saves and loads itself.
+/// A trained character RNN for inference: a text's hidden states pooled into fixed-size vectors, and the bits per
+/// character the model needs to encode it. Thread-safe (calls are serialised). Saves and loads itself.
 /// </summary>
 public sealed class CharRnnModel : IDisposable
 {
@@ -22,29 +22,59 @@ public sealed class CharRnnModel : IDisposable
         _vocabulary = vocabulary;
     }
 
-    /// <summary>Hidden units H: the length of <see cref="Featurize"/>'s vector.</summary>
+    /// <summary>Hidden units H: the length of each pooled vector of <see cref="Read"/>.</summary>
     public int HiddenSize => _network.Weights.Hidden;
 
     /// <summary>A copy of the session's current weights.</summary>
     public static CharRnnModel From(TrainingSession session) =>
         new(session.Network.Weights.Clone(), session.Network.Activation, session.Corpus.Vocabulary);
 
-    /// <summary>Reads <paramref name="text"/> from a zero state: the final hidden state [H] and the model's bits/char on it (NaN below two characters).</summary>
-    public (float[] Features, float BitsPerChar) Featurize(string text)
+    /// <summary>Characters of the model's vocabulary; index 0 is <see cref="Vocabulary.Unknown"/>, which stands for every other character.</summary>
+    public string Characters => _vocabulary.Characters;
+
+    /// <summary>
+    /// Reads <paramref name="text"/> the way the training stream presents a row: from a zero state, after
+    /// <paramref name="start"/> (the row separator), followed by <paramref name="start"/> again as its end. Returns the
+    /// hidden states h_1..h_T of the T = |text| + 1 characters read (separator and text) pooled over time, and the bits
+    /// per character the model needs for the |text| + 1 characters it predicts (the text and its end), so every text,
+    /// even an empty one, has finite values. The text is streamed in chunks of <paramref name="chunk"/> characters with
+    /// the state carried across them: memory does not grow with the length of the text.
+    /// </summary>
+    public CharRnnReading Read(string text, char start = '\n', int chunk = 512)
     {
-        if (text.Length == 0) return (new float[HiddenSize], float.NaN);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunk);
         lock (_gate)
         {
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            var ids = _vocabulary.Encode(text);
-            var pass = _network.Forward(tensor(ids, [ids.Length, 1]), zeros(1, HiddenSize));
-            var features = pass.Hidden[^1, 0].data<float>().ToArray();
-            if (ids.Length < 2) return (features, float.NaN);
-            var next = tensor(ids[1..], [ids.Length - 1, 1]);
-            var logProbabilities = pass.LogProbabilities[..^1];
-            float nats = -logProbabilities.gather(1, next.reshape(-1, 1)).mean().item<float>();
-            return (features, nats / MathF.Log(2));
+            var hidden = zeros(1, HiddenSize);
+            var sum = zeros(HiddenSize);
+            var max = full(HiddenSize, float.NegativeInfinity);
+            var nats = zeros(1, dtype: ScalarType.Float64);
+            int length = text.Length + 1;                                   // inputs: start, text; targets: text, start
+            var inputs = new long[Math.Min(chunk, length)];
+            var targets = new long[inputs.Length];
+            for (int from = 0; from < length; from += chunk)
+            {
+                using var step = NewDisposeScope();                        // this chunk's activations die here
+                int n = Math.Min(chunk, length - from);
+                for (int i = 0; i < n; i++)
+                {
+                    int at = from + i;                                      // position in start + text
+                    inputs[i] = _vocabulary.IndexOf(at == 0 ? start : text[at - 1]);
+                    targets[i] = _vocabulary.IndexOf(at < text.Length ? text[at] : start);
+                }
+                var pass = _network.Forward(tensor(inputs.AsSpan(0, n).ToArray(), [n, 1]), hidden);
+                var states = pass.Hidden[.., 0];                            // [n, H]
+                hidden.copy_(pass.Hidden[^1]);
+                sum.add_(states.sum(0));
+                max.copy_(maximum(max, states.amax(0)));
+                nats.sub_(pass.LogProbabilities.gather(1, tensor(targets.AsSpan(0, n).ToArray(), [n, 1])).sum().to(ScalarType.Float64));
+            }
+            // Only a diverging ReLU model can overflow; keep the outputs finite so downstream trainers never see NaN.
+            float[] Finite(Tensor t) => nan_to_num(t, 0, float.MaxValue, float.MinValue).data<float>().ToArray();
+            return new CharRnnReading(Finite(hidden[0]), Finite(sum / length), Finite(max),
+                (float)Math.Min(float.MaxValue, nats.item<double>() / length / Math.Log(2)));
         }
     }
 

@@ -1,20 +1,30 @@
+using System.ComponentModel.DataAnnotations;
 using RnnPipeline.Options;
 
 namespace RnnPipeline.MLNet.CharRnn;
 
-/// <summary>Options of <see cref="CharRnnEstimator"/>: columns, and the same run settings the worker uses.</summary>
+/// <summary>
+/// Training and featurizing settings of <see cref="CharRnnEstimator"/> (the columns are arguments of
+/// <see cref="CharRnnCatalog.FeaturizeCharRnn"/>). The estimator copies and validates them when it is created: later
+/// changes to this object affect neither the estimator nor a fitted model.
+/// </summary>
 public sealed class CharRnnOptions
 {
-    /// <summary>Text column to train on and to featurize.</summary>
-    public string InputColumnName { get; set; } = "Text";
+    /// <summary>How the hidden states of a row become its feature vector (default: all three poolings concatenated).</summary>
+    public CharRnnPooling Pooling { get; set; } = CharRnnPooling.Concatenated;
 
-    /// <summary>Output column: final hidden state, Vector&lt;Single&gt; of length HiddenSize.</summary>
-    public string FeaturesColumnName { get; set; } = "CharRnnFeatures";
+    /// <summary>
+    /// Characters that occur fewer times than this in the training text are trained as the unknown symbol, which then
+    /// stands for every character the model has not seen (1: none; the unknown symbol stays untrained).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MinCharacterCount { get; set; } = 3;
 
-    /// <summary>Output column: the model's bits per character on the row (Single; NaN below two characters).</summary>
-    public string BitsPerCharColumnName { get; set; } = "CharRnnBitsPerChar";
-
-    /// <summary>Model, training, clipping, non-finite and diagnostics settings (defaults: a small, quick model).</summary>
+    /// <summary>
+    /// Model, training, clipping, non-finite and diagnostics settings, with the same rules as the worker's runs
+    /// (Corpus.ValidationFraction applies to the joined text; the other Corpus and Probe settings are not used).
+    /// Defaults: a small, quick model.
+    /// </summary>
     public RunSpec Run { get; set; } = new()
     {
         Name = "charrnn",
@@ -22,4 +32,15 @@ public sealed class CharRnnOptions
         Training = { Steps = 300, BatchSize = 16, WindowLength = 32, EvalEvery = 100 },
         Diagnostics = { Every = 50 },
     };
+
+    /// <summary>A deep copy.</summary>
+    public CharRnnOptions Clone() => new() { Pooling = Pooling, MinCharacterCount = MinCharacterCount, Run = Run.Clone() };
+
+    /// <summary>Throws when a setting breaks its rule; the message names every such setting and its allowed values.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range, missing or not finite.</exception>
+    internal void Validate()
+    {
+        var errors = OptionRules.Check(this, "CharRnnOptions.");
+        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors), "options");
+    }
 }

@@ -9,9 +9,14 @@ using RnnPipeline.Training;
 namespace RnnPipeline.MLNet.CharRnn;
 
 /// <summary>
-/// A fitted char-RNN featurizer. Adds <see cref="CharRnnOptions.FeaturesColumnName"/> (the final hidden state,
-/// Vector&lt;Single&gt; of length H, usable by any ML.NET trainer) and <see cref="CharRnnOptions.BitsPerCharColumnName"/>.
-/// Rows are mapped lazily, like ML.NET's own transforms.
+/// A fitted char-RNN featurizer. Adds <see cref="CharRnnColumns.Features"/> (the row's hidden states pooled as
+/// <see cref="CharRnnOptions.Pooling"/> says, Vector&lt;Single&gt; of known size, usable by any ML.NET trainer) and
+/// <see cref="CharRnnColumns.BitsPerChar"/>. Rows are mapped lazily, like ML.NET's own transforms.
+/// <para>
+/// Every row gets finite values: a row is read after a newline (as the model saw rows in training) and its end is
+/// predicted too, so empty and one-character rows are defined; a missing (null) text reads as empty; long rows are
+/// streamed with bounded memory; unseen characters are folded to known ones or to the trained unknown symbol.
+/// </para>
 /// <para>
 /// Saving: ML.NET zips can only hold transformers built from ML.NET's internal components (dotnet/machinelearning#4911),
 /// so <c>mlContext.Model.Save</c> of a chain containing this transformer throws. The supported route is two files:
@@ -21,26 +26,35 @@ namespace RnnPipeline.MLNet.CharRnn;
 /// </summary>
 public sealed class CharRnnTransformer : ITransformer, IDisposable
 {
-    private const string Magic = "RNNPIPELINE-CHARRNN-TRANSFORMER";
+    private const string Magic = "RNNPIPELINE-CHARRNN-TRANSFORMER-2";
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+    private readonly CharRnnOptions _options;
+    private readonly HashSet<char> _known;
     private readonly ITransformer _mapping;
 
-    internal CharRnnTransformer(MLContext ml, CharRnnOptions options, CharRnnModel model, RunRecording diagnostics)
+    internal CharRnnTransformer(CharRnnColumns columns, CharRnnOptions options, CharRnnModel model, RunRecording diagnostics)
     {
-        Options = options;
+        Columns = columns;
+        _options = options.Clone();
         Model = model;
         Diagnostics = diagnostics;
-        var template = CharRnnSchema.Template(ml, options, model.HiddenSize, (input, output) =>
+        _known = [.. model.Characters];
+        var plumbing = new MLContext();
+        var pooling = _options.Pooling;
+        var template = CharRnnSchema.Template(plumbing, columns, CharRnnSchema.FeatureLength(pooling, model.HiddenSize), (input, output) =>
         {
-            (output.Features, output.BitsPerChar) = model.Featurize(input.Text ?? "");
+            var reading = model.Read(CharRnnText.Fold(input.Text ?? "", _known));
+            output.Features = Pool(reading, pooling);
+            output.BitsPerChar = reading.BitsPerChar;
         });
-        var schemaOnly = SchemaDefinition.Create(typeof(CharRnnSchema.Input));
-        schemaOnly[nameof(CharRnnSchema.Input.Text)].ColumnName = options.InputColumnName;
-        _mapping = template.Fit(ml.Data.LoadFromEnumerable(Array.Empty<CharRnnSchema.Input>(), schemaOnly));
+        _mapping = template.Fit(plumbing.Data.LoadFromEnumerable(Array.Empty<CharRnnSchema.Input>(), CharRnnSchema.InputDefinition(columns)));
     }
 
-    /// <summary>Options the transformer was fitted with.</summary>
-    public CharRnnOptions Options { get; }
+    /// <summary>The columns this transformer reads and writes.</summary>
+    public CharRnnColumns Columns { get; }
+
+    /// <summary>A copy of the settings the transformer was fitted with (changing it changes nothing).</summary>
+    public CharRnnOptions Options => _options.Clone();
 
     /// <summary>The trained model.</summary>
     public CharRnnModel Model { get; }
@@ -54,10 +68,20 @@ public sealed class CharRnnTransformer : ITransformer, IDisposable
     /// <inheritdoc />
     public bool IsRowToRowMapper => true;
 
+    /// <summary>The feature vector of one reading under <paramref name="pooling"/>.</summary>
+    private static float[] Pool(CharRnnReading reading, CharRnnPooling pooling) => pooling switch
+    {
+        CharRnnPooling.Last => reading.Last,
+        CharRnnPooling.Mean => reading.Mean,
+        CharRnnPooling.Max => reading.Max,
+        CharRnnPooling.Concatenated => [.. reading.Last, .. reading.Mean, .. reading.Max],
+        _ => throw new ArgumentOutOfRangeException(nameof(pooling), pooling, null),
+    };
+
     /// <inheritdoc />
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
-        CharRnnSchema.RequireText(inputSchema, Options.InputColumnName);
+        CharRnnSchema.RequireText(inputSchema, Columns.Input);
         return _mapping.GetOutputSchema(inputSchema);
     }
 
@@ -67,7 +91,7 @@ public sealed class CharRnnTransformer : ITransformer, IDisposable
     /// <inheritdoc />
     public IDataView Transform(IDataView input)
     {
-        CharRnnSchema.RequireText(input.Schema, Options.InputColumnName);
+        CharRnnSchema.RequireText(input.Schema, Columns.Input);
         return _mapping.Transform(input);
     }
 
@@ -75,13 +99,14 @@ public sealed class CharRnnTransformer : ITransformer, IDisposable
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
         throw new NotSupportedException("CharRnnTransformer cannot be written into an ML.NET model zip (dotnet/machinelearning#4911): save it with CharRnnTransformer.Save(path) and the rest of the pipeline with mlContext.Model.Save");
 
-    /// <summary>Writes options and model to <paramref name="path"/> (atomically).</summary>
+    /// <summary>Writes columns, settings and model to <paramref name="path"/> (atomically).</summary>
     public void Save(string path) => AtomicFile.Write(path, stream =>
     {
         using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(Magic);
-            writer.Write(JsonSerializer.Serialize(Options, Json));
+            writer.Write(JsonSerializer.Serialize(Columns, Json));
+            writer.Write(JsonSerializer.Serialize(_options, Json));
         }
         Model.Save(stream);
     });
@@ -90,13 +115,22 @@ public sealed class CharRnnTransformer : ITransformer, IDisposable
     /// <exception cref="InputException">The file is missing or not a saved char-RNN transformer.</exception>
     public static CharRnnTransformer Load(MLContext ml, string path)
     {
+        ArgumentNullException.ThrowIfNull(ml);
         if (!File.Exists(path)) throw new InputException($"char-RNN model file '{path}' does not exist: save one with CharRnnTransformer.Save");
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        if (reader.ReadString() != Magic) throw new InputException($"'{path}' is not a saved char-RNN transformer");
-        var options = JsonSerializer.Deserialize<CharRnnOptions>(reader.ReadString(), Json)!;
-        var model = CharRnnModel.Load(stream);
-        return new CharRnnTransformer(ml, options, model, new RunRecording(RunInfo.For("mlnet", options.Run)));
+        try
+        {
+            if (reader.ReadString() != Magic) throw new InputException($"'{path}' is not a saved char-RNN transformer (or was saved by another version): save it again with CharRnnTransformer.Save");
+            var columns = JsonSerializer.Deserialize<CharRnnColumns>(reader.ReadString(), Json)!;
+            var options = JsonSerializer.Deserialize<CharRnnOptions>(reader.ReadString(), Json)!;
+            var model = CharRnnModel.Load(stream);
+            return new CharRnnTransformer(columns, options, model, new RunRecording(RunInfo.For("mlnet", options.Run)));
+        }
+        catch (Exception e) when (e is EndOfStreamException or JsonException)
+        {
+            throw new InputException($"'{path}' is truncated or damaged: save it again with CharRnnTransformer.Save");
+        }
     }
 
     /// <inheritdoc />

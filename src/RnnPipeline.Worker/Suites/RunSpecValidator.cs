@@ -1,6 +1,4 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using System.Reflection;
 using RnnPipeline.Options;
 using RnnPipeline.Probes;
 using RnnPipeline.Text;
@@ -8,8 +6,8 @@ using RnnPipeline.Text;
 namespace RnnPipeline.Worker.Suites;
 
 /// <summary>
-/// Checks every run of a suite before anything is written: the DataAnnotations declared on the options classes,
-/// finite numbers, unique names, probe lags, and that each text file exists, is UTF-8 and is long enough.
+/// Checks every run of a suite before anything is written: the rules declared on the options classes
+/// (<see cref="OptionRules"/>), unique names, probe lags, and that each text file exists, is UTF-8 and is long enough.
 /// </summary>
 public static class RunSpecValidator
 {
@@ -22,7 +20,7 @@ public static class RunSpecValidator
         foreach (var run in suite.Runs)
         {
             string where = $"run '{run.Name}'";
-            CheckObject(run, where, "", errors);
+            errors.AddRange(OptionRules.Check(run, $"{where}: "));
             try
             {
                 CheckCorpus(suite, run);
@@ -34,41 +32,6 @@ public static class RunSpecValidator
         }
         return errors;
     }
-
-    private static void CheckObject(object options, string where, string prefix, List<string> errors)
-    {
-        foreach (var property in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            object? value = property.GetValue(options);
-            string at = $"{where}: {prefix}{property.Name}";
-            if (value is double d && !double.IsFinite(d))
-            {
-                errors.Add($"{at} is {d.ToString(CultureInfo.InvariantCulture)}: give a finite number");
-                continue;
-            }
-            foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>())
-                if (!attribute.IsValid(value))
-                    errors.Add($"{at} = {Format(value)}: {Rule(attribute)}");
-            if (value is not null && property.PropertyType.Namespace == typeof(RunSpec).Namespace && property.PropertyType.IsClass)
-                CheckObject(value, where, $"{prefix}{property.Name}.", errors);
-        }
-    }
-
-    private static string Format(object? value) => value switch
-    {
-        null => "(missing)",
-        string s => $"'{s}'",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
-
-    private static string Rule(ValidationAttribute attribute) => attribute switch
-    {
-        RangeAttribute r => $"must be between {Format(r.Minimum)} and {Format(r.Maximum)}",
-        RequiredAttribute => "is required",
-        RegularExpressionAttribute => "may contain only letters, digits, '.', '_' and '-'",
-        _ => attribute.FormatErrorMessage("value"),
-    };
 
     private static void CheckCorpus(Suite suite, RunSpec run)
     {

@@ -13,11 +13,14 @@ public sealed class CharRnnEstimatorTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static CharRnnOptions Tiny() => new()
+    private static CharRnnOptions Tiny(CharRnnPooling pooling = CharRnnPooling.Last) => new()
     {
-        InputColumnName = "Text",
+        Pooling = pooling,
         Run = { Model = { HiddenSize = 12 }, Training = { Steps = 30, BatchSize = 8, WindowLength = 16, EvalEvery = 30 }, Diagnostics = { Every = 15 } },
     };
+
+    private CharRnnEstimator Featurizer(CharRnnOptions options, string input = "Text") =>
+        _ml.Transforms.Text.FeaturizeCharRnn("CharRnnFeatures", input, options, "CharRnnBitsPerChar");
 
     private IDataView Lines(int characters, int seed) => _ml.Data.LoadFromEnumerable(LineClassificationSample.Lines(characters, seed).ToArray());
 
@@ -27,7 +30,7 @@ public sealed class CharRnnEstimatorTests : IDisposable
         // SchemaShape.Create is internal: ML.NET's pipelines call it before GetOutputSchema, as this does.
         var create = typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static, [typeof(DataViewSchema)])!;
         var input = (SchemaShape)create.Invoke(null, [Lines(3000, 1).Schema])!;
-        var shape = _ml.CharRnnFeaturizer(Tiny()).GetOutputSchema(input);
+        var shape = Featurizer(Tiny()).GetOutputSchema(input);
         var features = shape.Single(c => c.Name == "CharRnnFeatures");
         Assert.Equal(SchemaShape.Column.VectorKind.Vector, features.Kind);
         Assert.Equal(NumberDataViewType.Single, features.ItemType);
@@ -38,9 +41,7 @@ public sealed class CharRnnEstimatorTests : IDisposable
     [Fact]
     public void GetOutputSchema_MissingTextColumn_ThrowsNamingTheColumns()
     {
-        var options = Tiny();
-        options.InputColumnName = "Body";
-        var error = Assert.Throws<ArgumentException>(() => _ml.CharRnnFeaturizer(options).Fit(Lines(3000, 1)));
+        var error = Assert.Throws<ArgumentException>(() => Featurizer(Tiny(), "Body").Fit(Lines(3000, 1)));
         Assert.Contains("'Body'", error.Message);
         Assert.Contains("Text", error.Message);
     }
@@ -48,7 +49,7 @@ public sealed class CharRnnEstimatorTests : IDisposable
     [Fact]
     public void FitTransform_GivesFiniteFeaturesOfLengthH_DiagnosticsAsDataViews()
     {
-        using var transformer = _ml.CharRnnFeaturizer(Tiny()).Fit(Lines(6000, 1));
+        using var transformer = Featurizer(Tiny()).Fit(Lines(6000, 1));
         var output = transformer.Transform(Lines(2000, 2));
         Assert.Equal(12, ((VectorDataViewType)output.Schema["CharRnnFeatures"].Type).Size);
         var features = output.GetColumn<float[]>("CharRnnFeatures").ToArray();
@@ -65,7 +66,7 @@ public sealed class CharRnnEstimatorTests : IDisposable
     [Fact]
     public void SaveLoad_TransformsIdentically()
     {
-        using var fitted = _ml.CharRnnFeaturizer(Tiny()).Fit(Lines(6000, 1));
+        using var fitted = Featurizer(Tiny()).Fit(Lines(6000, 1));
         string path = Path.Combine(_folder, "charrnn.bin");
         fitted.Save(path);
         using var loaded = CharRnnTransformer.Load(_ml, path);
@@ -81,7 +82,7 @@ public sealed class CharRnnEstimatorTests : IDisposable
     [Fact]
     public void Pipeline_WithMlNetTrainer_BeatsChanceAndSavesTheMlNetPartAsZip()
     {
-        var pipeline = _ml.CharRnnFeaturizer(Tiny())
+        var pipeline = Featurizer(Tiny())
             .Append(_ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label"))
             .Append(_ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("LabelKey", "CharRnnFeatures", maximumNumberOfIterations: 30));
         var model = pipeline.Fit(Lines(8000, 1));

@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Reflection;
+
+namespace RnnPipeline.Options;
+
+/// <summary>
+/// The rules declared on the options classes (DataAnnotations, and finite numbers), checked recursively through nested
+/// options objects. One implementation for every host: the worker prefixes each problem with the run it belongs to,
+/// the ML.NET featurizer with the option path of its caller.
+/// </summary>
+public static class OptionRules
+{
+    /// <summary>
+    /// Every violated rule of <paramref name="options"/> and its nested options, one line each in the form
+    /// <c>{prefix}Training.Steps = -1: must be between 0 and 100000000</c> (empty when valid).
+    /// </summary>
+    public static IReadOnlyList<string> Check(object options, string prefix = "")
+    {
+        var errors = new List<string>();
+        Check(options, prefix, errors);
+        return errors;
+    }
+
+    private static void Check(object options, string prefix, List<string> errors)
+    {
+        foreach (var property in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            object? value = property.GetValue(options);
+            string at = prefix + property.Name;
+            if (value is double d && !double.IsFinite(d))
+            {
+                errors.Add($"{at} is {d.ToString(CultureInfo.InvariantCulture)}: give a finite number");
+                continue;
+            }
+            foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>())
+                if (!attribute.IsValid(value))
+                    errors.Add($"{at} = {Format(value)}: {Rule(attribute)}");
+            if (value is not null && property.PropertyType.Namespace == typeof(RunSpec).Namespace && property.PropertyType.IsClass)
+                Check(value, $"{at}.", errors);
+        }
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "(missing)",
+        string s => $"'{s}'",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static string Rule(ValidationAttribute attribute) => attribute switch
+    {
+        RangeAttribute r => $"must be between {Format(r.Minimum)} and {Format(r.Maximum)}",
+        RequiredAttribute => "is required",
+        RegularExpressionAttribute => "may contain only letters, digits, '.', '_' and '-'",
+        _ => attribute.FormatErrorMessage("value"),
+    };
+}

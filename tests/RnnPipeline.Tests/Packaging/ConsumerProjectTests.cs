@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using RnnPipeline.Tests.Foundation;
+using Xunit.Abstractions;
+
+namespace RnnPipeline.Tests.Packaging;
+
+/// <summary>
+/// What an ML.NET user does, outside this repository: <c>dotnet new console</c>, <c>dotnet add package
+/// RnnPipeline.MLNet</c> from the local feed, a program that fits the featurizer, <c>dotnet run</c>. Offline: the only
+/// package sources are the feed and the NuGet cache the repository was restored into (read as a local folder), and the
+/// app gets a package folder of its own, so our packages come from the feed and never from a stale cache entry.
+/// </summary>
+public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("rnnpipeline-consumer-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private const string Program = """
+        using Microsoft.ML;
+        using Microsoft.ML.Data;
+        using RnnPipeline.MLNet.CharRnn;
+
+        var ml = new MLContext(seed: 0);
+        var rows = Enumerable.Range(0, 120).Select(i => new Row
+        {
+            Text = i % 2 == 0 ? $"(a(b)c) {i}" : $"a)b(c( {i}",
+            Label = i % 2 == 0,
+        }).ToArray();
+        var options = new CharRnnOptions();
+        options.Run.Model.HiddenSize = 8;
+        options.Run.Training.Steps = 20;
+        options.Run.Training.WindowLength = 16;
+        options.Run.Training.BatchSize = 4;
+        var pipeline = ml.Transforms.Text.FeaturizeCharRnn("Features", "Text", options)
+            .AppendCacheCheckpoint(ml)
+            .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression("Label", "Features", maximumNumberOfIterations: 5));
+        var model = pipeline.Fit(ml.Data.LoadFromEnumerable(rows));
+        var features = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("Features").ToArray();
+        Console.WriteLine($"fitted: {features.Length} rows, {features[0].Length} features, finite: {features.All(f => f.All(float.IsFinite))}");
+
+        public sealed class Row
+        {
+            public string Text { get; set; } = "";
+            public bool Label { get; set; }
+        }
+        """;
+
+    private string Run(string workingDirectory, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args) info.ArgumentList.Add(a);
+        foreach (string key in info.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToArray())
+            info.Environment.Remove(key);                                          // the test host's MSBuild settings are not the user's
+        info.Environment["NUGET_PACKAGES"] = Path.Combine(_root, "packages");  // the app's own package folder
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet {string.Join(' ', args)} did not finish in 5 minutes");
+        }
+        log.WriteLine($"dotnet {string.Join(' ', args)}: exit {process.ExitCode} after {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', args)} failed ({process.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
+        return stdout.Result;
+    }
+
+    [Fact]
+    public void FreshConsoleApp_AddPackageFromLocalFeed_RunsFitWithNoOtherStep()
+    {
+        string feed = PackageFeed.Folder;
+        Assert.False(PackageFeed.IsInside(_root, PackageFeed.Repository), $"{_root} must be outside the repository");
+        File.WriteAllText(Path.Combine(_root, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="rnnpipeline" value="{feed}" />
+                <add key="restored" value="{PackageFeed.UserCache}" />
+              </packageSources>
+              <fallbackPackageFolders>
+                <clear />
+                <add key="restored" value="{PackageFeed.UserCache}" />
+              </fallbackPackageFolders>
+            </configuration>
+            """);
+
+        Run(_root, "new", "console", "--output", "app", "--no-update-check", "--no-restore");
+        string app = Path.Combine(_root, "app");
+        Run(app, "add", "package", "RnnPipeline.MLNet");
+        File.WriteAllText(Path.Combine(app, "Program.cs"), Program);
+        string output = Run(app, "run");
+
+        Assert.Contains("fitted: 120 rows, 24 features, finite: True", output);
+        // Our packages were restored from the feed into the app's own folder, not taken from a cache.
+        Assert.True(File.Exists(Path.Combine(_root, "packages", "rnnpipeline.mlnet", Version, $"rnnpipeline.mlnet.{Version}.nupkg")));
+        Assert.True(File.Exists(Path.Combine(_root, "packages", "rnnpipeline.training", Version, "buildTransitive", "RnnPipeline.Training.targets")));
+        if (OperatingSystem.IsLinux())
+        {
+            string so = Path.Combine(app, "bin", "Debug", "net10.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+            Assert.True(ElfVersionNeeds.IsWeak(so, "GLIBCXX_3.4.32"), $"{so}: the package's build step must mark GLIBCXX_3.4.32 weak");
+        }
+    }
+
+    private static string Version
+    {
+        get
+        {
+            string name = Path.GetFileNameWithoutExtension(PackageFeed.Package("RnnPipeline.MLNet"));
+            return name["RnnPipeline.MLNet.".Length..];
+        }
+    }
+}
