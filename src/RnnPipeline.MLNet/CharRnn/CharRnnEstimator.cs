@@ -29,8 +29,8 @@ public sealed class CharRnnEstimator : IEstimator<CharRnnTransformer>
     {
         _environment = environment;
         _columns = columns;
+        options.Validate();                                                      // before copying: a copy goes through JSON, which rejects NaN
         _options = options.Clone();
-        _options.Validate();
     }
 
     /// <summary>The columns this estimator reads and writes.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using RnnPipeline.Training.Text;
 
@@ -7,9 +6,10 @@ namespace RnnPipeline.MLNet.CharRnn;
 /// <summary>
 /// How the featurizer treats characters. Training: characters rarer than <see cref="CharRnnOptions.MinCharacterCount"/>
 /// become <see cref="Vocabulary.Unknown"/>, so that symbol is trained on real contexts (as rare words become UNK in word
-/// models). Featurizing: a character the model has not seen is folded to the nearest one it knows — any whitespace to a
-/// known space, a compatibility or accented form to its base letter (ﬁ → f, é → e, Ａ → A) — and otherwise to the
-/// unknown symbol; a surrogate pair (an emoji, a rare CJK ideograph) is one character, so it becomes one unknown symbol.
+/// models). Featurizing: a character the model has not seen is folded to a known one where one is equivalent — any
+/// whitespace to a known space, a letter to its other case — and otherwise to the unknown symbol; a surrogate pair (an
+/// emoji, a rare CJK ideograph) is one character, so it becomes one unknown symbol. (Accents are not stripped: that needs
+/// Unicode normalization data, which hosts in globalization-invariant mode lack, and the result must not depend on the host.)
 /// </summary>
 internal static class CharRnnText
 {
@@ -51,10 +51,7 @@ internal static class CharRnnText
     private static char Nearest(char c, IReadOnlySet<char> known)
     {
         if (char.IsWhiteSpace(c) && known.Contains(' ')) return ' ';
-        string decomposed = c.ToString().Normalize(NormalizationForm.FormKD);
-        foreach (char d in decomposed)
-            if (CharUnicodeInfo.GetUnicodeCategory(d) != UnicodeCategory.NonSpacingMark)
-                return known.Contains(d) ? d : Vocabulary.Unknown;
-        return Vocabulary.Unknown;
+        char other = char.IsUpper(c) ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c);
+        return known.Contains(other) ? other : Vocabulary.Unknown;
     }
 }

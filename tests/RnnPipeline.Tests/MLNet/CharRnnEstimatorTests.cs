@@ -97,4 +97,27 @@ public sealed class CharRnnEstimatorTests : IDisposable
         var rest = _ml.Model.Load(zip, out _);
         Assert.Equal(model.Transform(Lines(2000, 4)).GetColumn<uint>("PredictedLabel").ToArray(), rest.Transform(featurized).GetColumn<uint>("PredictedLabel").ToArray());
     }
+
+    [Fact]
+    public void Pipeline_WithCacheCheckpoint_RunsTheRnnOverTheInputOnceNotOncePerTrainerPass()
+    {
+        int reads = 0;
+        var lines = LineClassificationSample.Lines(4000, 1).ToArray();
+        IEnumerable<LineClassificationSample.Line> Counted()
+        {
+            reads++;                                                              // one more pass over the input
+            foreach (var line in lines) yield return line;
+        }
+        int Passes(bool cache)
+        {
+            reads = 0;
+            var featurized = Featurizer(Tiny()).Append(_ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label"));
+            var trainer = _ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("LabelKey", "CharRnnFeatures", maximumNumberOfIterations: 20);
+            using var model = (IDisposable)(cache ? featurized.AppendCacheCheckpoint(_ml).Append(trainer) : featurized.Append(trainer)).Fit(_ml.Data.LoadFromEnumerable(Counted())).First();
+            return reads;
+        }
+        int cached = Passes(cache: true), uncached = Passes(cache: false);
+        Assert.True(cached <= 4, $"{cached} passes with the cache checkpoint");
+        Assert.True(uncached >= 10, $"{uncached} passes without it");
+    }
 }

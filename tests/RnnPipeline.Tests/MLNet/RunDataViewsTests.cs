@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using RnnPipeline.MLNet;
 using RnnPipeline.MLNet.Schemas;
 using RnnPipeline.Options;
@@ -77,5 +78,31 @@ public sealed class RunDataViewsTests : IDisposable
         var filtered = _ml.Data.FilterRowsByColumn(timesteps, nameof(TimestepRow.JacobianNorm), lowerBound: 0.8, upperBound: 10);
         var rows = _ml.Data.CreateEnumerable<TimestepRow>(filtered, reuseRowObject: false).ToArray();
         Assert.Equal([1], rows.Select(r => r.Timestep));
+    }
+
+    [Fact]
+    public void Schema_RunMetadataColumns_AreTheLastColumnsOfEveryTable()
+    {
+        var views = new RunDataViews(_ml);
+        var run = Recordings.Make("a", Activation.Tanh);
+        string[] metadata = views.View(run, RunDataViews.Tables.Runs).Schema.Select(c => c.Name).ToArray();
+        Assert.Contains("RunId", metadata);
+        foreach (string table in new[] { RunDataViews.Tables.Metrics, RunDataViews.Tables.Timesteps, RunDataViews.Tables.Lags })
+        {
+            string[] columns = views.View(run, table).Schema.Select(c => c.Name).ToArray();
+            Assert.Equal(metadata, columns[^metadata.Length..]);                  // as docs/data-views.md says
+        }
+    }
+
+    [Fact]
+    public void FilterRowsByColumn_OnInt32Step_ThrowsAndTheDocumentedConversionWorks()
+    {
+        var timesteps = new RunDataViews(_ml).View(Recordings.Make("a", Activation.Tanh), RunDataViews.Tables.Timesteps);
+        Assert.ThrowsAny<Exception>(() => _ml.Data.FilterRowsByColumn(timesteps, "Step", lowerBound: 0).Preview());
+
+        // The route docs/data-views.md gives: convert Step to Double, then filter.
+        var steps = _ml.Transforms.Conversion.ConvertType("StepValue", "Step", DataKind.Double).Fit(timesteps).Transform(timesteps);
+        var kept = _ml.Data.FilterRowsByColumn(steps, "StepValue", lowerBound: 0, upperBound: 1);
+        Assert.Equal(2, kept.GetColumn<int>("Timestep").Count());
     }
 }
