@@ -17,8 +17,8 @@ public static class HtmlReport
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    /// <summary>Writes the report of <paramref name="runs"/> to <paramref name="stream"/> (UTF-8).</summary>
-    public static void Write(Stream stream, string suite, string description, IReadOnlyList<ReportRun> runs)
+    /// <summary>Writes the report of <paramref name="runs"/> to <paramref name="stream"/> (UTF-8), listing the <paramref name="absent"/> runs.</summary>
+    public static void Write(Stream stream, string suite, string description, IReadOnlyList<ReportRun> runs, IReadOnlyList<AbsentRun>? absent = null)
     {
         var html = new StringBuilder();
         html.Append($"""
@@ -30,6 +30,7 @@ public static class HtmlReport
             """);
         html.Append("<section id=\"summary\"><h2>Summary</h2>");
         SummaryTable(html, runs);
+        AbsentRuns(html, runs.Count, absent ?? []);
         html.Append("</section>");
         foreach (var group in runs.GroupBy(r => r.Spec.Corpus.Kind))
         {
@@ -76,6 +77,15 @@ public static class HtmlReport
                         $"<td class=\"n\">{(s.MaxSolvedLag is int lag ? lag.ToString(C) : "–")}</td></tr>");
         }
         html.Append("</tbody></table><p class=\"note\">Memory horizon: smallest lag k at which the gradient of the last step's loss reaching step T−k falls below ε of its value at k = 0 (last logged step). λ1: leading Lyapunov exponent per timestep of the Jacobian product.</p>");
+    }
+
+    private static void AbsentRuns(StringBuilder html, int shown, IReadOnlyList<AbsentRun> absent)
+    {
+        if (absent.Count == 0) return;
+        html.Append($"<div id=\"absent\" class=\"absent\"><p><strong>Not in this report: {absent.Count} of {shown + absent.Count} runs.</strong> " +
+                    "The comparisons above cover only the runs in the table.</p><ul>");
+        foreach (var a in absent) html.Append($"<li><b>{E(a.Name)}</b>: {E(a.Reason)}</li>");
+        html.Append("</ul></div>");
     }
 
     private static void NonFiniteTable(StringBuilder html, IReadOnlyList<ReportRun> runs)
@@ -142,6 +152,7 @@ public static class HtmlReport
         figure img{max-width:100%;height:auto;display:block}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:8px}
         details{background:#fff;margin:6px 0;padding:8px 12px;box-shadow:0 1px 2px rgba(0,0,0,.06)}summary{cursor:pointer;font-weight:600}
         .hash{font-weight:400;color:#889;font-size:12px;margin-left:8px}pre{font-size:12px;background:#f3f4f6;padding:8px;overflow:auto}
+        .absent{background:#fff4e5;border-left:4px solid #e69f00;padding:8px 16px;margin:12px 0}.absent ul{margin:4px 0}
         footer{margin-top:40px;font-size:12px;color:#778}
         """;
 }

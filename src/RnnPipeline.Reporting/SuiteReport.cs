@@ -7,8 +7,11 @@ namespace RnnPipeline.Reporting;
 /// <summary>Writes a suite's report: <c>report.html</c> and every plot as PNG under <c>plots/</c>.</summary>
 public static class SuiteReport
 {
-    /// <summary>Writes the report of <paramref name="runs"/> into <paramref name="suiteFolder"/>; returns the HTML path.</summary>
-    public static string Write(string suiteFolder, string suite, string description, IReadOnlyList<ReportRun> runs)
+    /// <summary>
+    /// Writes the report of <paramref name="runs"/> into <paramref name="suiteFolder"/>, listing <paramref name="absent"/>
+    /// runs of the suite it leaves out; returns the HTML path.
+    /// </summary>
+    public static string Write(string suiteFolder, string suite, string description, IReadOnlyList<ReportRun> runs, IReadOnlyList<AbsentRun>? absent = null)
     {
         string plots = Path.Combine(suiteFolder, "plots");
         foreach (var group in runs.GroupBy(r => r.Spec.Corpus.Kind))
@@ -29,7 +32,7 @@ public static class SuiteReport
                 Png(plots, $"heatmap-{run.Name}", StabilityPlots.GradientHeatmap(run.Run));
         }
         string report = Path.Combine(suiteFolder, "report.html");
-        AtomicFile.Write(report, s => HtmlReport.Write(s, suite, description, runs));
+        AtomicFile.Write(report, s => HtmlReport.Write(s, suite, description, runs, absent));
         return report;
     }
 

@@ -42,4 +42,13 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Information, "[{Run}] resuming at step {Step}")]
     public static partial void RunResuming(ILogger logger, string run, int step);
+
+    [LoggerMessage(20, LogLevel.Information, "Suite {Suite}, shard {Shard}: {Runs} of {Total} run(s) → {Output}: {Names}")]
+    public static partial void ShardStarting(ILogger logger, string suite, string shard, int runs, int total, string output, string names);
+
+    [LoggerMessage(21, LogLevel.Information, "Shard {Shard} done; once every shard has finished, write the report with --report (same suite and overrides, no --shard)")]
+    public static partial void ShardFinished(ILogger logger, string shard);
+
+    [LoggerMessage(22, LogLevel.Warning, "[{Run}] not in the report: {Reason}")]
+    public static partial void RunAbsent(ILogger logger, string run, string reason);
 }

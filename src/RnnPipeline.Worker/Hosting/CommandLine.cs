@@ -13,6 +13,7 @@ public static class CommandLine
         ["--output"] = "Worker:Output",
         ["--threads"] = "Worker:Threads",
         ["--parallel"] = "Worker:ParallelRuns",
+        ["--shard"] = "Worker:Shard",
     };
 
     /// <summary>Switches that are flags.</summary>
@@ -53,7 +54,7 @@ public static class CommandLine
             else
             {
                 throw new InputException(
-                    $"unknown option '{arg}': use --suite <file>, --output <folder>, --resume, --report, --threads <n>, --parallel <n>, or --Section:Key=value with Section one of {string.Join(", ", Sections)}");
+                    $"unknown option '{arg}': use --suite <file>, --output <folder>, --resume, --report, --threads <n>, --parallel <n>, --shard <index>/<count>, or --Section:Key=value with Section one of {string.Join(", ", Sections)}");
             }
         }
         return [.. result];
@@ -63,6 +64,7 @@ public static class CommandLine
     {
         "--suite" => "configs/compare-activations.json",
         "--output" => "out",
+        "--shard" => "0/3",
         _ => "2",
     };
 }

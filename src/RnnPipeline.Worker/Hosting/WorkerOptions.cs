@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace RnnPipeline.Worker.Hosting;
 
-/// <summary>What the worker runs and where it writes (section "Worker"; short switches --suite, --output, --resume, --report).</summary>
+/// <summary>What the worker runs and where it writes (section "Worker"; short switches --suite, --output, --resume, --report, --shard).</summary>
 public sealed class WorkerOptions
 {
     /// <summary>Configuration section name.</summary>
@@ -19,8 +19,17 @@ public sealed class WorkerOptions
     /// <summary>Continue runs from their checkpoints instead of starting over; finished runs are not retrained.</summary>
     public bool Resume { get; set; }
 
-    /// <summary>Only regenerate the report of an existing output folder from its saved data views.</summary>
+    /// <summary>
+    /// Only render the report of an existing output folder from its saved data views: every finished run, merged from
+    /// all shards; missing, failed and unfinished runs are listed.
+    /// </summary>
     public bool ReportOnly { get; set; }
+
+    /// <summary>
+    /// Empty: the whole suite. <c>INDEX/COUNT</c> or <c>auto/COUNT</c>: train only this shard's runs (see
+    /// <see cref="Suites.Shard"/>) and write no report; <c>--report</c> merges the shards afterwards.
+    /// </summary>
+    public string Shard { get; set; } = "";
 
     /// <summary>Compute threads in total (0: all cores); split evenly between parallel runs.</summary>
     [Range(0, 1024)]

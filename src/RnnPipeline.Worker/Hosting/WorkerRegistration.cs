@@ -23,6 +23,7 @@ public static class WorkerRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkerOptions>, SuiteValidation>();
+        services.AddSingleton<IValidateOptions<WorkerOptions>, ShardValidation>();
         // A cancelled run finishes its step, checkpoints and writes its report before the host gives up on it.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(10));
         services.AddSingleton<SuiteSource>();

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.ML;
 using RnnPipeline.Diagnostics;
 using RnnPipeline.IO;
-using RnnPipeline.MLNet;
 using RnnPipeline.Reporting;
 using RnnPipeline.Training;
 using RnnPipeline.Worker.Hosting;
@@ -10,7 +9,10 @@ using RnnPipeline.Worker.Suites;
 
 namespace RnnPipeline.Worker.Jobs;
 
-/// <summary>Runs every run of the suite, then writes the suite report and a summary table.</summary>
+/// <summary>
+/// Runs every run of the suite (or of one shard), then writes the suite report and a summary table. A shard writes
+/// only its runs' folders; <c>--report</c> merges the saved runs of all shards into the report.
+/// </summary>
 public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> options, ILogger<SuiteRunner> logger, TimeProvider clock)
 {
     /// <summary>Runs the suite; returns the process exit code.</summary>
@@ -21,27 +23,23 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         string suiteFolder = Path.GetFullPath(Path.Combine(o.Output, suite.Name));
         EnsureWritable(suiteFolder);
         var ml = new MLContext(seed: 0);
+        if (o.ReportOnly) return Merge(suite, suiteFolder, ml);
 
-        IReadOnlyList<RunOutcome> outcomes;
-        if (o.ReportOnly)
-        {
-            outcomes = suite.Runs.Select(spec => Saved(ml, suiteFolder, spec)).ToArray();
-        }
-        else
-        {
-            Log.SuiteStarting(logger, suite.Name, suite.Runs.Count, suiteFolder);
-            int cores = o.Threads > 0 ? o.Threads : Environment.ProcessorCount;
-            TorchRuntime.Configure(Math.Max(1, cores / o.ParallelRuns));
-            var results = new RunOutcome[suite.Runs.Count];
-            Parallel.For(0, suite.Runs.Count, new ParallelOptions { MaxDegreeOfParallelism = o.ParallelRuns },
-                i => results[i] = RunOne(suite, i, suiteFolder, ml, o, cancellation));
-            outcomes = results;
-        }
+        Shard? shard = Shard.Parse(o.Shard);
+        IReadOnlyList<int> runs = shard is null ? [.. Enumerable.Range(0, suite.Runs.Count)] : ShardAssignment.RunsOf(suite.Runs, shard);
+        if (shard is null) Log.SuiteStarting(logger, suite.Name, suite.Runs.Count, suiteFolder);
+        else Log.ShardStarting(logger, suite.Name, shard.ToString(), runs.Count, suite.Runs.Count, suiteFolder, string.Join(", ", runs.Select(i => suite.Runs[i].Name)));
+        int cores = o.Threads > 0 ? o.Threads : Environment.ProcessorCount;
+        TorchRuntime.Configure(Math.Max(1, cores / o.ParallelRuns));
+        var outcomes = new RunOutcome[runs.Count];
+        Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = o.ParallelRuns },
+            i => outcomes[i] = RunOne(suite, runs[i], suiteFolder, ml, o, cancellation));
 
-        string report = SuiteReport.Write(suiteFolder, suite.Name, suite.Description,
-            outcomes.Where(r => r.Recording.Metrics.Count > 0).Select(r => new ReportRun(r.Recording, r.Spec, Path.GetRelativePath(suiteFolder, new RunFolder(suiteFolder, r.Spec.Name).Data))).ToArray());
+        // Shards share the suite folder: the report is written once, by --report after every shard has finished.
+        string? report = shard is null ? WriteReport(suite, suiteFolder, outcomes.Where(r => r.Recording.Metrics.Count > 0).ToArray(), []) : null;
         foreach (string line in SummaryTable.Format(outcomes)) Log.SummaryLine(logger, line);
-        Log.ReportWritten(logger, report);
+        if (report is not null) Log.ReportWritten(logger, report);
+        else Log.ShardFinished(logger, shard!.ToString());
 
         if (outcomes.Any(r => r.State == RunState.Cancelled) || cancellation.IsCancellationRequested)
         {
@@ -50,6 +48,23 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         }
         return outcomes.Any(r => r.State == RunState.Failed) ? ExitCodes.RunFailed : ExitCodes.Success;
     }
+
+    /// <summary>Renders the report from every finished run in the folder; exit code 1 when runs are absent.</summary>
+    private int Merge(Suite suite, string suiteFolder, MLContext ml)
+    {
+        var (finished, absent) = SavedRuns.Load(ml, suite, suiteFolder);
+        if (finished.Count == 0)
+            throw new InputException($"no finished runs in '{suiteFolder}' to report ({absent[0].Name}: {absent[0].Reason})");
+        string report = WriteReport(suite, suiteFolder, finished, absent);
+        foreach (string line in SummaryTable.Format(finished)) Log.SummaryLine(logger, line);
+        foreach (var run in absent) Log.RunAbsent(logger, run.Name, run.Reason);
+        Log.ReportWritten(logger, report);
+        return absent.Count == 0 ? ExitCodes.Success : ExitCodes.RunFailed;
+    }
+
+    private static string WriteReport(Suite suite, string suiteFolder, IReadOnlyList<RunOutcome> runs, IReadOnlyList<AbsentRun> absent) =>
+        SuiteReport.Write(suiteFolder, suite.Name, suite.Description,
+            runs.Select(r => new ReportRun(r.Recording, r.Spec, Path.GetRelativePath(suiteFolder, new RunFolder(suiteFolder, r.Spec.Name).Data))).ToArray(), absent);
 
     private RunOutcome RunOne(Suite suite, int index, string suiteFolder, MLContext ml, WorkerOptions o, CancellationToken cancellation)
     {
@@ -70,21 +85,15 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         }
     }
 
-    private static RunOutcome Saved(MLContext ml, string suiteFolder, Options.RunSpec spec)
-    {
-        var folder = new RunFolder(suiteFolder, spec.Name);
-        if (!Directory.Exists(folder.Data))
-            throw new InputException($"no saved data views in '{folder.Data}': run the suite first (without --report)");
-        return new RunOutcome(spec, new RunDataViews(ml).Load(folder.Data), folder.ReadState() ?? RunState.Completed, 0, folder.Path);
-    }
-
     private static void EnsureWritable(string folder)
     {
         try
         {
             Directory.CreateDirectory(folder);
-            AtomicFile.WriteAllText(Path.Combine(folder, ".write-check"), "");
-            File.Delete(Path.Combine(folder, ".write-check"));
+            // Named per process: shards check the same folder at the same time.
+            string check = Path.Combine(folder, $".write-check.{Environment.ProcessId}.{Guid.NewGuid():N}");
+            AtomicFile.WriteAllText(check, "");
+            File.Delete(check);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -83,6 +83,26 @@ public sealed class BadInputTests : IDisposable
     public void MalformedJson_IsRejectedWithLineAndColumn() =>
         AssertRejected(RunWith("{\n  \"Name\": \"bad\",\n  \"Runs\": [ { \"Corpus\": } ]\n}"), "not valid JSON", "line 3");
 
+    [Theory]
+    [InlineData("0/0", "", "COUNT ≥ 1")]
+    [InlineData("3/2", "", "INDEX 3 is out of range")]
+    [InlineData("x/2", "", "INDEX 'x'")]
+    [InlineData("1/2/3", "", "write INDEX/COUNT")]
+    [InlineData("auto/2", "", "neither JOB_COMPLETION_INDEX")]
+    [InlineData("auto/3", "JOB_COMPLETION_INDEX=1 SLURM_ARRAY_TASK_ID=2", "disagree")]
+    [InlineData("auto/3", "SLURM_ARRAY_TASK_ID=3", "--array=0-2")]
+    [InlineData("auto/3", "SLURM_ARRAY_TASK_ID=0 SLURM_ARRAY_TASK_COUNT=4", "SLURM_ARRAY_TASK_COUNT=4")]
+    public void BadShard_IsRejectedNamingTheFix(string shard, string environment, string expected)
+    {
+        string suite = _suites.Write("suite.json", Suite("""{ "Corpus": { "Path": "tiny.txt" } }"""));
+        var variables = environment.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => v.Split('=')).ToDictionary(v => v[0], v => v[1]);
+        AssertRejected(WorkerProcess.RunWithEnvironment(_suites.Folder, variables, "--suite", suite, "--output", _suites.Output, "--shard", shard), $"--shard {shard}", expected);
+    }
+
+    [Fact]
+    public void ShardWithReport_IsRejected() =>
+        AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "tiny.txt" } }"""), "--shard", "0/2", "--report"), "cannot be combined with --report");
+
     [Fact]
     public void UnwritableOutputFolder_IsRejected()
     {

@@ -59,7 +59,7 @@ public sealed class EndToEndTests : IDisposable
     }
 
     /// <summary>Drops wall-clock columns (throughput, elapsed), which legitimately differ between processes.</summary>
-    private static string WithoutTimings(string csv)
+    internal static string WithoutTimings(string csv)
     {
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(',')).ToArray();
         var keep = Enumerable.Range(0, lines[0].Length).Where(i => lines[0][i] is not ("CharsPerSecond" or "ElapsedSeconds")).ToArray();

@@ -10,24 +10,38 @@ internal static partial class WorkerProcess
 
     private static string WorkerDll => Path.Combine(AppContext.BaseDirectory, "RnnPipeline.Worker.dll");
 
+    /// <summary>Array-job variables a test machine's own scheduler may set; the worker only sees the ones a test passes.</summary>
+    private static readonly string[] ArrayJobVariables = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT"];
+
     public static ProcessStartInfo StartInfo(string workingDirectory, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(WorkerDll);
         foreach (string a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (string name in ArrayJobVariables) info.Environment.Remove(name);
         return info;
     }
 
-    public static Result Run(string workingDirectory, params string[] args)
+    public static Result Run(string workingDirectory, params string[] args) => Run(StartInfo(workingDirectory, args));
+
+    /// <summary>Runs the worker with extra environment variables.</summary>
+    public static Result RunWithEnvironment(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Process.Start(StartInfo(workingDirectory, args))!;
+        var info = StartInfo(workingDirectory, args);
+        foreach (var (name, value) in environment) info.Environment[name] = value;
+        return Run(info);
+    }
+
+    private static Result Run(ProcessStartInfo info)
+    {
+        using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"worker did not finish: {string.Join(' ', args)}");
+            throw new TimeoutException($"worker did not finish: {string.Join(' ', info.ArgumentList.Skip(1))}");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }

@@ -1,0 +1,44 @@
+using Microsoft.ML;
+using RnnPipeline.MLNet;
+using RnnPipeline.Reporting;
+using RnnPipeline.Worker.Suites;
+
+namespace RnnPipeline.Worker.Jobs;
+
+/// <summary>
+/// The runs of a suite as saved in its output folder, whether one process or several shards wrote them: what
+/// <c>--report</c> merges. A run is in the report when it finished (completed or halted) with the suite's settings;
+/// every other run is listed as absent with the reason and the fix.
+/// </summary>
+internal static class SavedRuns
+{
+    /// <summary>The finished runs in suite order, and the runs left out.</summary>
+    public static (IReadOnlyList<RunOutcome> Finished, IReadOnlyList<AbsentRun> Absent) Load(MLContext ml, Suite suite, string suiteFolder)
+    {
+        var finished = new List<RunOutcome>();
+        var absent = new List<AbsentRun>();
+        foreach (var spec in suite.Runs)
+        {
+            var folder = new RunFolder(suiteFolder, spec.Name);
+            RunState? state = folder.ReadState();
+            string? reason = state switch
+            {
+                null => "missing: no process has written it yet (run its shard; --resume keeps the runs already finished)",
+                RunState.Failed => "failed (its shard's log has the error): run its shard again with --resume",
+                RunState.Cancelled => "unfinished (cancelled): continue its shard with --resume",
+                _ => null,
+            };
+            if (reason is null)
+            {
+                var recording = new RunDataViews(ml).Load(folder.Data);
+                string expected = spec.ConfigHash();
+                if (recording.Info.ConfigHash == expected)
+                    finished.Add(new RunOutcome(spec, recording, state!.Value, 0, folder.Path));
+                else
+                    reason = $"trained with other settings (config {recording.Info.ConfigHash}, this suite {expected}): run every shard and the report with the same suite file and overrides";
+            }
+            if (reason is not null) absent.Add(new AbsentRun(spec.Name, reason));
+        }
+        return (finished, absent);
+    }
+}
