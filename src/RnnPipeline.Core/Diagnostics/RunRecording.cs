@@ -65,7 +65,8 @@ public sealed class RunRecording(RunInfo info) : IRunSink
         Clips.RemoveAll(r => r.Step > step);
         GradientFlow.RemoveAll(r => r.Step > step);
         NonFinite.RemoveAll(r => r.Step > step);
-        Evaluations.RemoveAll(r => r.Step > step);
+        // Evaluations are labelled with the number of steps trained when they ran: step + 1 ran right after step.
+        Evaluations.RemoveAll(r => r.Step > step + 1);
         Stability.RemoveAll(r => r.Step > step);
         Timesteps.RemoveAll(r => r.Step > step);
         Lags.RemoveAll(r => r.Step > step);
