@@ -67,7 +67,7 @@ public sealed class CharRnnModel : IDisposable
                 var pass = _network.Forward(tensor(inputs.AsSpan(0, n).ToArray(), [n, 1]), hidden);
                 var states = pass.Hidden[.., 0];                            // [n, H]
                 hidden.copy_(pass.Hidden[^1]);
-                sum.add_(states.sum(0));
+                sum.add_(states.sum(dim: 0));                               // dim: named, or 0 binds to sum(ScalarType)
                 max.copy_(maximum(max, states.amax(0)));
                 nats.sub_(pass.LogProbabilities.gather(1, tensor(targets.AsSpan(0, n).ToArray(), [n, 1])).sum().to(ScalarType.Float64));
             }

@@ -63,6 +63,21 @@ public sealed class CharRnnInputsTests : IDisposable
     }
 
     [Fact]
+    public void Read_MeanAndMax_PoolTheStateAfterEveryCharacterRead()
+    {
+        const string text = "the lamp";
+        // Reading the first k characters ends in the state after the separator and those k characters.
+        var states = Enumerable.Range(0, text.Length + 1).Select(k => _model.Model.Read(text[..k]).Last).ToArray();
+        var reading = _model.Model.Read(text);
+        for (int j = 0; j < _model.Model.HiddenSize; j++)
+        {
+            Assert.Equal(states.Average(s => s[j]), reading.Mean[j], 1e-5f);
+            Assert.Equal(states.Max(s => s[j]), reading.Max[j], 1e-6f);
+        }
+        Assert.Equal(states[^1], reading.Last);
+    }
+
+    [Fact]
     public void Read_InChunks_EqualsReadingInOnePiece()
     {
         const string text = "Sighted the Plover bound west with slate (she signalled all well, 9 hands aboard).";

@@ -47,4 +47,12 @@ public sealed partial class SampleTests
         DiagnosticsQuerySample.Run(output);
         AssertMatches(Expected("DiagnosticsQuery"), output.ToString());
     }
+
+    [Fact]
+    public void NestingDepth_ProducesItsExpectedOutput()
+    {
+        var output = new StringWriter();
+        NestingDepthSample.Run(output);
+        AssertMatches(Expected("NestingDepth"), output.ToString());
+    }
 }

@@ -1,0 +1,1 @@
+RnnPipeline.Samples.NestingDepthSample.Run(Console.Out);
