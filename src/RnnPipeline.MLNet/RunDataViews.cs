@@ -104,33 +104,61 @@ public sealed class RunDataViews(MLContext ml)
     /// <summary>One table of <paramref name="run"/> as a data view (rows snapshotted, so cursors are cheap and stable).</summary>
     public IDataView View(RunRecording run, string table) => Find(table).View(ml, run);
 
-    /// <summary>Writes every table of <paramref name="run"/> to <paramref name="folder"/> as &lt;table&gt;.idv and &lt;table&gt;.csv.</summary>
+    /// <summary>
+    /// Writes every table of <paramref name="run"/> to <paramref name="folder"/> as &lt;table&gt;.idv and &lt;table&gt;.csv,
+    /// atomically and with their SHA-256 in the folder's <see cref="FileChecksums.FileName"/>.
+    /// </summary>
     public void Save(RunRecording run, string folder)
+    {
+        using var files = new AtomicFileSet();
+        Save(run, folder, files);
+        files.Commit();
+    }
+
+    /// <summary>Stages every table of <paramref name="run"/> in <paramref name="files"/> (committed by the caller with its other files).</summary>
+    public void Save(RunRecording run, string folder, AtomicFileSet files)
     {
         foreach (var table in _tables)
         {
             var view = table.View(ml, run);
-            AtomicFile.Write(Path.Combine(folder, table.Name + ".idv"), s => ml.Data.SaveAsBinary(view, s, keepHidden: false));
-            AtomicFile.Write(Path.Combine(folder, table.Name + ".csv"), s => ml.Data.SaveAsText(view, s, separatorChar: ',', headerRow: true, schema: false));
+            files.Write(Path.Combine(folder, table.Name + ".idv"), s => ml.Data.SaveAsBinary(view, s, keepHidden: false));
+            files.Write(Path.Combine(folder, table.Name + ".csv"), s => ml.Data.SaveAsText(view, s, separatorChar: ',', headerRow: true, schema: false));
         }
     }
 
-    /// <summary>Reads the tables saved in <paramref name="folder"/> back into a <see cref="RunRecording"/>.</summary>
-    /// <exception cref="InputException">The folder holds no saved run.</exception>
+    /// <summary>Reads the tables saved in <paramref name="folder"/> back into a <see cref="RunRecording"/>, after checking every file's SHA-256.</summary>
+    /// <exception cref="InputException">The folder holds no saved run, or a file is missing or damaged.</exception>
     public RunRecording Load(string folder)
     {
         string runs = Path.Combine(folder, Tables.Runs + ".idv");
         if (!File.Exists(runs))
             throw new InputException($"'{folder}' holds no saved run data ({Tables.Runs}.idv is missing): point to a run's data folder");
+        VerifyFiles(folder);
         var info = ml.Data.CreateEnumerable<RunRow>(ml.Data.LoadFromBinary(runs), reuseRowObject: false).Single().ToRunInfo();
         var recording = new RunRecording(info);
         foreach (var table in _tables) table.AddTo(ml, recording, Path.Combine(folder, table.Name + ".idv"));
         return recording;
     }
 
+    /// <summary>Checks that every table's .idv and .csv in <paramref name="folder"/> exists and matches its recorded SHA-256.</summary>
+    /// <exception cref="InputException">A file is missing, unlisted or damaged.</exception>
+    public void VerifyFiles(string folder)
+    {
+        foreach (var table in _tables)
+            foreach (string extension in (string[])[".idv", ".csv"])
+                FileChecksums.Verify(Path.Combine(folder, table.Name + extension), DamagedFix);
+    }
+
     /// <summary>One table of several saved runs as a single data view (rows in folder order).</summary>
-    public IDataView LoadTable(IEnumerable<string> runFolders, string table) =>
-        Find(table).Concatenate(ml, runFolders.Select(f => Path.Combine(f, table + ".idv")).ToArray());
+    /// <exception cref="InputException">A file is missing or damaged.</exception>
+    public IDataView LoadTable(IEnumerable<string> runFolders, string table)
+    {
+        string[] paths = runFolders.Select(f => Path.Combine(f, table + ".idv")).ToArray();
+        foreach (string path in paths) FileChecksums.Verify(path, DamagedFix);
+        return Find(table).Concatenate(ml, paths);
+    }
+
+    private const string DamagedFix = "restore the file, or train the run again (without --resume)";
 
     private ITable Find(string name) =>
         _tables.FirstOrDefault(t => t.Name == name) ?? throw new ArgumentException($"unknown table '{name}': use one of {string.Join(", ", TableNames)}", nameof(name));

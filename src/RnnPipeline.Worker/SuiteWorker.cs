@@ -17,6 +17,12 @@ internal sealed class SuiteWorker(SuiteRunner runner, IHostApplicationLifetime l
             Log.InvalidInput(logger, e.Message);
             Environment.ExitCode = ExitCodes.InvalidInput;
         }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.All(inner => inner is InputException))
+        {
+            // Runs train in Parallel.For, which wraps what a run throws; bad input found by a run is still bad input.
+            foreach (string message in e.Flatten().InnerExceptions.Select(inner => inner.Message).Distinct()) Log.InvalidInput(logger, message);
+            Environment.ExitCode = ExitCodes.InvalidInput;
+        }
         catch (Exception e)
         {
             // Runs fail one by one inside the runner; this is the suite itself (e.g. its report) failing.

@@ -58,9 +58,13 @@ public sealed class RunRecording(RunInfo info) : IRunSink
         Probes.AddRange(other.Probes);
     }
 
-    /// <summary>Drops every record with Step &gt; <paramref name="step"/> (used when a run resumes from a checkpoint).</summary>
+    /// <summary>
+    /// Drops every record with Step &gt; <paramref name="step"/>, and the probe accuracies, which are measured after the
+    /// last step (used when a run resumes from a checkpoint).
+    /// </summary>
     public void TruncateAfter(int step)
     {
+        Probes.Clear();
         Metrics.RemoveAll(r => r.Step > step);
         Clips.RemoveAll(r => r.Step > step);
         GradientFlow.RemoveAll(r => r.Step > step);

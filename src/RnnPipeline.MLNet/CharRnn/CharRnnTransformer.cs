@@ -61,7 +61,7 @@ public sealed class CharRnnTransformer : ITransformer, IDisposable
 
     /// <summary>
     /// Every record of the fit (metrics, clipping, gradient flow, stability): the same tables as the worker's, via
-    /// <see cref="RunDataViews.View"/> or <see cref="RunDataViews.Save"/>. Empty after <see cref="Load"/>.
+    /// <see cref="RunDataViews.View"/> or <see cref="RunDataViews.Save(RunRecording, string)"/>. Empty after <see cref="Load"/>.
     /// </summary>
     public RunRecording Diagnostics { get; }
 

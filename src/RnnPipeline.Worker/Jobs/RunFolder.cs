@@ -23,13 +23,36 @@ public sealed class RunFolder(string suiteFolder, string runName)
     public string Plots => System.IO.Path.Combine(Path, "plots");
     private string StatePath => System.IO.Path.Combine(Path, "run.json");
 
-    /// <summary>Writes the run's spec and state atomically.</summary>
-    public void WriteState(RunSpec spec, RunState state, int steps) =>
-        AtomicFile.WriteAllText(StatePath, JsonSerializer.Serialize(new RunStateFile(state, steps, spec), Json));
+    /// <summary>Writes the run's spec and state atomically, with its checksum.</summary>
+    public void WriteState(RunSpec spec, RunState state, int steps)
+    {
+        using var files = new AtomicFileSet();
+        WriteState(files, spec, state, steps);
+        files.Commit();
+    }
+
+    /// <summary>Stages the run's spec and state in <paramref name="files"/>.</summary>
+    public void WriteState(AtomicFileSet files, RunSpec spec, RunState state, int steps) =>
+        files.WriteAllText(StatePath, JsonSerializer.Serialize(new RunStateFile(state, steps, spec), Json));
 
     /// <summary>The recorded state, or null when the run never wrote one.</summary>
-    public RunState? ReadState() =>
-        File.Exists(StatePath) ? JsonSerializer.Deserialize<RunStateFile>(File.ReadAllText(StatePath), Json)?.State : null;
+    /// <exception cref="InputException">run.json is damaged.</exception>
+    public RunState? ReadState()
+    {
+        if (!File.Exists(StatePath)) return null;
+        FileChecksums.Verify(StatePath, DamagedFix);
+        try
+        {
+            return JsonSerializer.Deserialize<RunStateFile>(File.ReadAllText(StatePath), Json)?.State;
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"'{StatePath}' is not a run state file ({e.Message}): {DamagedFix}");
+        }
+    }
+
+    /// <summary>The fix for a damaged file of the run.</summary>
+    public const string DamagedFix = "restore it, or train the run again (without --resume)";
 
     private sealed record RunStateFile(RunState State, int Steps, RunSpec Spec);
 }

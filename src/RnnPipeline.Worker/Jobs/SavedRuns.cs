@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using RnnPipeline.IO;
 using RnnPipeline.MLNet;
 using RnnPipeline.Reporting;
 using RnnPipeline.Worker.Suites;
@@ -8,21 +9,27 @@ namespace RnnPipeline.Worker.Jobs;
 /// <summary>
 /// The runs of a suite as saved in its output folder, whether one process or several shards wrote them: what
 /// <c>--report</c> merges. A run is in the report when it finished (completed or halted) with the suite's settings;
-/// every other run is listed as absent with the reason and the fix.
+/// every other run is listed as absent with the reason and the fix: also a run another process is writing (its folder
+/// is locked) and a run killed while its files were being replaced (they may mix two versions).
 /// </summary>
 internal static class SavedRuns
 {
     /// <summary>The finished runs in suite order, and the runs left out.</summary>
-    public static (IReadOnlyList<RunOutcome> Finished, IReadOnlyList<AbsentRun> Absent) Load(MLContext ml, Suite suite, string suiteFolder)
+    /// <exception cref="InputException">A file of a run is damaged.</exception>
+    public static (IReadOnlyList<RunOutcome> Finished, IReadOnlyList<AbsentRun> Absent) Load(MLContext ml, Suite suite, string suiteFolder, RunLocks locks)
     {
         var finished = new List<RunOutcome>();
         var absent = new List<AbsentRun>();
         foreach (var spec in suite.Runs)
         {
             var folder = new RunFolder(suiteFolder, spec.Name);
-            RunState? state = folder.ReadState();
+            bool busy = Directory.Exists(folder.Path) && !locks.Holds(folder.Path);
+            RunState? state = busy ? null : folder.ReadState();
             string? reason = state switch
             {
+                _ when busy => $"being written by another process right now (its {RunLock.FileName} names it): wait for it to finish, then --report again",
+                _ when FileChecksums.HasInterruptedCommit(folder.Data) =>
+                    "killed while its files were being replaced, so they may mix two versions: continue its shard with --resume",
                 null => "missing: no process has written it yet (run its shard; --resume keeps the runs already finished)",
                 RunState.Failed => "failed (its shard's log has the error): run its shard again with --resume",
                 RunState.Cancelled => "unfinished (cancelled): continue its shard with --resume",

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.ML;
 using RnnPipeline.Diagnostics;
 using RnnPipeline.IO;
+using RnnPipeline.MLNet;
 using RnnPipeline.Reporting;
 using RnnPipeline.Training;
 using RnnPipeline.Worker.Hosting;
@@ -24,13 +25,13 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         EnsureWritable(suiteFolder);
         var ml = new MLContext(seed: 0);
         if (o.ReportOnly) return Merge(suite, suiteFolder, ml);
-
         Shard? shard = Shard.Parse(o.Shard);
         IReadOnlyList<int> runs = shard is null ? [.. Enumerable.Range(0, suite.Runs.Count)] : ShardAssignment.RunsOf(suite.Runs, shard);
         if (shard is null) Log.SuiteStarting(logger, suite.Name, suite.Runs.Count, suiteFolder);
         else Log.ShardStarting(logger, suite.Name, shard.ToString(), runs.Count, suite.Runs.Count, suiteFolder, string.Join(", ", runs.Select(i => suite.Runs[i].Name)));
         int cores = o.Threads > 0 ? o.Threads : Environment.ProcessorCount;
         TorchRuntime.Configure(Math.Max(1, cores / o.ParallelRuns));
+        using var locks = LockRuns(suite, runs, suiteFolder, o.Resume, ml);
         var outcomes = new RunOutcome[runs.Count];
         Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = o.ParallelRuns },
             i => outcomes[i] = RunOne(suite, runs[i], suiteFolder, ml, o, cancellation));
@@ -52,7 +53,9 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
     /// <summary>Renders the report from every finished run in the folder; exit code 1 when runs are absent.</summary>
     private int Merge(Suite suite, string suiteFolder, MLContext ml)
     {
-        var (finished, absent) = SavedRuns.Load(ml, suite, suiteFolder);
+        // Runs another process is writing are left out (see SavedRuns); the others stay locked while they are read.
+        using var locks = RunLock.AcquireAvailable(suite.Runs.Select(r => new RunFolder(suiteFolder, r.Name).Path).Where(Directory.Exists), "writing the report");
+        var (finished, absent) = SavedRuns.Load(ml, suite, suiteFolder, locks);
         if (finished.Count == 0)
             throw new InputException($"no finished runs in '{suiteFolder}' to report ({absent[0].Name}: {absent[0].Reason})");
         string report = WriteReport(suite, suiteFolder, finished, absent);
@@ -82,6 +85,27 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
             Log.RunFailed(logger, spec.Name, e.Message.Split('\n')[0].Trim(), e);
             folder.WriteState(spec, RunState.Failed, 0);
             return new RunOutcome(spec, new RunRecording(RunInfo.For(suite.Name, spec)), RunState.Failed, 0, folder.Path);
+        }
+    }
+
+    /// <summary>
+    /// Locks the folders of the runs this process writes (see <see cref="RunLock"/>) and, for --resume, checks every
+    /// file it will read before anything trains.
+    /// </summary>
+    private RunLocks LockRuns(Suite suite, IReadOnlyList<int> runs, string suiteFolder, bool resume, MLContext ml)
+    {
+        var locks = RunLock.AcquireAll(runs.Select(i => new RunFolder(suiteFolder, suite.Runs[i].Name).Path), "training");
+        try
+        {
+            foreach (var (folder, holder) in locks.Interrupted) Log.LockTakenOver(logger, folder, holder);
+            if (resume)
+                foreach (int i in runs) RunJob.VerifyResumable(suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), new RunDataViews(ml));
+            return locks;
+        }
+        catch
+        {
+            locks.Dispose();
+            throw;
         }
     }
 
