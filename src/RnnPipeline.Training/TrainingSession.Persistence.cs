@@ -83,7 +83,7 @@ public sealed partial class TrainingSession
     private static BinaryReader OpenCheckpoint(RunSpec spec, string path)
     {
         byte[] bytes = File.ReadAllBytes(path);
-        var reader = new BinaryReader(new MemoryStream(bytes, 0, Math.Max(0, bytes.Length - HashBytes)), System.Text.Encoding.UTF8);
+        var reader = new BinaryReader(new MemoryStream(bytes), System.Text.Encoding.UTF8);
         try
         {
             if (reader.ReadString() != Magic)
@@ -91,7 +91,8 @@ public sealed partial class TrainingSession
             int version = reader.ReadInt32();
             if (version != CheckpointFormatVersion)
                 throw new InputException($"checkpoint '{path}' has format version {version}, this version reads {CheckpointFormatVersion}: {Restart}");
-            if (!SHA256.HashData(bytes.AsSpan(0, bytes.Length - HashBytes)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - HashBytes)))
+            int content = bytes.Length - HashBytes;
+            if (content < reader.BaseStream.Position || !SHA256.HashData(bytes.AsSpan(0, content)).AsSpan().SequenceEqual(bytes.AsSpan(content)))
                 throw new InputException($"checkpoint '{path}' is damaged or truncated (its SHA-256 does not match its content): restore it or {Restart}");
             if (reader.ReadString() != spec.ConfigHash())
                 throw new InputException($"checkpoint '{path}' was written for a different configuration of run '{spec.Name}': restore that configuration or {Restart}");

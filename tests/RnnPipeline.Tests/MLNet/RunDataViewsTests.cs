@@ -70,6 +70,32 @@ public sealed class RunDataViewsTests : IDisposable
         Assert.Equal(["Tanh", "Sigmoid", "Relu"], rows.Select(r => r.Activation).Distinct());
     }
 
+    [Theory]
+    [InlineData("metrics.idv")]
+    [InlineData("lags.csv")]
+    public void Load_DamagedFile_IsRejectedNamingIt(string file)
+    {
+        var views = new RunDataViews(_ml);
+        views.Save(Recordings.Make("a", Activation.Tanh), _folder);
+        using (var stream = new FileStream(Path.Combine(_folder, file), FileMode.Open))
+        {
+            stream.Position = stream.Length / 2;
+            stream.Write("XXXXXXXX"u8);
+        }
+        var e = Assert.Throws<InputException>(() => views.Load(_folder));
+        Assert.Contains(file, e.Message);
+        Assert.Contains("damaged", e.Message);
+    }
+
+    [Fact]
+    public void Load_WithoutChecksums_IsRejected()
+    {
+        var views = new RunDataViews(_ml);
+        views.Save(Recordings.Make("a", Activation.Tanh), _folder);
+        File.Delete(Path.Combine(_folder, RnnPipeline.IO.FileChecksums.FileName));
+        Assert.Contains("SHA256SUMS", Assert.Throws<InputException>(() => views.Load(_folder)).Message);
+    }
+
     [Fact]
     public void FilterRowsByColumn_OnJacobianNorm_KeepsRowsInRange()
     {

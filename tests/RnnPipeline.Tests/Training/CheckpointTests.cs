@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using RnnPipeline.Diagnostics;
+using RnnPipeline.Options;
+using RnnPipeline.Training;
+using RnnPipeline.Training.Text;
+
+namespace RnnPipeline.Tests.Training;
+
+/// <summary>Every way a checkpoint can be unusable is an <see cref="InputException"/> naming it and the fix.</summary>
+public sealed class CheckpointTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("rnnpipeline-checkpoint-").FullName;
+    private readonly string _text = RnnPipeline.Text.SampleTextGenerator.Generate(4000, 2);
+    private readonly RunSpec _spec = TestData.Spec(s => s.Training.Steps = 6);
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string Checkpoint => Path.Combine(_folder, "checkpoint.bin");
+
+    private void Save(RunSpec spec)
+    {
+        using var session = TrainingSession.Create(spec, CharCorpus.FromText(_text, spec), new RunRecording(RunInfo.For("t", spec)));
+        session.Train(CancellationToken.None, until: 3);
+        session.SaveCheckpoint(Checkpoint);
+    }
+
+    private InputException Rejected(RunSpec? spec = null, string? text = null)
+    {
+        spec ??= _spec;
+        var corpus = CharCorpus.FromText(text ?? _text, spec);
+        var e = Assert.Throws<InputException>(() => TrainingSession.Resume(spec, corpus, new RunRecording(RunInfo.For("t", spec)), Checkpoint));
+        Assert.Contains(Checkpoint, e.Message);
+        Assert.Contains("without --resume", e.Message);
+        return e;
+    }
+
+    [Fact]
+    public void Resume_IntactCheckpoint_ContinuesAtItsStep()
+    {
+        Save(_spec);
+        TrainingSession.VerifyCheckpoint(_spec, Checkpoint);
+        using var session = TrainingSession.Resume(_spec, CharCorpus.FromText(_text, _spec), new RunRecording(RunInfo.For("t", _spec)), Checkpoint);
+        Assert.Equal(3, session.Step);
+    }
+
+    [Fact]
+    public void Resume_EightBytesOverwrittenInTheMiddle_IsRejectedAsDamaged()
+    {
+        Save(_spec);
+        using (var file = new FileStream(Checkpoint, FileMode.Open))
+        {
+            file.Position = file.Length / 2;
+            file.Write("XXXXXXXX"u8);
+        }
+        Assert.Contains("damaged", Rejected().Message);
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(10)]
+    [InlineData(0)]
+    public void Resume_TruncatedCheckpoint_IsRejected(int length)
+    {
+        Save(_spec);
+        using (var file = new FileStream(Checkpoint, FileMode.Open)) file.SetLength(length);
+        Assert.Contains("truncated", Rejected().Message);
+    }
+
+    [Fact]
+    public void Resume_OtherFormatVersion_IsRejectedNamingBothVersions()
+    {
+        Save(_spec);
+        byte[] bytes = File.ReadAllBytes(Checkpoint);
+        int versionAt = 1 + "RNNPIPELINE-CHECKPOINT".Length;       // after the length-prefixed magic string
+        Assert.Equal(TrainingSession.CheckpointFormatVersion, BitConverter.ToInt32(bytes, versionAt));
+        BitConverter.GetBytes(1).CopyTo(bytes, versionAt);
+        SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes, bytes.Length - 32);
+        File.WriteAllBytes(Checkpoint, bytes);
+        Assert.Contains($"format version 1, this version reads {TrainingSession.CheckpointFormatVersion}", Rejected().Message);
+    }
+
+    [Fact]
+    public void Resume_OtherConfiguration_IsRejected()
+    {
+        Save(_spec);
+        var other = TestData.Spec(s => { s.Training.Steps = 6; s.Model.HiddenSize = 17; });
+        Assert.Contains("different configuration", Rejected(other).Message);
+        Assert.Throws<InputException>(() => TrainingSession.VerifyCheckpoint(other, Checkpoint));
+    }
+
+    [Fact]
+    public void Resume_OtherText_IsRejected()
+    {
+        Save(_spec);
+        Assert.Contains("different text", Rejected(text: _text.Replace('e', 'E')).Message);
+    }
+
+    [Fact]
+    public void Resume_NotACheckpoint_IsRejected()
+    {
+        File.WriteAllText(Checkpoint, string.Concat(Enumerable.Repeat("a text file, no checkpoint\n", 100)));
+        Assert.Contains("not an RnnPipeline checkpoint", Rejected().Message);
+    }
+}
