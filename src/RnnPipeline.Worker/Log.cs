@@ -52,6 +52,6 @@ internal static partial class Log
     [LoggerMessage(22, LogLevel.Warning, "[{Run}] not in the report: {Reason}")]
     public static partial void RunAbsent(ILogger logger, string run, string reason);
 
-    [LoggerMessage(30, LogLevel.Warning, "'{Folder}' was left locked by a process that ended without releasing it ({Holder}); this process takes it over and deletes that process's temporary files")]
+    [LoggerMessage(30, LogLevel.Warning, "'{Folder}' was last held by a process that ended without releasing it ({Holder}): taking it over and deleting that process's temporary files")]
     public static partial void LockTakenOver(ILogger logger, string folder, string holder);
 }

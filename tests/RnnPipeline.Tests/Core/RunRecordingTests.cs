@@ -18,4 +18,16 @@ public sealed class RunRecordingTests
         Assert.Equal([7], recording.Metrics.Select(m => m.Step));
         Assert.Equal([8], recording.Evaluations.Select(e => e.Step));
     }
+
+    [Fact]
+    public void TruncateAfter_ProbeAccuracies_AreDropped()
+    {
+        // Probes are measured after the last step; a resumed run measures them again when it finishes.
+        var recording = new RunRecording(RunInfo.For("suite", new RunSpec()));
+        recording.OnProbe(new ProbeAccuracy(4, 1, 0.9, 0.1, 20));
+
+        recording.TruncateAfter(100);
+
+        Assert.Empty(recording.Probes);
+    }
 }
