@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 
@@ -29,10 +28,11 @@ public static class CharRnnCatalog
     }
 
     /// <summary>
-    /// The catalog's environment, so that the featurizer logs to the caller's <c>MLContext.Log</c>. ML.NET keeps it
-    /// internal (third-party catalogs have no public accessor); without it the featurizer logs to a private context.
+    /// The catalog's environment, so that the featurizer logs to the caller's <c>MLContext.Log</c>. ML.NET exposes it
+    /// only through its internal IInternalCatalog interface (third-party catalogs have no public accessor); without it
+    /// the featurizer logs to a private context.
     /// </summary>
     private static IHostEnvironment Environment(TransformsCatalog.TextTransforms catalog) =>
-        catalog.GetType().GetProperty("Environment", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(catalog) as IHostEnvironment
+        catalog.GetType().GetInterfaces().FirstOrDefault(i => i.Name == "IInternalCatalog")?.GetProperty("Environment")?.GetValue(catalog) as IHostEnvironment
         ?? new MLContext();
 }
