@@ -7,8 +7,9 @@ namespace RnnPipeline.Tests.Packaging;
 /// <summary>
 /// What an ML.NET user does, outside this repository: <c>dotnet new console</c>, <c>dotnet add package
 /// RnnPipeline.MLNet</c> from the local feed, a program that fits the featurizer, <c>dotnet run</c>. Offline: the only
-/// package sources are the feed and the NuGet cache the repository was restored into (read as a local folder), and the
-/// app gets a package folder of its own, so our packages come from the feed and never from a stale cache entry.
+/// package sources are the feed and the NuGet cache the repository was restored into (read as a local folder, without
+/// our own packages), and the app gets a package folder of its own, so our packages come from the feed and never from a
+/// stale cache entry.
 /// </summary>
 public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
 {
@@ -70,22 +71,36 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
         return stdout.Result;
     }
 
+    /// <summary>
+    /// The user's NuGet cache without our own packages (links to its package folders), so that a copy of ours cached
+    /// by an earlier <c>dotnet add package</c> of the same version can never stand in for the freshly packed one.
+    /// </summary>
+    private string CacheWithoutOurPackages()
+    {
+        string view = Directory.CreateDirectory(Path.Combine(_root, "restored")).FullName;
+        foreach (string package in Directory.EnumerateDirectories(PackageFeed.UserCache))
+            if (!Path.GetFileName(package).StartsWith("rnnpipeline.", StringComparison.OrdinalIgnoreCase))
+                Directory.CreateSymbolicLink(Path.Combine(view, Path.GetFileName(package)), package);
+        return view;                                                             // deleting _root removes the links only
+    }
+
     [Fact]
     public void FreshConsoleApp_AddPackageFromLocalFeed_RunsFitWithNoOtherStep()
     {
         string feed = PackageFeed.Folder;
         Assert.False(PackageFeed.IsInside(_root, PackageFeed.Repository), $"{_root} must be outside the repository");
+        string restored = CacheWithoutOurPackages();
         File.WriteAllText(Path.Combine(_root, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
                 <clear />
                 <add key="rnnpipeline" value="{feed}" />
-                <add key="restored" value="{PackageFeed.UserCache}" />
+                <add key="restored" value="{restored}" />
               </packageSources>
               <fallbackPackageFolders>
                 <clear />
-                <add key="restored" value="{PackageFeed.UserCache}" />
+                <add key="restored" value="{restored}" />
               </fallbackPackageFolders>
             </configuration>
             """);
