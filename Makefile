@@ -46,6 +46,10 @@ report:
 	$(DOTNET) build $(WORKER) -c $(CONFIG) -v quiet -nologo
 	$(DOTNET) $(WORKER_DLL) --suite $(SUITE) --output $(OUT) --report
 
+## publish: the worker for linux-x64 with suites and sample texts, as in the container image → $(OUT)/publish/; checks it trains as 2 shards + merge
+publish:
+	deploy/publish.sh --check $(OUT)/publish
+
 ## screenshot: render the HTML report in headless Chromium to $(OUT)/<suite>/report.png
 screenshot:
 	@if ! command -v chromium >/dev/null 2>&1; then echo "screenshot skipped: chromium is not installed (Debian: apt-get install chromium)"; exit 0; fi; \

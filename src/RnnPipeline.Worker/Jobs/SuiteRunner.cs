@@ -28,7 +28,8 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         Shard? shard = Shard.Parse(o.Shard);
         IReadOnlyList<int> runs = shard is null ? [.. Enumerable.Range(0, suite.Runs.Count)] : ShardAssignment.RunsOf(suite.Runs, shard);
         if (shard is null) Log.SuiteStarting(logger, suite.Name, suite.Runs.Count, suiteFolder);
-        else Log.ShardStarting(logger, suite.Name, shard.ToString(), runs.Count, suite.Runs.Count, suiteFolder, string.Join(", ", runs.Select(i => suite.Runs[i].Name)));
+        else Log.ShardStarting(logger, suite.Name, shard.ToString(), runs.Count, suite.Runs.Count, suiteFolder,
+            runs.Count == 0 ? "none" : string.Join(", ", runs.Select(i => suite.Runs[i].Name)));
         int cores = o.Threads > 0 ? o.Threads : Environment.ProcessorCount;
         TorchRuntime.Configure(Math.Max(1, cores / o.ParallelRuns));
         using var locks = LockRuns(suite, runs, suiteFolder, o.Resume, ml);

@@ -6,7 +6,8 @@ namespace RnnPipeline.Worker.Suites;
 /// One of <see cref="Count"/> processes that share a suite (<c>--shard INDEX/COUNT</c>, 0 ≤ INDEX &lt; COUNT). With
 /// <c>--shard auto/COUNT</c> the index comes from the array job the process runs in: <c>JOB_COMPLETION_INDEX</c>
 /// (Kubernetes Indexed Job) or <c>SLURM_ARRAY_TASK_ID</c> (Slurm job array); both are 0-based when the Job has
-/// <c>completions: COUNT</c> or the array is submitted as <c>--array=0-(COUNT−1)</c>.
+/// <c>completions: COUNT</c> or the array is submitted as <c>--array=0-(COUNT−1)</c>. COUNT is never read from the
+/// array's size, so one index can be retried alone (e.g. <c>sbatch --array=1</c>) and still gets its own runs.
 /// </summary>
 /// <param name="Index">This shard, from 0.</param>
 /// <param name="Count">Number of shards.</param>
@@ -16,8 +17,6 @@ public sealed record Shard(int Index, int Count)
     public const string KubernetesIndex = "JOB_COMPLETION_INDEX";
     /// <summary>Index variable of a Slurm job array.</summary>
     public const string SlurmIndex = "SLURM_ARRAY_TASK_ID";
-    /// <summary>Size of a Slurm job array (checked against COUNT so no run is left out).</summary>
-    public const string SlurmCount = "SLURM_ARRAY_TASK_COUNT";
 
     /// <summary>Parses <paramref name="text"/> (<c>INDEX/COUNT</c> or <c>auto/COUNT</c>); null when empty (no sharding).</summary>
     /// <param name="text">The <c>--shard</c> value.</param>
@@ -56,8 +55,6 @@ public sealed record Shard(int Index, int Count)
         string fix = name == SlurmIndex ? $"submit the array as sbatch --array=0-{count - 1}" : $"give the Job completions: {count} and completionMode: Indexed";
         if (!TryCount(value, out int index) || index >= count)
             throw new InputException($"{where}: {name}={value} is not a shard index from 0 to {count - 1}: {fix}");
-        if (name == SlurmIndex && environment(SlurmCount) is { Length: > 0 } tasks && tasks.Trim() != count.ToString(CultureInfo.InvariantCulture))
-            throw new InputException($"{where}: the Slurm array has {SlurmCount}={tasks} tasks, so runs would be skipped or repeated: make COUNT the array size ({fix})");
         return index;
     }
 

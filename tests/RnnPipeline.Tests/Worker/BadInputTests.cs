@@ -91,7 +91,6 @@ public sealed class BadInputTests : IDisposable
     [InlineData("auto/2", "", "neither JOB_COMPLETION_INDEX")]
     [InlineData("auto/3", "JOB_COMPLETION_INDEX=1 SLURM_ARRAY_TASK_ID=2", "disagree")]
     [InlineData("auto/3", "SLURM_ARRAY_TASK_ID=3", "--array=0-2")]
-    [InlineData("auto/3", "SLURM_ARRAY_TASK_ID=0 SLURM_ARRAY_TASK_COUNT=4", "SLURM_ARRAY_TASK_COUNT=4")]
     public void BadShard_IsRejectedNamingTheFix(string shard, string environment, string expected)
     {
         string suite = _suites.Write("suite.json", Suite("""{ "Corpus": { "Path": "tiny.txt" } }"""));

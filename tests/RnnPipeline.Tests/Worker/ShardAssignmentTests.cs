@@ -64,7 +64,8 @@ public sealed class ShardAssignmentTests
     [InlineData("AUTO/3", "0", "0", 0)]
     public void Parse_IndexGivenOrFromArrayJob_IsThatShard(string text, string kubernetes, string slurm, int index)
     {
-        var environment = new Dictionary<string, string> { [Shard.KubernetesIndex] = kubernetes, [Shard.SlurmIndex] = slurm };
+        // The array's size is not COUNT: a retried Slurm index (sbatch --array=1) runs in a one-task array.
+        var environment = new Dictionary<string, string> { [Shard.KubernetesIndex] = kubernetes, [Shard.SlurmIndex] = slurm, ["SLURM_ARRAY_TASK_COUNT"] = "1" };
         Assert.Equal(new Shard(index, 3), Shard.Parse(text, name => environment.GetValueOrDefault(name)));
     }
 
