@@ -56,7 +56,7 @@ public sealed record NonFiniteEvent(int Step, string Tensor, int Timestep, NonFi
 public sealed record GradientFlowRecord(int Step, float[] HiddenGradNorms);
 
 /// <summary>Validation result.</summary>
-/// <param name="Step">Optimiser step after which validation ran.</param>
+/// <param name="Step">Steps trained before validation ran (the index of the step it followed, plus one).</param>
 /// <param name="Loss">Mean validation cross-entropy, nats per character.</param>
 /// <param name="BitsPerChar">Validation bits per character.</param>
 public sealed record EvaluationRecord(int Step, double Loss, double BitsPerChar);
