@@ -28,7 +28,7 @@ public sealed class ShardedSuiteTests : IDisposable
         var stopped = WorkerProcess.RunAndTerminate(_suites.Folder, line => line.Contains("] step "), [.. common, "--output", shared, "--shard", "1/3"]);
         var others = await Task.WhenAll(running);
         Assert.True(stopped.ExitCode == 130, stopped.Stdout + stopped.Stderr);
-        Assert.Contains($"shard 1/3: 2 of 4 run(s)", stopped.Stdout);
+        Assert.Contains("shard 1/3: 2 of 4 run(s)", stopped.Stdout);
         Assert.All(others, r => Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr));
         string[] Started(WorkerProcess.Result r) => [.. all.Where(run => r.Stdout.Contains($"[{run}] start"))];
         Assert.Equal(Owned(suite, 0), Started(others[0]));
