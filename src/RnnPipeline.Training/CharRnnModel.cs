@@ -73,8 +73,8 @@ public sealed class CharRnnModel : IDisposable
             }
             // Only a diverging ReLU model can overflow; keep the outputs finite so downstream trainers never see NaN.
             float[] Finite(Tensor t) => nan_to_num(t, 0, float.MaxValue, float.MinValue).data<float>().ToArray();
-            return new CharRnnReading(Finite(hidden[0]), Finite(sum / length), Finite(max),
-                (float)Math.Min(float.MaxValue, nats.item<double>() / length / Math.Log(2)));
+            double bits = nats.item<double>() / length / Math.Log(2);
+            return new CharRnnReading(Finite(hidden[0]), Finite(sum / length), Finite(max), double.IsFinite(bits) ? (float)Math.Min(float.MaxValue, bits) : float.MaxValue);
         }
     }
 
