@@ -17,17 +17,17 @@ public sealed class CharRnnOptionsTests
         Run = { Model = { HiddenSize = 6 }, Training = { Steps = 10, BatchSize = 4, WindowLength = 16, EvalEvery = 10 }, Diagnostics = { Every = 0 } },
     };
 
-    public static TheoryData<string, Action<RunSpec>, string> BadSettings => new()
+    public static TheoryData<Action<RunSpec>, string> BadSettings => new()
     {
-        { "HiddenSize 0", r => r.Model.HiddenSize = 0, "Model.HiddenSize = 0: must be between 1 and 4096" },
-        { "Steps -1", r => r.Training.Steps = -1, "Training.Steps = -1: must be between 0 and 100000000" },
-        { "LearningRate 0", r => r.Training.LearningRate = 0, "Training.LearningRate = 0: must be between 1E-12 and 1000000" },
-        { "LearningRate NaN", r => r.Training.LearningRate = double.NaN, "Training.LearningRate is NaN: give a finite number" },
+        { r => r.Model.HiddenSize = 0, "Model.HiddenSize = 0: must be between 1 and 4096" },
+        { r => r.Training.Steps = -1, "Training.Steps = -1: must be between 0 and 100000000" },
+        { r => r.Training.LearningRate = 0, "Training.LearningRate = 0: must be between 1E-12 and 1000000" },
+        { r => r.Training.LearningRate = double.NaN, "Training.LearningRate is NaN: give a finite number" },
     };
 
     [Theory]
     [MemberData(nameof(BadSettings))]
-    public void FeaturizeCharRnn_BadSetting_ThrowsTheWorkersRuleAndMessage(string name, Action<RunSpec> spoil, string rule)
+    public void FeaturizeCharRnn_BadSetting_ThrowsTheWorkersRuleAndMessage(Action<RunSpec> spoil, string rule)
     {
         var options = Tiny();
         spoil(options.Run);
@@ -37,7 +37,6 @@ public sealed class CharRnnOptionsTests
         // The worker reports the same rule for the same setting in a suite.
         var suite = new Suite("s", "", Path.Combine(Path.GetTempPath(), "s.json"), [options.Run]);
         Assert.Contains(RunSpecValidator.Validate(suite), e => e == $"run '{options.Run.Name}': {rule}");
-        Assert.False(string.IsNullOrEmpty(name));
     }
 
     [Fact]
