@@ -51,7 +51,7 @@ public static class Narrative
     /// <summary>A fraction as a whole percentage, "12%".</summary>
     public static string Percent(double fraction) => (100 * fraction).ToString("F0", C) + "%";
 
-    /// <summary>A number, or "–" when not finite.</summary>
+    /// <summary>A number, "−∞" for negative infinity (e.g. λ1 of a dead ReLU layer), or "–" when NaN.</summary>
     public static string F(double value, string format) =>
-        !double.IsFinite(value) ? "–" : value.ToString(Math.Abs(value) >= 1e4 ? "0.0E+0" : format, C);
+        double.IsNegativeInfinity(value) ? "−∞" : !double.IsFinite(value) ? "–" : value.ToString(Math.Abs(value) >= 1e4 ? "0.0E+0" : format, C);
 }

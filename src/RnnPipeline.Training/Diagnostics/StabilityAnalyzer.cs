@@ -30,11 +30,9 @@ public sealed class StabilityAnalyzer(DiagnosticsOptions options)
         var local = trace.LocalGradients.index_select(1, index).to(dtype);
         var delta = trace.HiddenGradients.index_select(1, index).to(dtype);
         long steps = a.shape[0], p = a.shape[1], h = a.shape[2];
-        bool exact = h <= Options.ExactSvdMaxHidden;
         var d = Activations.Derivative(trace.Activation, a);                    // f'(a_t)
 
-        var perSequence = SpectralNorms.OfScaledRows(d.reshape(steps * p, h), w, exact, Options.PowerIterations).reshape(steps, p);
-        var jacobian = perSequence.mean([1]);
+        var jacobian = SpectralNorms.OfScaledRows(d.reshape(steps * p, h), w).reshape(steps, p).mean([1]);
         var gradNorm = linalg.vector_norm(delta, 2, dims: [2]).mean([1]);       // ‖∂L/∂h_t‖
         var dMean = d.mean([1, 2]);
         var dMax = d.amax([1, 2]);
@@ -45,46 +43,64 @@ public sealed class StabilityAnalyzer(DiagnosticsOptions options)
             .Select(t => new TimestepStats(step, t, J[t], Dm[t], Dx[t], S[t], X[t], G[t], Ratio(G[t], G[^1])))
             .ToArray();
 
-        var (lagGrad, longShare) = LastStepGradient(d, hidden, local, w);
-        long ps = Math.Min(Options.ProductSequences, p);
-        double[] logRealized = Values(JacobianProducts.LogRealizedNorms(d[.., ..(int)ps], w, exact, Options.PowerIterations).mean([1]));
-        // The bound over the same sequences: Π_j ‖J_j‖₂ for lags 1..k, geometric mean over sequences (so ≤ holds).
-        var logFactors = perSequence[.., ..(int)ps].clamp_min(SpectralNorms.Tiny(dtype)).to(float64).log().mean([1]).flip(0);
-        double[] logBound = Values(cat([zeros(1, dtype: float64), logFactors[..^1].cumsum(0)], 0));
+        var (logGrad, longShare) = LastStepGradient(d, hidden, local, w);
+        int ps = (int)Math.Min(Options.ProductSequences, p);
+        // Realized product and bound per sequence from the same exact factors, then geometric means over the sequences
+        // (a mean of logs keeps product ≤ bound).
+        var (logProduct, logBound) = JacobianProducts.LogNorms(d[.., ..ps], w);
+        double[] realized = Values(logProduct.mean([1]).exp()), bound = Values(logBound.mean([1]).exp());
         var lags = new LagStats[steps];
         for (int k = 0; k < steps; k++)
-            lags[k] = new LagStats(step, k, Math.Exp(logRealized[k]), Math.Exp(logBound[k]), Ratio(lagGrad[k], lagGrad[0]));
+            lags[k] = new LagStats(step, k, realized[k], bound[k], double.IsFinite(logGrad[0]) ? Math.Exp(logGrad[k] - logGrad[0]) : 0);
         int horizon = Array.FindIndex(lags, l => l.GradRatio < Options.HorizonEpsilon);
 
         double whhNorm = linalg.matrix_norm(w, 2).to(float64).item<double>();
         double radius = linalg.eigvals(w).abs().max().to(float64).item<double>();
-        var lyapunov = JacobianProducts.Lyapunov(d, w, (int)Math.Min(Options.LyapunovExponents, h));
+        var lyapunov = JacobianProducts.Lyapunov(d, w, (int)Math.Min(Options.LyapunovExponents, h), (int)Math.Min(Options.LyapunovBurnIn, steps / 2));
         var summary = new StabilitySummary(step, whhNorm, radius, trace.Activation.Gamma(), J.Average(),
             lyapunov, horizon < 0 ? (int)steps : horizon, longShare);
         return new StabilitySnapshot(summary, timesteps, lags);
     }
 
     /// <summary>
-    /// Backpropagates the last step's loss alone (δ ← Jᵀδ from ∂L_{T−1}/∂h_{T−1}) and returns mean ‖∂L_{T−1}/∂h_{T−1−k}‖
-    /// per lag k, plus the share of its W_hh gradient Σ_k C_k, C_k = (f'(a_{T−1−k}) ⊙ δ_{T−1−k}) h_{T−2−k}ᵀ, carried
-    /// by lags k &gt; LongLag: Σ_{k&gt;L} ‖C_k‖_F / Σ_k ‖C_k‖_F (rank-one, so ‖C_k‖_F = ‖f'⊙δ‖·‖h‖).
+    /// Backpropagates the last step's loss alone (δ ← Jᵀδ from ∂L_{T−1}/∂h_{T−1}) and returns log of the mean over
+    /// sequences of ‖∂L_{T−1}/∂h_{T−1−k}‖ per lag k, plus the share of its W_hh gradient Σ_k C_k,
+    /// C_k = (f'(a_{T−1−k}) ⊙ δ_{T−1−k}) h_{T−2−k}ᵀ, carried by lags k &gt; LongLag: Σ_{k&gt;L} ‖C_k‖_F / Σ_k ‖C_k‖_F
+    /// (rank-one, so ‖C_k‖_F = ‖f'⊙δ‖·‖h‖). δ is rescaled to unit norm at every step and its log-scale carried in
+    /// float64, and norms are taken of unit-scale vectors, so float32 neither underflows nor squares tiny components
+    /// (a sigmoid gradient stays exact far below 1e−38). A gradient that becomes exactly 0 (dead ReLU) gives −∞.
     /// </summary>
-    private (double[] Norms, double LongShare) LastStepGradient(Tensor d, Tensor hidden, Tensor local, Tensor w)
+    private (double[] LogNorms, double LongShare) LastStepGradient(Tensor d, Tensor hidden, Tensor local, Tensor w)
     {
-        long steps = d.shape[0];
-        var g = empty_like(local);                                                // g[k] = ∂L_{T−1}/∂h_{T−1−k}
-        var da = empty_like(local);                                               // da[k] = ∂L_{T−1}/∂a_{T−1−k}
-        g[0] = local[steps - 1];
+        long steps = d.shape[0], p = d.shape[1];
+        var logG = zeros(steps, p, dtype: float64);                               // log ‖∂L_{T−1}/∂h_{T−1−k}‖
+        var logC = zeros(steps, p, dtype: float64);                               // log ‖C_k‖_F
+        var logHidden = LogNorm(hidden[..(int)steps].flip(0));                     // log ‖h_{T−2−k}‖
+        var g = local[steps - 1];
+        var logScale = zeros(p, dtype: float64);
         for (long k = 0; k < steps; k++)
         {
-            da[k] = g[k] * d[steps - 1 - k];
-            if (k + 1 < steps) g[k + 1] = da[k].matmul(w);                        // ∂L/∂h_{t−1} = J_tᵀ ∂L/∂h_t
+            var n = LogNorm(g);
+            logScale.add_(n);
+            g = g.div(n.exp().where(n.isfinite(), 1.0).to(g.dtype).unsqueeze(1));  // unit scale (zero stays zero)
+            logG[k] = logScale;
+            var da = g * d[steps - 1 - k];
+            logC[k] = logScale + LogNorm(da) + logHidden[k];
+            g = da.matmul(w);                                                     // ∂L/∂h_{t−1} = J_tᵀ ∂L/∂h_t
         }
-        var norms = linalg.vector_norm(g, 2, dims: [2]).mean([1]);
-        var c = (linalg.vector_norm(da, 2, dims: [2]) * linalg.vector_norm(hidden[..(int)steps].flip(0), 2, dims: [2])).sum([1]).to(float64);
+        var c = (logC - logC.amax()).exp().where(logC.isfinite(), 0.0).sum([1]);  // relative scale is all the share needs
         double total = c.sum().item<double>();
         double longPart = Options.LongLag + 1 < steps ? c[(Options.LongLag + 1)..].sum().item<double>() : 0;
-        return (Values(norms), total > 0 ? longPart / total : 0);
+        var logMean = logG.logsumexp(1) - Math.Log(p);
+        return (Values(logMean), total > 0 ? longPart / total : 0);
+    }
+
+    /// <summary>log ‖x‖₂ over the last dimension in float64, without squaring tiny components (scaled by the max first).</summary>
+    private static Tensor LogNorm(Tensor x)
+    {
+        var scale = x.abs().amax([-1], keepdim: true);
+        var unit = x / scale.where(scale.gt(0), 1.0);
+        return linalg.vector_norm(unit, 2, dims: [-1]).to(float64).log() + scale.squeeze(-1).to(float64).log();
     }
 
     private static Tensor Finite(Tensor t) => t.isfinite().all(2).all(0);                // [P]

@@ -24,5 +24,5 @@ internal static class SummaryTable
     }
 
     private static string Number(double value, string format) =>
-        !double.IsFinite(value) ? "–" : value.ToString(Math.Abs(value) >= 1e4 ? "0.0E+0" : format, CultureInfo.InvariantCulture);
+        double.IsNegativeInfinity(value) ? "−∞" : !double.IsFinite(value) ? "–" : value.ToString(Math.Abs(value) >= 1e4 ? "0.0E+0" : format, CultureInfo.InvariantCulture);
 }

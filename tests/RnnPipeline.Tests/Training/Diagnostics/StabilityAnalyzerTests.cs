@@ -7,8 +7,8 @@ namespace RnnPipeline.Tests.Training.Diagnostics;
 
 public sealed class StabilityAnalyzerTests
 {
-    private static StabilityAnalyzer Analyzer(int exactMax = 64, int iterations = 20, int lyapunov = 4, double epsilon = 1e-3) =>
-        new(new DiagnosticsOptions { ExactSvdMaxHidden = exactMax, PowerIterations = iterations, LyapunovExponents = lyapunov, HorizonEpsilon = epsilon, UseFloat64 = true });
+    private static StabilityAnalyzer Analyzer(int lyapunov = 4, double epsilon = 1e-3, int burnIn = 0) =>
+        new(new DiagnosticsOptions { LyapunovExponents = lyapunov, HorizonEpsilon = epsilon, LyapunovBurnIn = burnIn, UseFloat64 = true });
 
     [Theory]
     [InlineData(Activation.Tanh)]
@@ -92,26 +92,14 @@ public sealed class StabilityAnalyzerTests
     }
 
     [Fact]
-    public void PowerIteration_AgreesWithExactSvd_ForLargerHidden()
-    {
-        using var scope = NewDisposeScope();
-        var trace = Traces.Drive(Activation.Tanh, Traces.Gaussian(96, 1.5, 7), Traces.Noise(20, 2, 96, 0.5, seed: 8));
-        var exact = Analyzer(exactMax: 96).Analyze(0, trace)!;
-        var power = Analyzer(exactMax: 0, iterations: 100).Analyze(0, trace)!;
-        foreach (var (e, p) in exact.Timesteps.Zip(power.Timesteps))
-            Assert.True(Math.Abs(e.JacobianNorm - p.JacobianNorm) <= 1e-3 * e.JacobianNorm, $"t={e.Timestep}: exact {e.JacobianNorm} vs power {p.JacobianNorm}");
-        foreach (var (e, p) in exact.Lags.Zip(power.Lags))
-            Assert.True(Math.Abs(e.ProductNorm - p.ProductNorm) <= 1e-3 * e.ProductNorm, $"k={e.Lag}: exact {e.ProductNorm} vs power {p.ProductNorm}");
-    }
-
-    [Fact]
     public void Lyapunov_OfDiagonalLinearMap_EqualsLogOfEntries()
     {
         using var scope = NewDisposeScope();
         var w = diag(tensor(new[] { 0.5, 2.0, 1.5 }));
-        // ReLU with positive pre-activations has f' = 1, so every J_t = W.
-        var trace = Traces.Drive(Activation.Relu, w, full(10, 1, 3, 1.0, dtype: float64));
-        var snapshot = Analyzer(lyapunov: 3).Analyze(0, trace)!;
+        // ReLU with positive pre-activations has f' = 1, so every J_t = W. The random start basis aligns with the axes
+        // like (1.5/2)^t: after a burn-in of 100 steps the error is ~1e−13.
+        var trace = Traces.Drive(Activation.Relu, w, full(200, 1, 3, 1.0, dtype: float64));
+        var snapshot = Analyzer(lyapunov: 3, burnIn: 100).Analyze(0, trace)!;
         double[] expected = [Math.Log(2.0), Math.Log(1.5), Math.Log(0.5)];
         Assert.Equal(3, snapshot.Summary.Lyapunov.Length);
         for (int i = 0; i < 3; i++) Assert.Equal(expected[i], snapshot.Summary.Lyapunov[i], 10);
@@ -141,21 +129,15 @@ public sealed class StabilityAnalyzerTests
     }
 
     [Fact]
-    public void DeadReluUnit_InFloat32_GivesFiniteRecords()
+    public void DeadReluUnit_InFloat32_GivesZeroProductsAndMinusInfinityExponent()
     {
         using var scope = NewDisposeScope();
         // A single ReLU unit driven negative is dead: f' = 0, so every product from lag 1 on is exactly 0.
-        var trace = Traces.Drive(Activation.Relu, tensor(new[,] { { 0.9 } }), full(16, 2, 1, -1.0, dtype: float64));
-        var f32 = trace with
-        {
-            RecurrentWeight = trace.RecurrentWeight.to(float32), PreActivations = trace.PreActivations.to(float32), Hidden = trace.Hidden.to(float32),
-            LocalGradients = trace.LocalGradients.to(float32), HiddenGradients = trace.HiddenGradients.to(float32),
-        };
-        var snapshot = new StabilityAnalyzer(new DiagnosticsOptions { UseFloat64 = false, ProductSequences = 2 }).Analyze(0, f32)!;
-        Assert.All(snapshot.Lags, l => Assert.True(double.IsFinite(l.ProductNorm) && double.IsFinite(l.ProductBound) && double.IsFinite(l.GradRatio)));
-        Assert.All(snapshot.Summary.Lyapunov, v => Assert.True(double.IsFinite(v)));
+        var trace = Traces.Float32(Traces.Drive(Activation.Relu, tensor(new[,] { { 0.9 } }), full(16, 2, 1, -1.0, dtype: float64)));
+        var snapshot = new StabilityAnalyzer(new DiagnosticsOptions { UseFloat64 = false, ProductSequences = 2 }).Analyze(0, trace)!;
         Assert.Equal(1.0, snapshot.Timesteps[0].DeadFraction);
-        Assert.True(snapshot.Lags[1].ProductNorm < 1e-20);
+        Assert.All(snapshot.Lags.Skip(1), l => Assert.Equal((0.0, 0.0, 0.0), (l.ProductNorm, l.ProductBound, l.GradRatio)));
+        Assert.Equal([double.NegativeInfinity], snapshot.Summary.Lyapunov);
         Assert.Equal(1, snapshot.Summary.MemoryHorizon);
     }
 }

@@ -34,4 +34,11 @@ internal static class Traces
 
     public static Tensor Noise(int steps, int p, int h, double std, int seed) =>
         randn(steps, p, h, dtype: float64, generator: new Generator((ulong)seed)) * std;
+
+    /// <summary>The same trace in float32, as the trainer records it.</summary>
+    public static RecurrentTrace Float32(RecurrentTrace trace) => trace with
+    {
+        RecurrentWeight = trace.RecurrentWeight.to(float32), PreActivations = trace.PreActivations.to(float32), Hidden = trace.Hidden.to(float32),
+        LocalGradients = trace.LocalGradients.to(float32), HiddenGradients = trace.HiddenGradients.to(float32),
+    };
 }

@@ -1,0 +1,75 @@
+using RnnPipeline.Options;
+using RnnPipeline.Training.Diagnostics;
+using RnnPipeline.Training.Model;
+using static TorchSharp.torch;
+
+namespace RnnPipeline.Tests.Training.Diagnostics;
+
+/// <summary>
+/// The analyzer against an independent float64 recomputation (explicit Jacobians, explicit products, singular values),
+/// on float32 traces of the size where an iterative estimator used to fail (H = 128, orthogonal W: clustered singular values).
+/// </summary>
+public sealed class ExactDiagnosticsTests
+{
+    private const int Hidden = 128, Steps = 24;
+
+    [Theory]
+    [InlineData(Activation.Tanh)]
+    [InlineData(Activation.Relu)]
+    public void NormsAndProducts_Float32Trace_MatchFloat64SvdWithinOneInAThousand(Activation activation)
+    {
+        using var scope = NewDisposeScope();
+        var w = linalg.qr(Traces.Gaussian(Hidden, 1.0, 21)).Q * 1.2;                 // orthogonal × gain
+        var trace = Traces.Float32(Traces.Drive(activation, w, Traces.Noise(Steps, 2, Hidden, 0.5, seed: 22)));
+        var snapshot = new StabilityAnalyzer(new DiagnosticsOptions { ProductSequences = 2 }).Analyze(0, trace)!;
+
+        var d = Activations.Derivative(activation, trace.PreActivations.to(float64));   // [T, P, H]
+        var w64 = trace.RecurrentWeight.to(float64);
+        var jacobians = d.unsqueeze(3) * w64;                                           // J_t = diag(f')·W, [T, P, H, H]
+        var norms = linalg.svdvals(jacobians).select(2, 0);                             // [T, P]
+        for (int t = 0; t < Steps; t++)
+            AssertRelative(norms[t].mean().item<double>(), snapshot.Timesteps[t].JacobianNorm, $"‖J_{t}‖");
+
+        var product = eye(Hidden, dtype: float64).expand(2, Hidden, Hidden);
+        var logBound = zeros(2, dtype: float64);
+        for (int k = 1; k < Steps; k++)
+        {
+            product = product.matmul(jacobians[Steps - k]);
+            logBound += norms[Steps - k].log();
+            double expected = linalg.svdvals(product).select(1, 0).log().mean().exp().item<double>();
+            AssertRelative(expected, snapshot.Lags[k].ProductNorm, $"product at lag {k}");
+            AssertRelative(logBound.mean().exp().item<double>(), snapshot.Lags[k].ProductBound, $"bound at lag {k}");
+        }
+        Assert.All(snapshot.Lags, l => Assert.True(l.ProductNorm <= l.ProductBound, $"k={l.Lag}: product {l.ProductNorm} > bound {l.ProductBound}"));
+    }
+
+    [Fact]
+    public void Lyapunov_IrnnWithHalfTheUnitsActive_TopExponentsAreZero()
+    {
+        using var scope = NewDisposeScope();
+        // W = I with ReLU: J_t = diag(1 on active units, 0 on dead ones) is diagonal and idempotent, so the product keeps
+        // the ~64 active directions at norm 1. Coordinate axes would follow units 1..4, some of them dead.
+        var sign = (arange(Hidden, dtype: float64) % 2).mul(2).sub(1);                  // −1, +1, −1, … : half the units dead
+        var trace = Traces.Float32(Traces.Drive(Activation.Relu, eye(Hidden, dtype: float64), (sign * 0.5).expand(40, 1, Hidden).clone()));
+        var snapshot = new StabilityAnalyzer(new DiagnosticsOptions { LyapunovExponents = 4 }).Analyze(0, trace)!;
+        Assert.Equal(4, snapshot.Summary.Lyapunov.Length);
+        Assert.All(snapshot.Summary.Lyapunov, l => Assert.True(Math.Abs(l) < 1e-5, $"λ = {l}"));
+    }
+
+    [Fact]
+    public void GradRatio_SigmoidInFloat32PastLag60_MatchesFloat64()
+    {
+        using var scope = NewDisposeScope();
+        // Sigmoid shrinks the gradient by ≤ ¼‖W‖ per step: at lag 80 the ratio is far below float32's range.
+        var trace = Traces.Drive(Activation.Sigmoid, Traces.Gaussian(16, 1.0, 23), Traces.Noise(90, 2, 16, 1.0, seed: 24));
+        var exact = new StabilityAnalyzer(new DiagnosticsOptions { UseFloat64 = true }).Analyze(0, trace)!;
+        var single = new StabilityAnalyzer(new DiagnosticsOptions { UseFloat64 = false }).Analyze(0, Traces.Float32(trace))!;
+        Assert.True(exact.Lags[80].GradRatio < 1e-40, $"ratio at lag 80 is {exact.Lags[80].GradRatio}");
+        for (int k = 60; k < 90; k++)
+            Assert.True(Math.Abs(single.Lags[k].GradRatio - exact.Lags[k].GradRatio) <= 1e-3 * exact.Lags[k].GradRatio,
+                $"k={k}: float32 {single.Lags[k].GradRatio} vs float64 {exact.Lags[k].GradRatio}");
+    }
+
+    private static void AssertRelative(double expected, double actual, string what) =>
+        Assert.True(Math.Abs(actual - expected) <= 1e-3 * Math.Abs(expected), $"{what}: {actual} vs exact {expected}");
+}
