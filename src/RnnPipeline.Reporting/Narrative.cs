@@ -45,7 +45,7 @@ public static class Narrative
         return lines;
     }
 
-    /// <summary>A memory horizon as text ("≥ T" when it never fell below ε inside the window).</summary>
+    /// <summary>A memory horizon as text ("≥ L" when it never fell below ε within the L analysed steps: censored).</summary>
     public static string Horizon(RunSummary s) => s.MemoryHorizon < 0 ? "–" : s.MemoryHorizon >= s.WindowLength ? $"≥ {s.WindowLength}" : s.MemoryHorizon.ToString(C);
 
     /// <summary>A fraction as a whole percentage, "12%".</summary>

@@ -129,25 +129,33 @@ public sealed partial class TrainingSession : IDisposable
         _sink.OnTrainingMetric(new TrainingMetric(step, loss, loss / Math.Log(2), lr, _inputs.Length / seconds, _elapsedBefore + _clock.Elapsed.TotalSeconds));
         _sink.OnClip(clip);
         _sink.OnGradientFlow(new GradientFlowRecord(step, linalg.vector_norm(delta!, 2, dims: [2]).mean([1]).data<float>().ToArray()));
-        if (trace is not null) Analyze(step, trace);
+        if (trace is not null) Analyze(step, trace.Value);
         if (_spec.Training.EvalEvery > 0 && (Step % _spec.Training.EvalEvery == 0 || Step == TotalSteps))
             RecordEvaluation(step, lr);
         return (loss, false);
     }
 
-    private RecurrentTrace? TraceIfDue(int step, ForwardPass pass, Tensor local, Tensor delta)
+    /// <summary>
+    /// The training window's trace and, with <see cref="Options.DiagnosticsOptions.AnalysisLength"/> &gt; 0, the trace of
+    /// the longer analysis sequence from the validation text, both through the weights of this step.
+    /// </summary>
+    private (RecurrentTrace Window, RecurrentTrace? Analysis)? TraceIfDue(int step, ForwardPass pass, Tensor local, Tensor delta)
     {
         if (!DiagnosticsDue(step)) return null;
         long started = Stopwatch.GetTimestamp();
-        var trace = RecurrentTrace.From(_network, pass, local, delta);
+        var options = _spec.Diagnostics;
+        var window = RecurrentTrace.From(_network, pass, local, delta);
+        var analysis = options.AnalysisLength > 0
+            ? AnalysisSequence.Run(_network, _corpus.Validation, options.ProbeSequences, options.BurnIn, options.AnalysisLength)
+            : null;
         _diagnosticsSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return trace;
+        return (window, analysis);
     }
 
-    private void Analyze(int step, RecurrentTrace trace)
+    private void Analyze(int step, (RecurrentTrace Window, RecurrentTrace? Analysis) trace)
     {
         long started = Stopwatch.GetTimestamp();
-        if (_analyzer.Analyze(step, trace) is { } snapshot) _sink.OnStability(snapshot);
+        if (_analyzer.Analyze(step, trace.Window, trace.Analysis) is { } snapshot) _sink.OnStability(snapshot);
         _diagnosticsSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 

@@ -9,7 +9,8 @@ namespace RnnPipeline.Diagnostics;
 /// <param name="MeanJacobianNorm">Mean ‖J_t‖₂ over the window at the last logged step (NaN without diagnostics).</param>
 /// <param name="Lyapunov1">λ1 per step at the last logged step (NaN without diagnostics).</param>
 /// <param name="MemoryHorizon">Memory horizon in steps at the last logged step (−1 without diagnostics).</param>
-/// <param name="WindowLength">Window length T of the diagnostics (the horizon's ceiling; 0 without diagnostics).</param>
+/// <param name="WindowLength">Length of the sequence the lag records were measured on: the analysis length, or the training window
+/// without one (the horizon's ceiling; 0 without diagnostics).</param>
 /// <param name="MaxSolvedLag">Largest probe lag with mean accuracy ≥ the threshold (0 when none; null without probes).</param>
 public sealed record RunSummary(
     RunInfo Info, int Steps, double ValidationBitsPerChar, double ClipRate, int NonFiniteEvents,
@@ -19,7 +20,7 @@ public sealed record RunSummary(
     public static RunSummary From(RunRecording run, double solvedThreshold)
     {
         var last = run.Stability.Count > 0 ? run.Stability.MaxBy(s => s.Step) : null;
-        int window = last is null ? 0 : run.Timesteps.Count(t => t.Step == last.Step);
+        int window = last is null ? 0 : run.Lags.Count(l => l.Step == last.Step);
         int? solved = run.Probes.Count == 0
             ? null
             : run.Probes.GroupBy(p => p.Lag).Where(g => g.Average(p => p.Accuracy) >= solvedThreshold).Select(g => g.Key).DefaultIfEmpty(0).Max();

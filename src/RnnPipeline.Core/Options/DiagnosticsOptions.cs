@@ -23,6 +23,20 @@ public sealed class DiagnosticsOptions
     [Range(1, 1024)]
     public int ProductSequences { get; set; } = 1;
 
+    /// <summary>
+    /// Length L of the analysis sequence on which the lag records (gradient reaching T−k, products and bound), the
+    /// memory horizon, the long-lag share and the Lyapunov exponents are measured: <see cref="ProbeSequences"/> stretches
+    /// of the validation text at evenly spaced offsets, run through the weights of the logged step after
+    /// <see cref="BurnIn"/> steps. A horizon that never falls below ε within L is censored ("≥ L"). 0 measures them on
+    /// the training window instead (censored at the window length). Per-timestep records always use the training window.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int AnalysisLength { get; set; } = 512;
+
+    /// <summary>Steps of the analysis sequence run before it starts, so its state no longer remembers h = 0.</summary>
+    [Range(0, 100_000)]
+    public int BurnIn { get; set; } = 128;
+
     /// <summary>Number k of leading Lyapunov exponents.</summary>
     [Range(1, 64)]
     public int LyapunovExponents { get; set; } = 4;

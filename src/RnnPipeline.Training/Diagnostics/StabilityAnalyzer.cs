@@ -16,33 +16,32 @@ public sealed class StabilityAnalyzer(DiagnosticsOptions options)
     /// <summary>Options in force.</summary>
     public DiagnosticsOptions Options { get; } = options;
 
-    /// <summary>Computes every stability quantity of <paramref name="trace"/> at optimiser step <paramref name="step"/>.</summary>
-    public StabilitySnapshot? Analyze(int step, RecurrentTrace trace)
+    /// <summary>
+    /// Computes every stability quantity at optimiser step <paramref name="step"/>: per-timestep records (‖J_t‖₂,
+    /// ‖∂L/∂h_t‖, derivative factors) from the training window <paramref name="trace"/>; lag records, memory horizon,
+    /// long-lag share and Lyapunov exponents from <paramref name="analysis"/> (a longer sequence, see
+    /// <see cref="AnalysisSequence"/>) when given and finite, otherwise from the window.
+    /// </summary>
+    public StabilitySnapshot? Analyze(int step, RecurrentTrace trace, RecurrentTrace? analysis = null)
     {
         using var scope = NewDisposeScope();
-        var dtype = Options.UseFloat64 ? float64 : float32;
-        var keep = Finite(trace.PreActivations).logical_and(Finite(trace.HiddenGradients)).logical_and(Finite(trace.LocalGradients)).logical_and(Finite(trace.Hidden));
-        if (!keep.any().item<bool>()) return null;
-        var index = keep.nonzero().flatten();
-        var w = trace.RecurrentWeight.to(dtype);
-        var a = trace.PreActivations.index_select(1, index).to(dtype);          // [T, P, H]
-        var hidden = trace.Hidden.index_select(1, index).to(dtype);             // [T+1, P, H]
-        var local = trace.LocalGradients.index_select(1, index).to(dtype);
-        var delta = trace.HiddenGradients.index_select(1, index).to(dtype);
+        if (Prepare(trace) is not { } window) return null;
+        var (a, d, _, _, delta, w) = window;
         long steps = a.shape[0], p = a.shape[1], h = a.shape[2];
-        var d = Activations.Derivative(trace.Activation, a);                    // f'(a_t)
-
         var jacobian = SpectralNorms.OfScaledRows(d.reshape(steps * p, h), w).reshape(steps, p).mean([1]);
         var gradNorm = linalg.vector_norm(delta, 2, dims: [2]).mean([1]);       // ‖∂L/∂h_t‖
         var dMean = d.mean([1, 2]);
         var dMax = d.amax([1, 2]);
-        var saturated = d.lt(0.01).to(dtype).mean([1, 2]);
-        var dead = trace.Activation == Activation.Relu ? a.le(0).to(dtype).mean([1, 2]) : zeros(steps, dtype: dtype);
+        var saturated = d.lt(0.01).to(d.dtype).mean([1, 2]);
+        var dead = trace.Activation == Activation.Relu ? a.le(0).to(d.dtype).mean([1, 2]) : zeros(steps, dtype: d.dtype);
         double[] J = Values(jacobian), G = Values(gradNorm), Dm = Values(dMean), Dx = Values(dMax), S = Values(saturated), X = Values(dead);
         var timesteps = Enumerable.Range(0, (int)steps)
             .Select(t => new TimestepStats(step, t, J[t], Dm[t], Dx[t], S[t], X[t], G[t], Ratio(G[t], G[^1])))
             .ToArray();
 
+        var lagTrace = (analysis is null ? null : Prepare(analysis)) ?? window;
+        (d, var hidden, var local) = (lagTrace.D, lagTrace.Hidden, lagTrace.Local);   // same weights as the window
+        (steps, p) = (d.shape[0], d.shape[1]);
         var (logGrad, longShare) = LastStepGradient(d, hidden, local, w);
         int ps = (int)Math.Min(Options.ProductSequences, p);
         // Realized product and bound per sequence from the same exact factors, then geometric means over the sequences
@@ -102,6 +101,23 @@ public sealed class StabilityAnalyzer(DiagnosticsOptions options)
         var unit = x / scale.where(scale.gt(0), 1.0);
         return linalg.vector_norm(unit, 2, dims: [-1]).to(float64).log() + scale.squeeze(-1).to(float64).log();
     }
+
+    /// <summary>The finite probe sequences of <paramref name="trace"/> in the analysis precision, or null when none is.</summary>
+    private Prepared? Prepare(RecurrentTrace trace)
+    {
+        var dtype = Options.UseFloat64 ? float64 : float32;
+        var keep = Finite(trace.PreActivations).logical_and(Finite(trace.HiddenGradients)).logical_and(Finite(trace.LocalGradients)).logical_and(Finite(trace.Hidden));
+        if (!keep.any().item<bool>()) return null;
+        var index = keep.nonzero().flatten();
+        var a = trace.PreActivations.index_select(1, index).to(dtype);          // [T, P, H]
+        return new Prepared(a, Activations.Derivative(trace.Activation, a),     // f'(a_t)
+            trace.Hidden.index_select(1, index).to(dtype),                      // [T+1, P, H]
+            trace.LocalGradients.index_select(1, index).to(dtype),
+            trace.HiddenGradients.index_select(1, index).to(dtype),
+            trace.RecurrentWeight.to(dtype));
+    }
+
+    private sealed record Prepared(Tensor A, Tensor D, Tensor Hidden, Tensor Local, Tensor Delta, Tensor W);
 
     private static Tensor Finite(Tensor t) => t.isfinite().all(2).all(0);                // [P]
 
