@@ -3,6 +3,8 @@ DOTNET    ?= dotnet
 CONFIG    ?= Release
 SUITE     ?= configs/compare-activations.json
 OUT       ?= out
+# make run trains two runs at once, one compute thread each (the worker splits its threads between parallel runs)
+RUN_FLAGS ?= --parallel 2
 WORKER    := src/RnnPipeline.Worker/RnnPipeline.Worker.csproj
 WORKER_DLL = src/RnnPipeline.Worker/bin/$(CONFIG)/net10.0/RnnPipeline.Worker.dll
 SUITE_NAME = $(basename $(notdir $(SUITE)))
@@ -20,10 +22,10 @@ all: build
 build:
 	$(DOTNET) build RnnPipeline.sln -c $(CONFIG) -v quiet -nologo
 
-## run: train the default suite (tanh, sigmoid, ReLU on sample text and a long-range probe) and write out/<suite>/report.html
+## run: train the default suite (tanh, sigmoid, ReLU, IRNN on sample text and, 3 seeds each, a long-range probe) and write out/<suite>/report.html
 run:
 	$(DOTNET) build $(WORKER) -c $(CONFIG) -v quiet -nologo
-	$(DOTNET) $(WORKER_DLL) --suite $(SUITE) --output $(OUT)
+	$(DOTNET) $(WORKER_DLL) --suite $(SUITE) --output $(OUT) $(RUN_FLAGS)
 
 ## pack: NuGet packages of Core, Training and MLNet into $(OUT)/packages (a local folder feed)
 pack: build

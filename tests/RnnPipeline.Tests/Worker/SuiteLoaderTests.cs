@@ -29,11 +29,15 @@ public sealed class SuiteLoaderTests : IDisposable
     {
         var suite = SuiteLoader.Load(Path.Combine(Configs(), "compare-activations.json"));
         Assert.Equal(
-            ["text-tanh", "text-sigmoid", "text-relu", "recall-tanh", "recall-sigmoid", "recall-relu", "text-relu-identity", "recall-relu-identity"],
+            ["text-tanh", "text-sigmoid", "text-relu",
+             "recall-tanh-s1", "recall-tanh-s2", "recall-tanh-s3", "recall-sigmoid-s1", "recall-sigmoid-s2", "recall-sigmoid-s3",
+             "recall-relu-s1", "recall-relu-s2", "recall-relu-s3",
+             "text-relu-identity", "recall-relu-identity-s1", "recall-relu-identity-s2", "recall-relu-identity-s3"],
             suite.Runs.Select(r => r.Name));
-        var irnn = suite.Runs.Single(r => r.Name == "recall-relu-identity");
-        Assert.Equal((Activation.Relu, RecurrentInit.Identity), (irnn.Model.Activation, irnn.Model.Init));
-        Assert.Equal(128, irnn.Model.HiddenSize); // from Defaults
+        var irnn = suite.Runs.Where(r => r.Name.StartsWith("recall-relu-identity", StringComparison.Ordinal)).ToArray();
+        Assert.All(irnn, r => Assert.Equal((Activation.Relu, RecurrentInit.Identity), (r.Model.Activation, r.Model.Init)));
+        Assert.Equal([1, 2, 3], irnn.Select(r => r.Training.Seed));
+        Assert.All(irnn, r => Assert.Equal(64, r.Model.HiddenSize)); // from Defaults
     }
 
     [Fact]
