@@ -26,8 +26,11 @@ public sealed class CharRnnModel : IDisposable
     public int HiddenSize => _network.Weights.Hidden;
 
     /// <summary>A copy of the session's current weights.</summary>
-    public static CharRnnModel From(TrainingSession session) =>
-        new(session.Network.Weights.Clone(), session.Network.Activation, session.Corpus.Vocabulary);
+    public static CharRnnModel From(TrainingSession session)
+    {
+        using var guard = TorchGuard.Enter();
+        return new(session.Network.Weights.Clone(), session.Network.Activation, session.Corpus.Vocabulary);
+    }
 
     /// <summary>Characters of the model's vocabulary; index 0 is <see cref="Vocabulary.Unknown"/>, which stands for every other character.</summary>
     public string Characters => _vocabulary.Characters;
@@ -43,6 +46,7 @@ public sealed class CharRnnModel : IDisposable
     public CharRnnReading Read(string text, char start = '\n', int chunk = 512)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunk);
+        using var guard = TorchGuard.Enter();                               // before the lock: a waiting section holds no lock
         lock (_gate)
         {
             using var scope = NewDisposeScope();
@@ -81,6 +85,7 @@ public sealed class CharRnnModel : IDisposable
     /// <summary>Writes the model (activation, vocabulary, weights).</summary>
     public void Save(Stream stream)
     {
+        using var guard = TorchGuard.Enter();
         using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         writer.Write(Magic);
         writer.Write((int)_network.Activation);
@@ -92,6 +97,7 @@ public sealed class CharRnnModel : IDisposable
     /// <exception cref="InputException">The stream is not such a model.</exception>
     public static CharRnnModel Load(Stream stream)
     {
+        using var guard = TorchGuard.Enter();
         using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         try
         {
@@ -107,5 +113,9 @@ public sealed class CharRnnModel : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _network.Weights.Dispose();
+    public void Dispose()
+    {
+        using var guard = TorchGuard.Enter();
+        _network.Weights.Dispose();
+    }
 }

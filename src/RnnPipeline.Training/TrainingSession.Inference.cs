@@ -13,6 +13,7 @@ public sealed partial class TrainingSession
     /// </summary>
     public EvaluationRecord Evaluate()
     {
+        using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var stream = new WindowStream(_corpus.Validation, _spec.Training.BatchSize, _spec.Training.WindowLength);
@@ -39,6 +40,7 @@ public sealed partial class TrainingSession
     /// </summary>
     public float[][] PredictNext(string text, IReadOnlyList<int> positions)
     {
+        using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var ids = _corpus.Vocabulary.Encode(text);
@@ -62,6 +64,7 @@ public sealed partial class TrainingSession
     public string Sample(string prime, int length, double temperature, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(temperature);
+        using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var random = new Random(seed);

@@ -29,6 +29,7 @@ public sealed partial class TrainingSession
     /// </summary>
     public void WriteCheckpoint(Stream stream)
     {
+        using var guard = TorchGuard.Enter();
         var content = new MemoryStream();
         using (var writer = new BinaryWriter(content, System.Text.Encoding.UTF8, leaveOpen: true))
         {
@@ -62,6 +63,7 @@ public sealed partial class TrainingSession
     /// </exception>
     public static TrainingSession Resume(RunSpec spec, CharCorpus corpus, IRunSink sink, string checkpointPath)
     {
+        using var guard = TorchGuard.Enter();
         using var reader = OpenCheckpoint(spec, checkpointPath);
         if (reader.ReadString() != corpus.Vocabulary.Characters)
             throw new InputException($"checkpoint '{checkpointPath}' was trained on a different text (other characters): restore the text or {Restart}");

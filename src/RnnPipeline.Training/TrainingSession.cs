@@ -43,8 +43,11 @@ public sealed partial class TrainingSession : IDisposable
     }
 
     /// <summary>A new run initialised from the spec's seed.</summary>
-    public static TrainingSession Create(RunSpec spec, CharCorpus corpus, IRunSink sink) =>
-        new(spec, corpus, sink, CharRnnWeights.Create(spec.Model, corpus.Vocabulary.Size, spec.Training.Seed));
+    public static TrainingSession Create(RunSpec spec, CharCorpus corpus, IRunSink sink)
+    {
+        using var guard = TorchGuard.Enter();
+        return new(spec, corpus, sink, CharRnnWeights.Create(spec.Model, corpus.Vocabulary.Size, spec.Training.Seed));
+    }
 
     /// <summary>The spec being trained.</summary>
     public RunSpec Spec => _spec;
@@ -101,6 +104,7 @@ public sealed partial class TrainingSession : IDisposable
     /// <summary>One optimiser step. Returns its loss and whether the non-finite policy halted the run.</summary>
     private (double Loss, bool Halted) TrainStep()
     {
+        using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
         long started = Stopwatch.GetTimestamp();
         int step = Step;
@@ -183,6 +187,7 @@ public sealed partial class TrainingSession : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        using var guard = TorchGuard.Enter();
         _state.Dispose();
         _grads.Dispose();
         _snapshot?.Dispose();

@@ -32,6 +32,7 @@ public sealed class FusedRnnBaseline : nn.Module
     /// <summary>One training step on time-major [T, B] character indices (flattened); returns the loss.</summary>
     public float Step(long[] inputIds, long[] targetIds, int steps, int batch)
     {
+        using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
         var inputs = tensor(inputIds, [steps, batch]);
         var targets = tensor(targetIds, [steps, batch]);

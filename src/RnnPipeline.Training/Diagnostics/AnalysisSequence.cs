@@ -18,6 +18,7 @@ public static class AnalysisSequence
     /// </summary>
     public static RecurrentTrace Run(CharRnnNetwork network, long[] text, int sequences, int burnIn, int length)
     {
+        using var guard = TorchGuard.Enter();
         using var _ = no_grad();
         int total = burnIn + length, n = text.Length;
         var inputs = new long[total * sequences];

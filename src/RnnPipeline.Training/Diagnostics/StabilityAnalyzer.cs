@@ -24,6 +24,7 @@ public sealed class StabilityAnalyzer(DiagnosticsOptions options)
     /// </summary>
     public StabilitySnapshot? Analyze(int step, RecurrentTrace trace, RecurrentTrace? analysis = null)
     {
+        using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
         if (Prepare(trace) is not { } window) return null;
         var (a, d, _, _, delta, w) = window;

@@ -1,0 +1,62 @@
+using System.Runtime;
+using RnnPipeline.Training;
+
+namespace RnnPipeline.Tests.Training;
+
+/// <summary>Counts collections, so nothing else may collect meanwhile: runs alone.</summary>
+[CollectionDefinition(nameof(TorchGuardTests), DisableParallelization = true)]
+public sealed class TorchGuardCollection;
+
+[Collection(nameof(TorchGuardTests))]
+public sealed class TorchGuardTests
+{
+    private const int MiB = 1 << 20;
+
+    /// <summary>Allocates <paramref name="mebibytes"/> MiB in small arrays on another thread, as a logger or a parallel run would.</summary>
+    private static void AllocateOnAnotherThread(int mebibytes) =>
+        Task.Run(() =>
+        {
+            for (int i = 0; i < mebibytes * 64; i++) GC.KeepAlive(new byte[MiB / 64]);
+        }).Wait();
+
+    [Fact]
+    public void Section_OtherThreadAllocates48MiB_NoCollectionStartsWhileItIsOpen()
+    {
+        using (TorchGuard.Enter()) { }                                       // a fresh region for this test
+        using (TorchGuard.Enter())
+        {
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+            int before = GC.CollectionCount(0);
+            AllocateOnAnotherThread(48);
+            Assert.Equal(before, GC.CollectionCount(0));
+        }
+    }
+
+    [Fact]
+    public void Exit_AfterHalfTheBudgetWasAllocated_CollectsBeforeTheNextSectionOpens()
+    {
+        int before;
+        using (TorchGuard.Enter())
+        {
+            before = GC.CollectionCount(0);
+            AllocateOnAnotherThread(80);                                    // more than half of the 128 MiB region
+            Assert.Equal(before, GC.CollectionCount(0));
+        }
+        Assert.True(GC.CollectionCount(0) > before, "the last section to close collects");
+        using (TorchGuard.Enter())
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+    }
+
+    [Fact]
+    public void Enter_Nested_OnlyTheOutermostSectionCounts()
+    {
+        using (TorchGuard.Enter()) { }
+        int before = GC.CollectionCount(0);
+        using (TorchGuard.Enter())
+        {
+            using (TorchGuard.Enter()) AllocateOnAnotherThread(80);
+            Assert.Equal(before, GC.CollectionCount(0));                    // the inner section's end did not collect
+        }
+        Assert.True(GC.CollectionCount(0) > before);
+    }
+}
