@@ -5,6 +5,7 @@ using OxyPlot;
 using RnnPipeline.MLNet;
 using RnnPipeline.Options;
 using RnnPipeline.Reporting.Plots;
+using RnnPipeline.Statistics;
 
 namespace RnnPipeline.Reporting;
 
@@ -52,7 +53,11 @@ public static class HtmlReport
             html.Append("</div>");
             Figure(html, "What did the model learn?", TrainingPlots.BitsPerChar(records));
             if (records.Any(r => r.Probes.Count > 0))
-                Figure(html, "Which dependency lags were learned?", ProbePlots.AccuracyVersusLag(records, groupRuns[0].Spec.Probe.SolvedThreshold));
+            {
+                double threshold = groupRuns[0].Spec.Probe.SolvedThreshold;
+                Figure(html, "Which dependency lags were learned?", ProbePlots.AccuracyVersusLag(records, threshold));
+                ProbeTable.Write(html, ProbeUnit.Pool(records), threshold);
+            }
             Figure(html, "Was training stable?", TrainingPlots.GradientNormAndClipping(records));
             html.Append("</section>");
         }
@@ -76,7 +81,7 @@ public static class HtmlReport
                         $"<td class=\"n\">{Narrative.F(s.Lyapunov1, "F3")}</td><td class=\"n\">{E(Narrative.Horizon(s))}</td>" +
                         $"<td class=\"n\">{(s.MaxSolvedLag is int lag ? lag.ToString(C) : "–")}</td></tr>");
         }
-        html.Append("</tbody></table><p class=\"note\">Memory horizon: smallest lag k at which the gradient of the last step's loss reaching step T−k falls below ε of its value at k = 0 (last logged step). λ1: leading Lyapunov exponent per timestep of the Jacobian product.</p>");
+        html.Append("</tbody></table><p class=\"note\">Memory horizon: smallest lag k at which the gradient of the last step's loss reaching step T−k falls below ε of its value at k = 0 (last logged step). λ1: leading Lyapunov exponent per timestep of the Jacobian product. Max solved lag: largest probe lag at which this run alone has accuracy ≥ the solved threshold with its 95% Wilson interval above chance.</p>");
     }
 
     private static void AbsentRuns(StringBuilder html, int shown, IReadOnlyList<AbsentRun> absent)
@@ -153,6 +158,7 @@ public static class HtmlReport
         details{background:#fff;margin:6px 0;padding:8px 12px;box-shadow:0 1px 2px rgba(0,0,0,.06)}summary{cursor:pointer;font-weight:600}
         .hash{font-weight:400;color:#889;font-size:12px;margin-left:8px}pre{font-size:12px;background:#f3f4f6;padding:8px;overflow:auto}
         .absent{background:#fff4e5;border-left:4px solid #e69f00;padding:8px 16px;margin:12px 0}.absent ul{margin:4px 0}
+        table.probe td{white-space:nowrap}.ci{color:#667;font-size:12px}td.solved{font-weight:700}td.chance,span.chance{color:#99a}
         footer{margin-top:40px;font-size:12px;color:#778}
         """;
 }

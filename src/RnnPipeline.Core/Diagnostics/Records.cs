@@ -99,10 +99,14 @@ public sealed record StabilitySummary(
 /// <summary>All diagnostics of one logged step.</summary>
 public sealed record StabilitySnapshot(StabilitySummary Summary, IReadOnlyList<TimestepStats> Timesteps, IReadOnlyList<LagStats> Lags);
 
-/// <summary>Long-range probe accuracy at one lag.</summary>
+/// <summary>Long-range probe accuracy at one lag: <paramref name="Correct"/> of <paramref name="Samples"/> dependents.</summary>
 /// <param name="Lag">Dependency lag k.</param>
 /// <param name="Seed">Training seed of the run.</param>
-/// <param name="Accuracy">Fraction of dependent characters predicted correctly (argmax).</param>
-/// <param name="Chance">Chance level (1 / number of keys).</param>
+/// <param name="Correct">Dependent characters predicted correctly (candidate-restricted argmax).</param>
 /// <param name="Samples">Dependent characters evaluated.</param>
-public sealed record ProbeAccuracy(int Lag, int Seed, double Accuracy, double Chance, int Samples);
+/// <param name="Chance">Chance level (1 / number of keys).</param>
+public sealed record ProbeAccuracy(int Lag, int Seed, int Correct, int Samples, double Chance)
+{
+    /// <summary>Fraction of dependent characters predicted correctly (0 when none was evaluated).</summary>
+    public double Accuracy => Samples == 0 ? 0 : (double)Correct / Samples;
+}

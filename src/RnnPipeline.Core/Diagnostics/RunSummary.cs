@@ -1,3 +1,5 @@
+using RnnPipeline.Statistics;
+
 namespace RnnPipeline.Diagnostics;
 
 /// <summary>The headline numbers of one run, as the summary table and the report show them.</summary>
@@ -11,19 +13,24 @@ namespace RnnPipeline.Diagnostics;
 /// <param name="MemoryHorizon">Memory horizon in steps at the last logged step (−1 without diagnostics).</param>
 /// <param name="WindowLength">Length of the sequence the lag records were measured on: the analysis length, or the training window
 /// without one (the horizon's ceiling; 0 without diagnostics).</param>
-/// <param name="MaxSolvedLag">Largest probe lag with mean accuracy ≥ the threshold (0 when none; null without probes).</param>
+/// <param name="MaxSolvedLag">Largest probe lag solved: accuracy ≥ the threshold and 95% Wilson interval above chance
+/// (<see cref="Statistics.PooledAccuracy.IsSolved"/>; 0 when none; null without probes).</param>
 public sealed record RunSummary(
     RunInfo Info, int Steps, double ValidationBitsPerChar, double ClipRate, int NonFiniteEvents,
     double MeanJacobianNorm, double Lyapunov1, int MemoryHorizon, int WindowLength, int? MaxSolvedLag)
 {
-    /// <summary>Summarises <paramref name="run"/>; a probe lag counts as solved at mean accuracy ≥ <paramref name="solvedThreshold"/>.</summary>
+    /// <summary>
+    /// Summarises <paramref name="run"/>; a probe lag counts as solved at accuracy ≥ <paramref name="solvedThreshold"/>
+    /// with its 95% Wilson interval above chance.
+    /// </summary>
     public static RunSummary From(RunRecording run, double solvedThreshold)
     {
         var last = run.Stability.Count > 0 ? run.Stability.MaxBy(s => s.Step) : null;
         int window = last is null ? 0 : run.Lags.Count(l => l.Step == last.Step);
         int? solved = run.Probes.Count == 0
             ? null
-            : run.Probes.GroupBy(p => p.Lag).Where(g => g.Average(p => p.Accuracy) >= solvedThreshold).Select(g => g.Key).DefaultIfEmpty(0).Max();
+            : run.Probes.GroupBy(p => p.Lag).Select(g => PooledAccuracy.From(g.ToArray()))
+                .Where(p => p.IsSolved(solvedThreshold)).Select(p => p.Lag).DefaultIfEmpty(0).Max();
         return new RunSummary(
             run.Info,
             run.Metrics.Count == 0 ? 0 : run.Metrics.Max(m => m.Step) + 1,

@@ -14,8 +14,8 @@ public sealed class CorpusOptions
     /// <summary>Dependency lags k of generated probe text (characters between the key and the dependent character).</summary>
     public int[] Lags { get; set; } = [2, 4, 8, 16, 32];
 
-    /// <summary>Number of distinct key characters in generated probe text (chance level = 1/KeyCount).</summary>
-    [Range(2, 8)]
+    /// <summary>Number of distinct key characters in generated probe text (chance level = 1/KeyCount; up to 26 for DelayedRecall, 8 for BracketMatching).</summary>
+    [Range(2, 26)]
     public int KeyCount { get; set; } = 4;
 
     /// <summary>Length in characters of generated probe text.</summary>

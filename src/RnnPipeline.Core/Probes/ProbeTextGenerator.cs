@@ -5,26 +5,83 @@ namespace RnnPipeline.Probes;
 
 /// <summary>
 /// Deterministic generators of character-level long-range dependency probes.
-/// Each episode picks a lag k uniformly from <see cref="CorpusOptions.Lags"/> and a key uniformly from the candidates;
+/// Each episode has a lag k from <see cref="CorpusOptions.Lags"/> and a key drawn uniformly from the candidates;
 /// the filler between key and dependent character is drawn independently of the key, so the dependent character is
 /// determined only by the key k characters back (no leakage).
 /// <list type="bullet">
-/// <item>Delayed recall: <c>K f…f &gt; K ⏎</c> — key K, k−2 random digits, the cue '&gt;', then K again at distance k.</item>
-/// <item>Bracket matching: <c>( w…w ) ⏎</c> — an opener, k−1 random lower-case letters, the matching closer at distance k.</item>
+/// <item>Delayed recall: <c>K f…f &gt; K ⏎</c> — key K (one of up to 26 capitals), k−2 random digits, the cue '&gt;', then K again at distance k.</item>
+/// <item>Bracket matching: <c>( w…w ) ⏎</c> — an opener (one of up to 8), k−1 random lower-case letters, the matching closer at distance k.</item>
 /// </list>
 /// </summary>
 public static class ProbeTextGenerator
 {
-    private const string RecallKeys = "ABCDEFGH";
+    private const string RecallKeys = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private const string Openers = "([{<\"'«|";
     private const string Closers = ")]}>\"'»|";
 
     /// <summary>Smallest lag each generator supports.</summary>
     public static int MinimumLag(CorpusKind kind) => kind == CorpusKind.DelayedRecall ? 2 : 1;
 
-    /// <summary>Generates the probe text of <paramref name="options"/> with <paramref name="seed"/>.</summary>
+    /// <summary>Largest <see cref="CorpusOptions.KeyCount"/> each generator supports.</summary>
+    public static int MaximumKeys(CorpusKind kind) => kind == CorpusKind.DelayedRecall ? RecallKeys.Length : Openers.Length;
+
+    /// <summary>
+    /// Training text: episodes with a lag drawn uniformly from the lags, until the text reaches
+    /// <see cref="CorpusOptions.GeneratedLength"/>.
+    /// </summary>
     /// <exception cref="InputException">The kind is not a probe, or a lag or the key count is out of range.</exception>
     public static ProbeCorpus Generate(CorpusOptions options, int seed)
+    {
+        Validate(options);
+        var random = new Random(seed);
+        var text = new StringBuilder(options.GeneratedLength + 2 * options.Lags.Max());
+        var targets = new List<ProbeTarget>();
+        while (text.Length < options.GeneratedLength)
+            targets.Add(AppendEpisode(text, options, options.Lags[random.Next(options.Lags.Length)], random));
+        return new ProbeCorpus(text.ToString(), Answers(options), targets);
+    }
+
+    /// <summary>
+    /// Evaluation text, independent of the training text: exactly <paramref name="samplesPerLag"/> episodes of every lag
+    /// in random order, dealt to <paramref name="streams"/> separate texts (greedily to the shortest, so they can be read
+    /// as one batch). Each text opens with one unscored warm-up episode of the shortest lag, so scored episodes follow a
+    /// newline as in training; only the scored dependents are in <see cref="ProbeCorpus.Targets"/>.
+    /// </summary>
+    /// <exception cref="InputException">The kind is not a probe, or a lag or the key count is out of range.</exception>
+    public static IReadOnlyList<ProbeCorpus> GenerateEvaluation(CorpusOptions options, int seed, int samplesPerLag, int streams)
+    {
+        Validate(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samplesPerLag);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(streams);
+        var random = new Random(seed);
+        int[] lags = options.Lags.Distinct().SelectMany(lag => Enumerable.Repeat(lag, samplesPerLag)).ToArray();
+        random.Shuffle(lags);
+        int count = Math.Min(streams, lags.Length);
+        var texts = Enumerable.Range(0, count).Select(_ => new StringBuilder()).ToArray();
+        var targets = Enumerable.Range(0, count).Select(_ => new List<ProbeTarget>()).ToArray();
+        foreach (var text in texts) AppendEpisode(text, options, options.Lags.Min(), random);
+        foreach (int lag in lags)
+        {
+            int shortest = 0;
+            for (int s = 1; s < count; s++)
+                if (texts[s].Length < texts[shortest].Length) shortest = s;
+            targets[shortest].Add(AppendEpisode(texts[shortest], options, lag, random));
+        }
+        string answers = Answers(options);
+        return texts.Select((t, s) => new ProbeCorpus(t.ToString(), answers, targets[s])).ToArray();
+    }
+
+    /// <summary>
+    /// Seed of the evaluation text of a run trained with <paramref name="runSeed"/>: a fixed scramble, so the two texts
+    /// are independent draws and reruns evaluate on the same text.
+    /// </summary>
+    public static int EvaluationSeed(int runSeed)
+    {
+        int seed = unchecked((int)((uint)runSeed * 0x9E3779B1u ^ 0x5EEDE7A1u));
+        return seed == runSeed ? seed + 1 : seed;
+    }
+
+    private static void Validate(CorpusOptions options)
     {
         if (options.Kind is not (CorpusKind.DelayedRecall or CorpusKind.BracketMatching))
             throw new InputException($"Corpus.Kind {options.Kind} is not a generated probe: use DelayedRecall or BracketMatching");
@@ -34,33 +91,31 @@ public static class ProbeTextGenerator
         foreach (int lag in options.Lags)
             if (lag < minLag || lag > options.GeneratedLength / 4)
                 throw new InputException($"Corpus.Lags contains {lag}: each lag must be between {minLag} and GeneratedLength/4 ({options.GeneratedLength / 4})");
-        if (options.KeyCount < 2 || options.KeyCount > RecallKeys.Length)
-            throw new InputException($"Corpus.KeyCount is {options.KeyCount}: use 2 to {RecallKeys.Length}");
+        int maxKeys = MaximumKeys(options.Kind);
+        if (options.KeyCount < 2 || options.KeyCount > maxKeys)
+            throw new InputException($"Corpus.KeyCount is {options.KeyCount}: use 2 to {maxKeys} for {options.Kind}");
+    }
 
-        bool recall = options.Kind == CorpusKind.DelayedRecall;
-        string keys = recall ? RecallKeys[..options.KeyCount] : Openers[..options.KeyCount];
-        string answers = recall ? keys : Closers[..options.KeyCount];
-        var random = new Random(seed);
-        var text = new StringBuilder(options.GeneratedLength + 2 * options.Lags.Max());
-        var targets = new List<ProbeTarget>();
-        while (text.Length < options.GeneratedLength)
+    private static string Keys(CorpusOptions options) => (options.Kind == CorpusKind.DelayedRecall ? RecallKeys : Openers)[..options.KeyCount];
+
+    private static string Answers(CorpusOptions options) => (options.Kind == CorpusKind.DelayedRecall ? RecallKeys : Closers)[..options.KeyCount];
+
+    private static ProbeTarget AppendEpisode(StringBuilder text, CorpusOptions options, int lag, Random random)
+    {
+        string keys = Keys(options), answers = Answers(options);
+        int key = random.Next(keys.Length);
+        int start = text.Length;
+        text.Append(keys[key]);
+        if (options.Kind == CorpusKind.DelayedRecall)
         {
-            int lag = options.Lags[random.Next(options.Lags.Length)];
-            int key = random.Next(keys.Length);
-            int start = text.Length;
-            text.Append(keys[key]);
-            if (recall)
-            {
-                for (int i = 0; i < lag - 2; i++) text.Append((char)('0' + random.Next(10)));
-                text.Append('>');
-            }
-            else
-            {
-                for (int i = 0; i < lag - 1; i++) text.Append((char)('a' + random.Next(26)));
-            }
-            targets.Add(new ProbeTarget(start + lag, answers[key], lag));
-            text.Append(answers[key]).Append('\n');
+            for (int i = 0; i < lag - 2; i++) text.Append((char)('0' + random.Next(10)));
+            text.Append('>');
         }
-        return new ProbeCorpus(text.ToString(), answers, targets);
+        else
+        {
+            for (int i = 0; i < lag - 1; i++) text.Append((char)('a' + random.Next(26)));
+        }
+        text.Append(answers[key]).Append('\n');
+        return new ProbeTarget(start + lag, answers[key], lag);
     }
 }

@@ -143,12 +143,14 @@ public sealed class ProbeRow : RunColumns
     public int Lag { get; set; }
     /// <summary>Training seed.</summary>
     public int ProbeSeed { get; set; }
-    /// <summary>Accuracy on the dependent characters.</summary>
+    /// <summary>Accuracy on the dependent characters (Correct / Samples).</summary>
     public double Accuracy { get; set; }
     /// <summary>Chance level.</summary>
     public double Chance { get; set; }
     /// <summary>Dependent characters evaluated.</summary>
     public int Samples { get; set; }
+    /// <summary>Dependent characters predicted correctly.</summary>
+    public int Correct { get; set; }
 }
 
 /// <summary>Table "runs": one row of metadata per run.</summary>

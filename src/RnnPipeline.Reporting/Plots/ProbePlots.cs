@@ -3,6 +3,7 @@ using OxyPlot.Annotations;
 using OxyPlot.Axes;
 using OxyPlot.Series;
 using RnnPipeline.Diagnostics;
+using RnnPipeline.Statistics;
 
 namespace RnnPipeline.Reporting.Plots;
 
@@ -10,39 +11,43 @@ namespace RnnPipeline.Reporting.Plots;
 public static class ProbePlots
 {
     /// <summary>
-    /// Accuracy on the dependent character vs lag. Runs that differ only in their seed (same activation, initialisation,
-    /// gain, corpus, clipping and size) are pooled into one line: the mean over seeds, with min–max bars; chance dotted.
+    /// Accuracy on the dependent character vs lag, one line per unit (<see cref="ProbeUnit"/>: runs that differ only in
+    /// their seed): the mean over seeds, a bar for the 95% Wilson interval of the pooled dependents, each seed as a faint
+    /// dot; chance dotted, the solved threshold dashed. Units are nudged apart along x so bars do not hide each other.
     /// </summary>
     public static PlotModel AccuracyVersusLag(IReadOnlyList<RunRecording> runs, double solvedThreshold)
     {
-        var model = PlotStyle.Model("Long-range probe: accuracy vs dependency lag", $"dotted: chance; dashed: solved (≥ {Narrative.Percent(solvedThreshold)}); bars: min–max over seeds");
+        var units = ProbeUnit.Pool(runs);
+        int dependents = units.SelectMany(u => u.Lags).Select(l => l.Samples / Math.Max(1, l.Seeds)).DefaultIfEmpty(0).Min();
+        var model = PlotStyle.Model("Long-range probe: accuracy vs dependency lag",
+            $"line: mean of seeds · bar: 95% Wilson interval, seeds pooled (≥ {dependents} per seed) · dots: seeds · dashed: solved (≥ {Narrative.Percent(solvedThreshold)})");
         model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Bottom, Title = "lag k (characters, log scale)", Base = 2, MajorGridlineStyle = LineStyle.Solid, MajorGridlineColor = OxyColor.FromRgb(0xE6, 0xE6, 0xE6) });
         model.Axes.Add(PlotStyle.Linear(AxisPosition.Left, "accuracy", 0, 1.02));
-        var pools = runs.Where(r => r.Probes.Count > 0)
-            .GroupBy(r => r.Info with { RunId = "", Seed = 0, ConfigHash = "" })
-            .ToArray();
-        for (int i = 0; i < pools.Length; i++)
+        for (int i = 0; i < units.Count; i++)
         {
+            var unit = units[i];
             var color = PlotStyle.Color(i);
-            var seeds = pools[i].ToArray();
-            string label = seeds.Length == 1
-                ? PlotStyle.Label(seeds[0].Info)
-                : $"{PlotStyle.Label(seeds[0].Info).Replace($"-s{seeds[0].Info.Seed}", "", StringComparison.Ordinal)} ({seeds.Length} seeds)";
+            double nudge = Math.Pow(2, 0.06 * (i - (units.Count - 1) / 2.0));
+            string label = unit.Seeds == 1 ? unit.Name : $"{unit.Name} ({unit.Seeds} seeds)";
             var mean = new LineSeries { Title = label, Color = color, StrokeThickness = 1.8, MarkerType = MarkerType.Circle, MarkerSize = 3.5, MarkerFill = color };
-            foreach (var lag in seeds.SelectMany(r => r.Probes).GroupBy(p => p.Lag).OrderBy(g => g.Key))
+            var seeds = new ScatterSeries { MarkerType = MarkerType.Circle, MarkerSize = 2.5, MarkerFill = OxyColor.FromAColor(90, color), MarkerStroke = OxyColors.Undefined };
+            foreach (var lag in unit.Lags)
             {
-                mean.Points.Add(new DataPoint(lag.Key, lag.Average(p => p.Accuracy)));
-                if (lag.Count() > 1)
-                    model.Annotations.Add(new LineAnnotation
-                    {
-                        Type = LineAnnotationType.Vertical, X = lag.Key, MinimumY = lag.Min(p => p.Accuracy), MaximumY = lag.Max(p => p.Accuracy),
-                        Color = OxyColor.FromAColor(120, color), StrokeThickness = 3, LineStyle = LineStyle.Solid,
-                    });
+                double x = lag.Lag * nudge;
+                mean.Points.Add(new DataPoint(x, lag.Mean));
+                foreach (double accuracy in lag.SeedAccuracies) seeds.Points.Add(new ScatterPoint(x, accuracy));
+                var interval = lag.Interval;
+                model.Annotations.Add(new LineAnnotation
+                {
+                    Type = LineAnnotationType.Vertical, X = x, MinimumY = interval.Low, MaximumY = interval.High,
+                    Color = OxyColor.FromAColor(200, color), StrokeThickness = 2.5, LineStyle = LineStyle.Solid,
+                });
             }
             model.Series.Add(mean);
+            if (unit.Seeds > 1) model.Series.Add(seeds);
         }
-        foreach (double chance in runs.SelectMany(r => r.Probes).Select(p => p.Chance).Distinct())
-            model.Annotations.Add(PlotStyle.Reference(chance, LineStyle.Dot, $"chance {Narrative.Percent(chance)}"));
+        foreach (double chance in units.SelectMany(u => u.Lags).Select(l => l.Chance).Distinct())
+            model.Annotations.Add(PlotStyle.Reference(chance, LineStyle.Dot, Math.Abs(1 / chance - Math.Round(1 / chance)) < 1e-9 ? $"chance 1/{Math.Round(1 / chance)}" : $"chance {Narrative.Percent(chance)}"));
         model.Annotations.Add(PlotStyle.Reference(solvedThreshold, LineStyle.Dash));
         return model;
     }

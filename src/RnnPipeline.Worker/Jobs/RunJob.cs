@@ -44,7 +44,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         var progress = new ProgressReporter(logger, spec.Name, clock, progressInterval);
         RunStatus status = session.Train(cancellation, progress.Report);
         if (probe is not null && status != RunStatus.Cancelled)
-            foreach (var row in ProbeEvaluator.Evaluate(session, probe, spec)) sink.OnProbe(row);
+            foreach (var row in ProbeEvaluator.Evaluate(session, spec)) sink.OnProbe(row);
 
         var state = status switch
         {

@@ -64,4 +64,47 @@ public sealed class ProbeTextGeneratorTests
         var options = new CorpusOptions { Kind = CorpusKind.DelayedRecall, Lags = [lag], GeneratedLength = 5000 };
         Assert.Contains("Corpus.Lags", Assert.Throws<InputException>(() => ProbeTextGenerator.Generate(options, 1)).Message);
     }
+
+    [Theory]
+    [InlineData(CorpusKind.DelayedRecall)]
+    [InlineData(CorpusKind.BracketMatching)]
+    public void GenerateEvaluation_HasExactlySamplesPerLag_InBalancedStreams(CorpusKind kind)
+    {
+        var streams = ProbeTextGenerator.GenerateEvaluation(Options(kind), seed: 5, samplesPerLag: 30, streams: 4);
+        Assert.Equal(4, streams.Count);
+        var targets = streams.SelectMany(s => s.Targets).ToArray();
+        Assert.Equal([(2, 30), (5, 30), (9, 30)], targets.GroupBy(t => t.Lag).OrderBy(g => g.Key).Select(g => (g.Key, g.Count())));
+        foreach (var stream in streams)
+        {
+            Assert.True(stream.Targets.Count > 0 && stream.Targets[0].Position - stream.Targets[0].Lag > 0, "the warm-up episode comes first, unscored");
+            foreach (var t in stream.Targets)
+            {
+                Assert.Equal(t.Expected, stream.Text[t.Position]);
+                Assert.Equal('\n', stream.Text[t.Position - t.Lag - 1]);
+            }
+        }
+        int[] lengths = streams.Select(s => s.Text.Length).ToArray();
+        Assert.True(lengths.Max() - lengths.Min() <= 9 + 2, $"stream lengths {string.Join(", ", lengths)} differ by more than one episode");
+    }
+
+    [Fact]
+    public void GenerateEvaluation_IsDeterministic_AndItsSeedDiffersFromTheRunSeed()
+    {
+        var options = Options(CorpusKind.DelayedRecall);
+        Assert.Equal(ProbeTextGenerator.GenerateEvaluation(options, 7, 10, 2).Select(s => s.Text), ProbeTextGenerator.GenerateEvaluation(options, 7, 10, 2).Select(s => s.Text));
+        Assert.All(new[] { 0, 1, 2, 42, -5, int.MaxValue }, seed => Assert.NotEqual(seed, ProbeTextGenerator.EvaluationSeed(seed)));
+        Assert.Equal(ProbeTextGenerator.EvaluationSeed(3), ProbeTextGenerator.EvaluationSeed(3));
+    }
+
+    [Theory]
+    [InlineData(CorpusKind.DelayedRecall, 26, 27)]
+    [InlineData(CorpusKind.BracketMatching, 8, 9)]
+    public void Generate_KeyCount_UpToTheAlphabet(CorpusKind kind, int largest, int tooMany)
+    {
+        var options = new CorpusOptions { Kind = kind, Lags = [4], KeyCount = largest, GeneratedLength = 20_000 };
+        var probe = ProbeTextGenerator.Generate(options, 1);
+        Assert.Equal(largest, probe.Targets.Select(t => t.Expected).Distinct().Count());
+        options.KeyCount = tooMany;
+        Assert.Equal($"Corpus.KeyCount is {tooMany}: use 2 to {largest} for {kind}", Assert.Throws<InputException>(() => ProbeTextGenerator.Generate(options, 1)).Message);
+    }
 }

@@ -24,7 +24,7 @@ public sealed class RunRecordingTests
     {
         // Probes are measured after the last step; a resumed run measures them again when it finishes.
         var recording = new RunRecording(RunInfo.For("suite", new RunSpec()));
-        recording.OnProbe(new ProbeAccuracy(4, 1, 0.9, 0.1, 20));
+        recording.OnProbe(new ProbeAccuracy(4, 1, 18, 20, 0.1));
 
         recording.TruncateAfter(100);
 

@@ -22,7 +22,7 @@ internal static class Recordings
             new StabilitySummary(0, 1.1, 0.9, 1.0, 0.8, [-0.1, -0.5], 2, 0.05),
             [new TimestepStats(0, 0, 0.7, 0.5, 0.9, 0.1, 0.0, 0.3, 0.5), new TimestepStats(0, 1, 0.9, 0.6, 0.95, 0.0, 0.0, 0.6, 1.0)],
             [new LagStats(0, 0, 1.0, 1.0, 1.0), new LagStats(0, 1, 0.6, 0.9, 0.4)]));
-        run.OnProbe(new ProbeAccuracy(4, seed, 0.75, 0.25, 40));
+        run.OnProbe(new ProbeAccuracy(4, seed, 30, 40, 0.25));
         return run;
     }
 }

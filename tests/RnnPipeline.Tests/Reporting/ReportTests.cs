@@ -82,16 +82,31 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
-    public void ProbeAccuracy_PoolsRunsThatDifferOnlyInSeed_WithMinMaxBars()
+    public void ProbeAccuracy_PoolsRunsThatDifferOnlyInSeed_WithWilsonBarsAndSeedDots()
     {
         RunRecording[] seeds = [Recordings.Make("tanh-s1", Activation.Tanh, seed: 1), Recordings.Make("tanh-s2", Activation.Tanh, seed: 2)];
-        seeds[1].Probes[0] = seeds[1].Probes[0] with { Accuracy = 0.25 };
+        seeds[1].Probes[0] = seeds[1].Probes[0] with { Correct = 10 };       // 30/40 and 10/40
         var model = ProbePlots.AccuracyVersusLag([.. seeds, Recordings.Make("relu", Activation.Relu)], 0.9);
         var lines = model.Series.OfType<LineSeries>().ToArray();
         Assert.Equal(["tanh (2 seeds)", "relu"], lines.Select(l => l.Title));
         Assert.Equal([0.5], lines[0].Points.Select(p => p.Y));                  // mean of 0.75 and 0.25
-        var bar = model.Annotations.OfType<OxyPlot.Annotations.LineAnnotation>().Single(a => a.Type == OxyPlot.Annotations.LineAnnotationType.Vertical);
-        Assert.Equal((0.25, 0.75), (bar.MinimumY, bar.MaximumY));
+        Assert.Equal([0.75, 0.25], model.Series.OfType<ScatterSeries>().Single().Points.Select(p => p.Y));
+        var bars = model.Annotations.OfType<OxyPlot.Annotations.LineAnnotation>().Where(a => a.Type == OxyPlot.Annotations.LineAnnotationType.Vertical).ToArray();
+        var pooled = RnnPipeline.Statistics.ProportionInterval.Wilson(40, 80);  // both seeds' dependents
+        Assert.Equal((pooled.Low, pooled.High), (bars[0].MinimumY, bars[0].MaximumY));
+        Assert.Equal(2, bars.Length);
+        Assert.Contains("95% Wilson interval", model.Subtitle);
+    }
+
+    [Fact]
+    public void SuiteReport_ProbeSection_HasTheTableWithIntervalsAndTheRule()
+    {
+        string html = File.ReadAllText(SuiteReport.Write(_folder, "demo", "demo", ReportRuns()));
+        var tanh = RnnPipeline.Statistics.ProportionInterval.Wilson(30, 40);
+        Assert.Contains("<table class=\"probe\">", html);
+        Assert.Contains($"0.75 <span class=\"ci\">[{tanh.Low:0.00}, {tanh.High:0.00}]</span>", html);
+        Assert.Contains("Rule: A beats B at lag k", html);
+        Assert.Contains("Too few seeds for the rule (it needs 3 each): tanh vs sigmoid (1 and 1 seeds).", html);
     }
 
     [Fact]

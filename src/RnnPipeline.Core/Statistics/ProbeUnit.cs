@@ -1,0 +1,53 @@
+using RnnPipeline.Diagnostics;
+using RnnPipeline.Options;
+
+namespace RnnPipeline.Statistics;
+
+/// <summary>
+/// Runs that differ only in their seed (same activation, initialisation, gain, corpus kind, clipping and size),
+/// pooled lag by lag: the unit a probe comparison speaks about.
+/// </summary>
+/// <param name="Name">Name of the first run without its "-s&lt;seed&gt;" part when there are several seeds.</param>
+/// <param name="Info">Identity of the first run.</param>
+/// <param name="Runs">The runs, one per seed, in seed order.</param>
+/// <param name="Lags">Pooled accuracy per lag, in lag order.</param>
+public sealed record ProbeUnit(string Name, RunInfo Info, IReadOnlyList<RunRecording> Runs, IReadOnlyList<PooledAccuracy> Lags)
+{
+    /// <summary>Number of seeds.</summary>
+    public int Seeds => Runs.Count;
+
+    /// <summary>Pooled accuracy at <paramref name="lag"/>, or null when the unit was not probed there.</summary>
+    public PooledAccuracy? At(int lag) => Lags.FirstOrDefault(l => l.Lag == lag);
+
+    /// <summary>Largest lag solved (<see cref="PooledAccuracy.IsSolved"/>); 0 when none.</summary>
+    public int MaxSolvedLag(double threshold) => Lags.Where(l => l.IsSolved(threshold)).Select(l => l.Lag).DefaultIfEmpty(0).Max();
+
+    /// <summary>Smallest lag at chance (<see cref="PooledAccuracy.IsAtChance"/>), or null when every lag is above chance.</summary>
+    public int? FirstLagAtChance => Lags.FirstOrDefault(l => l.IsAtChance)?.Lag;
+
+    /// <summary>
+    /// The family the literature speaks of: sigmoid, tanh, ReLU, or IRNN (ReLU with identity initialisation; Le, Jaitly
+    /// &amp; Hinton 2015).
+    /// </summary>
+    public string Family => Info.Activation == Activation.Relu && Info.Init == RecurrentInit.Identity ? "IRNN" : Info.Activation switch
+    {
+        Activation.Sigmoid => "sigmoid",
+        Activation.Tanh => "tanh",
+        _ => "ReLU",
+    };
+
+    /// <summary>Pools the probed runs of <paramref name="runs"/> into units, in order of first appearance.</summary>
+    public static IReadOnlyList<ProbeUnit> Pool(IEnumerable<RunRecording> runs) => runs
+        .Where(r => r.Probes.Count > 0)
+        .GroupBy(r => r.Info with { RunId = "", Seed = 0, ConfigHash = "" })
+        .Select(g =>
+        {
+            var seeds = g.OrderBy(r => r.Info.Seed).ToArray();
+            var first = g.First();
+            string name = first.Info.RunId[(first.Info.RunId.LastIndexOf('/') + 1)..];
+            if (seeds.Length > 1) name = name.Replace($"-s{first.Info.Seed}", "", StringComparison.Ordinal);
+            var lags = seeds.SelectMany(r => r.Probes).GroupBy(p => p.Lag).OrderBy(l => l.Key).Select(l => PooledAccuracy.From(l.ToArray())).ToArray();
+            return new ProbeUnit(name, first.Info, seeds, lags);
+        })
+        .ToArray();
+}
