@@ -26,6 +26,7 @@ public sealed partial class TrainingSession
             }
         if (batch == 0 || wanted.Count == 0) return rows;
 
+        using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var ids = texts.Select(_corpus.Vocabulary.Encode).ToArray();
