@@ -24,10 +24,11 @@ public static class ProbeNarrative
     {
         if (units.Count == 0) return [];
         var lines = new List<string>();
-        double chance = units[0].Lags[0].Chance;
+        var chances = units.SelectMany(u => u.Lags).Select(l => l.Chance).Distinct().ToArray();
+        string chance = chances.Length == 1 ? $" ({chances[0].ToString("0.000", C)})" : "";
         lines.Add($"Rule: A beats B at lag k when both have ≥ {rule.MinimumSeeds} seeds there, every seed of A is above every seed of B, " +
                   $"and A's mean accuracy is at least {rule.MinimumGap.ToString("0.00", C)} higher. Solved: mean ≥ {solvedThreshold.ToString("0.00", C)} with the pooled 95% Wilson interval above chance; " +
-                  $"at chance: the interval's lower bound ≤ chance ({chance.ToString("0.000", C)}).");
+                  $"at chance: the interval's lower bound ≤ chance{chance}.");
         foreach (var u in units) lines.Add(Reach(u, solvedThreshold));
         foreach (int lag in units.SelectMany(u => u.Lags).Select(l => l.Lag).Distinct().Order())
         {

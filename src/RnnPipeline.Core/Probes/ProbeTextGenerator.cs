@@ -71,6 +71,13 @@ public static class ProbeTextGenerator
         return texts.Select((t, s) => new ProbeCorpus(t.ToString(), answers, targets[s])).ToArray();
     }
 
+    /// <summary>Largest evaluation text a run may ask for (characters, all streams): ~80 MB of UTF-16 at most.</summary>
+    public const long MaximumEvaluationLength = 40_000_000;
+
+    /// <summary>Characters of the evaluation text of <paramref name="options"/> with <paramref name="samplesPerLag"/> dependents per lag.</summary>
+    public static long EvaluationLength(CorpusOptions options, int samplesPerLag) =>
+        (long)samplesPerLag * options.Lags.Distinct().Sum(lag => (long)lag + 2);
+
     /// <summary>
     /// Seed of the evaluation text of a run trained with <paramref name="runSeed"/>: a fixed scramble, so the two texts
     /// are independent draws and reruns evaluate on the same text.

@@ -4,8 +4,8 @@ using RnnPipeline.Options;
 namespace RnnPipeline.Statistics;
 
 /// <summary>
-/// Runs that differ only in their seed (same activation, initialisation, gain, corpus kind, clipping and size),
-/// pooled lag by lag: the unit a probe comparison speaks about.
+/// Runs that differ only in their seed (same activation, initialisation, gain, corpus kind, clipping, size and chance
+/// level), pooled lag by lag: the unit a probe comparison speaks about.
 /// </summary>
 /// <param name="Name">Name of the first run without its "-s&lt;seed&gt;" part when there are several seeds.</param>
 /// <param name="Info">Identity of the first run.</param>
@@ -39,7 +39,7 @@ public sealed record ProbeUnit(string Name, RunInfo Info, IReadOnlyList<RunRecor
     /// <summary>Pools the probed runs of <paramref name="runs"/> into units, in order of first appearance.</summary>
     public static IReadOnlyList<ProbeUnit> Pool(IEnumerable<RunRecording> runs) => runs
         .Where(r => r.Probes.Count > 0)
-        .GroupBy(r => r.Info with { RunId = "", Seed = 0, ConfigHash = "" })
+        .GroupBy(r => (Info: r.Info with { RunId = "", Seed = 0, ConfigHash = "" }, r.Probes[0].Chance))
         .Select(g =>
         {
             var seeds = g.OrderBy(r => r.Info.Seed).ToArray();

@@ -52,6 +52,11 @@ public static class RunSpecValidator
         else
         {
             ProbeTextGenerator.Generate(corpus, run.Training.Seed);
+            long evaluation = ProbeTextGenerator.EvaluationLength(corpus, run.Probe.SamplesPerLag);
+            if (evaluation > ProbeTextGenerator.MaximumEvaluationLength)
+                throw new InputException(
+                    $"Probe.SamplesPerLag {run.Probe.SamplesPerLag} with Corpus.Lags {string.Join(",", corpus.Lags)} needs a {evaluation}-character evaluation text: " +
+                    $"keep SamplesPerLag × Σ(lag + 2) ≤ {ProbeTextGenerator.MaximumEvaluationLength} (fewer samples or shorter lags)");
             if (corpus.GeneratedLength * corpus.ValidationFraction < run.Training.WindowLength + 1)
                 throw new InputException($"Corpus.GeneratedLength {corpus.GeneratedLength} leaves a validation split shorter than Training.WindowLength: raise GeneratedLength or ValidationFraction");
         }

@@ -89,4 +89,16 @@ public sealed class SuiteLoaderTests : IDisposable
         Assert.Contains(errors, e => e.Contains("Model.HiddenSize = 0"));
         Assert.Contains(errors, e => e.Contains("Training.LearningRate = 0"));
     }
+
+    [Fact]
+    public void Validate_ProbeEvaluationTooLong_NamesSamplesPerLagAndTheLimit()
+    {
+        string path = _suites.Write("e.json", """
+            { "Name": "e", "Runs": [ { "Name": "r", "Corpus": { "Kind": "DelayedRecall", "Lags": [2, 1000], "GeneratedLength": 10000 },
+                                       "Probe": { "SamplesPerLag": 100000 } } ] }
+            """);
+        string error = Assert.Single(RunSpecValidator.Validate(SuiteLoader.Load(path)));
+        Assert.Equal("run 'r': Probe.SamplesPerLag 100000 with Corpus.Lags 2,1000 needs a 100600000-character evaluation text: " +
+                     "keep SamplesPerLag × Σ(lag + 2) ≤ 40000000 (fewer samples or shorter lags)", error);
+    }
 }

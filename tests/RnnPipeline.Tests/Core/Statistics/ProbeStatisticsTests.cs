@@ -95,4 +95,17 @@ public sealed class ProbeStatisticsTests
         run.OnProbe(new ProbeAccuracy(16, 1, 10, 20, 0.5));
         Assert.Equal(2, RunSummary.From(run, 0.9).MaxSolvedLag);
     }
+
+    [Fact]
+    public void Pool_RunsWithDifferentChanceLevels_StayApart()
+    {
+        RunRecording Run(int seed, double chance)
+        {
+            var run = new RunRecording(RunInfo.For("suite", new RunSpec { Name = $"recall-s{seed}", Training = { Seed = seed } }));
+            run.OnProbe(new ProbeAccuracy(4, seed, 50, 100, chance));
+            return run;
+        }
+        var units = ProbeUnit.Pool([Run(1, 0.25), Run(2, 0.25), Run(3, 0.125)]);
+        Assert.Equal([(2, 0.25), (1, 0.125)], units.Select(u => (u.Seeds, u.Lags[0].Chance)));
+    }
 }
