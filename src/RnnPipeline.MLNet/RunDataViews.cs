@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using RnnPipeline.Diagnostics;
 using RnnPipeline.IO;
 using RnnPipeline.MLNet.Schemas;
@@ -181,10 +182,20 @@ public sealed class RunDataViews(MLContext ml)
         public void AddTo(MLContext ml, RunRecording run, string path)
         {
             if (!File.Exists(path)) return;
-            foreach (var row in ml.Data.CreateEnumerable<TRow>(ml.Data.LoadFromBinary(path), reuseRowObject: false)) add(run, row);
+            foreach (var row in ml.Data.CreateEnumerable<TRow>(Read(ml, path), reuseRowObject: false)) add(run, row);
         }
 
         public IDataView Concatenate(MLContext ml, string[] paths) =>
-            ml.Data.LoadFromEnumerable(paths.SelectMany(p => ml.Data.CreateEnumerable<TRow>(ml.Data.LoadFromBinary(p), reuseRowObject: false)).ToArray());
+            ml.Data.LoadFromEnumerable(paths.SelectMany(p => ml.Data.CreateEnumerable<TRow>(Read(ml, p), reuseRowObject: false)).ToArray());
+
+        /// <summary>The saved view, checked to have every column of <typeparamref name="TRow"/> (files of an older version may lack one).</summary>
+        private static IDataView Read(MLContext ml, string path)
+        {
+            var view = ml.Data.LoadFromBinary(path);
+            string[] missing = SchemaDefinition.Create(typeof(TRow)).Select(c => c.ColumnName).Where(c => view.Schema.GetColumnOrNull(c) is null).ToArray();
+            if (missing.Length > 0)
+                throw new InputException($"'{Path.GetFullPath(path)}' has no column {string.Join(", ", missing)}: it was written by an older version; train the run again (without --resume)");
+            return view;
+        }
     }
 }

@@ -87,6 +87,30 @@ public sealed class RunDataViewsTests : IDisposable
         Assert.Contains("damaged", e.Message);
     }
 
+    private sealed class ProbeRowWithoutCounts
+    {
+        public int Lag { get; set; }
+        public double Accuracy { get; set; }
+    }
+
+    [Fact]
+    public void Load_ATableOfAnOlderVersionWithoutAColumn_IsBadInputNamingTheColumn()
+    {
+        var views = new RunDataViews(_ml);
+        views.Save(Recordings.Make("a", Activation.Tanh), _folder);
+        string probes = Path.Combine(_folder, RunDataViews.Tables.Probes + ".idv");
+        using (var stream = new FileStream(probes, FileMode.Create))
+            _ml.Data.SaveAsBinary(_ml.Data.LoadFromEnumerable([new ProbeRowWithoutCounts { Lag = 4, Accuracy = 0.75 }]), stream);
+        string sums = Path.Combine(_folder, RnnPipeline.IO.FileChecksums.FileName);
+        File.WriteAllLines(sums, File.ReadAllLines(sums).Select(l => l.EndsWith(" probes.idv", StringComparison.Ordinal) ? $"{RnnPipeline.IO.FileChecksums.Hash(probes)}  probes.idv" : l));
+
+        string message = Assert.Throws<InputException>(() => views.Load(_folder)).Message;
+        Assert.Contains("probes.idv' has no column ", message);
+        Assert.Contains("Correct", message);
+        Assert.DoesNotContain("Accuracy", message);
+        Assert.Contains("train the run again", message);
+    }
+
     [Fact]
     public void Load_WithoutChecksums_IsRejected()
     {
