@@ -47,7 +47,12 @@ public static class ProbePlots
             if (unit.Seeds > 1) model.Series.Add(seeds);
         }
         foreach (double chance in units.SelectMany(u => u.Lags).Select(l => l.Chance).Distinct())
-            model.Annotations.Add(PlotStyle.Reference(chance, LineStyle.Dot, Math.Abs(1 / chance - Math.Round(1 / chance)) < 1e-9 ? $"chance 1/{Math.Round(1 / chance)}" : $"chance {Narrative.Percent(chance)}"));
+        {
+            var line = PlotStyle.Reference(chance, LineStyle.Dot, Math.Abs(1 / chance - Math.Round(1 / chance)) < 1e-9 ? $"chance 1/{Math.Round(1 / chance)}" : $"chance {Narrative.Percent(chance)}");
+            // Label at the left, under the line: short lags are rarely at chance and nothing sits below chance for long.
+            (line.TextLinePosition, line.TextHorizontalAlignment, line.TextVerticalAlignment) = (0.01, HorizontalAlignment.Left, VerticalAlignment.Top);
+            model.Annotations.Add(line);
+        }
         model.Annotations.Add(PlotStyle.Reference(solvedThreshold, LineStyle.Dash));
         return model;
     }
