@@ -39,7 +39,7 @@ public static class ProbeNarrative
         }
         var apart = new List<string>();
         var together = new List<string>();
-        var undecided = new List<string>();
+        var undecided = new HashSet<ProbeUnit>();
         var verdicts = new Dictionary<(ProbeUnit, ProbeUnit), (int[] FirstWins, int[] SecondWins)>();
         for (int i = 0; i < units.Count; i++)
             for (int j = i + 1; j < units.Count; j++)
@@ -49,11 +49,14 @@ public static class ProbeNarrative
                 var outcomes = common.Select(c => (c.A.Lag, Result: rule.Compare(c.A, c.B))).ToArray();
                 int[] aWins = outcomes.Where(o => o.Result == Separation.FirstBeatsSecond).Select(o => o.Lag).ToArray();
                 int[] bWins = outcomes.Where(o => o.Result == Separation.SecondBeatsFirst).Select(o => o.Lag).ToArray();
-                verdicts[(a, b)] = (aWins, bWins);
                 if (common.Length == 0) continue;
                 if (outcomes.All(o => o.Result == Separation.TooFewSeeds))
-                    undecided.Add($"{a.Name} vs {b.Name} ({a.Seeds} and {b.Seeds} seeds)");
-                else if (aWins.Length + bWins.Length == 0)
+                {
+                    undecided.UnionWith(new[] { a, b }.Where(u => u.Lags.Min(l => l.Seeds) < rule.MinimumSeeds));
+                    continue;
+                }
+                verdicts[(a, b)] = (aWins, bWins);
+                if (aWins.Length + bWins.Length == 0)
                 {
                     var widest = common.MaxBy(c => Math.Abs(c.A.Mean - c.B.Mean));
                     together.Add($"{a.Name} vs {b.Name} (largest mean gap {Math.Abs(widest.A.Mean - widest.B.Mean).ToString("0.00", C)} at lag {widest.A.Lag})");
@@ -69,7 +72,9 @@ public static class ProbeNarrative
             }
         if (apart.Count > 0) lines.Add("Separated by the rule: " + string.Join("; ", apart) + ".");
         if (together.Count > 0) lines.Add("Not separated at any lag: " + string.Join("; ", together) + ".");
-        if (undecided.Count > 0) lines.Add($"Too few seeds for the rule (it needs {rule.MinimumSeeds} each): " + string.Join("; ", undecided) + ".");
+        if (undecided.Count > 0)
+            lines.Add($"Not compared by the rule, fewer than {rule.MinimumSeeds} seeds: " +
+                      string.Join(", ", units.Where(undecided.Contains).Select(u => $"{u.Name} ({u.Seeds})")) + ".");
         string? literature = Literature(units, verdicts);
         if (literature is not null) lines.Add(literature);
         return lines;
@@ -105,7 +110,7 @@ public static class ProbeNarrative
         var parts = new List<string>();
         if (agree.Count > 0) parts.Add("agrees for " + string.Join(", ", agree));
         if (contradict.Count > 0) parts.Add("contradicts it where " + string.Join(", ", contradict));
-        if (open.Count > 0) parts.Add("cannot tell (not separated, or too few seeds) for " + string.Join(", ", open));
+        if (open.Count > 0) parts.Add("cannot tell (not separated) for " + string.Join(", ", open));
         var failing = units.Where(u => u.FirstLagAtChance is not null).OrderBy(u => u.FirstLagAtChance).ToArray();
         var firsts = failing.Where(u => u.FirstLagAtChance == failing.FirstOrDefault()?.FirstLagAtChance).ToArray();
         bool sigmoidFirst = firsts.Length > 0 && firsts.All(u => u.Family == "sigmoid");

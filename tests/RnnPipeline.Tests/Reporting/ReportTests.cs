@@ -106,7 +106,7 @@ public sealed class ReportTests : IDisposable
         Assert.Contains("<table class=\"probe\">", html);
         Assert.Contains($"0.75 <span class=\"ci\">[{tanh.Low:0.00}, {tanh.High:0.00}]</span>", html);
         Assert.Contains("Rule: A beats B at lag k", html);
-        Assert.Contains("Too few seeds for the rule (it needs 3 each): tanh vs sigmoid (1 and 1 seeds).", html);
+        Assert.Contains("Not compared by the rule, fewer than 3 seeds: tanh (1), sigmoid (1).", html);
     }
 
     [Fact]
