@@ -67,10 +67,10 @@ public static class ProbeNarrative
                     if (aWins.Length > 0) parts.Add($"{a.Name} beats {b.Name} at {Lags(aWins)}");
                     if (bWins.Length > 0) parts.Add($"{b.Name} beats {a.Name} at {Lags(bWins)}");
                     int[] rest = common.Select(c => c.A.Lag).Except(aWins).Except(bWins).ToArray();
-                    apart.Add(string.Join(" and ", parts) + (rest.Length > 0 ? $", not separated at {Lags(rest)}" : ""));
+                    apart.Add(string.Join(" and ", parts) + (rest.Length > 0 ? $" (not separated at {Lags(rest)})" : ""));
                 }
             }
-        if (apart.Count > 0) lines.Add("Separated by the rule: " + string.Join("; ", apart) + ".");
+        lines.AddRange(apart.Select(a => $"Separated by the rule: {a}."));
         if (together.Count > 0) lines.Add("Not separated at any lag: " + string.Join("; ", together) + ".");
         if (undecided.Count > 0)
             lines.Add($"Not compared by the rule, fewer than {rule.MinimumSeeds} seeds: " +
