@@ -8,75 +8,108 @@ using RnnPipeline.Training.Text;
 
 namespace RnnPipeline.Bench;
 
-/// <summary>One measured variant: median throughput over its timed chunks.</summary>
-internal sealed record VariantResult(string Name, double CharsPerSecond, double MillisecondsPerStep, double[] ChunkCharsPerSecond, double DiagnosticsShare);
+/// <summary>Throughput of one hidden size: medians over interleaved chunks, the diagnostics cost and the step profiles.</summary>
+internal sealed record SizeResult(int Hidden, int ChunkSteps, double FlopsPerStep, double FusedCharsPerSecond, double OursCharsPerSecond,
+    double AnalysisSeconds, double DiagnosticsVariantStepSeconds, double SgemmGflops, PhaseProfile Ours, PhaseProfile Fused)
+{
+    /// <summary>Share of training time the default-cadence analysis adds: its measured cost spread over its period.</summary>
+    public double DiagnosticsOverhead => AnalysisSeconds / DiagnosticsEvery / DiagnosticsVariantStepSeconds;
+
+    /// <summary>Our throughput with the default diagnostics: the step time plus the analysis cost spread over its period.</summary>
+    public double OursWithDiagnosticsCharsPerSecond => OursCharsPerSecond / (1 + DiagnosticsOverhead);
+
+    public static int DiagnosticsEvery => new DiagnosticsOptions().Every;
+}
+
+/// <summary>Median milliseconds per step of each phase, in step order.</summary>
+internal sealed record PhaseProfile(int Steps, (string Phase, double Milliseconds)[] Phases);
 
 /// <summary>Memory of a long run: resident set after warm-up and at the end.</summary>
-internal sealed record MemoryResult(int Steps, double RssAfterWarmupMiB, double RssAtEndMiB, (int Step, double RssMiB)[] Series)
+internal sealed record MemoryResult(int Hidden, int Steps, double RssAfterWarmupMiB, double RssAtEndMiB, (int Step, double RssMiB)[] Series)
 {
     public double DriftPercent => 100 * (RssAtEndMiB - RssAfterWarmupMiB) / RssAfterWarmupMiB;
 }
 
-internal sealed record BenchResults(IReadOnlyList<VariantResult> Variants, MemoryResult Memory);
+internal sealed record BenchResults(int Vocabulary, IReadOnlyList<SizeResult> Sizes, MemoryResult Memory, string LoadBefore, string LoadAfter);
 
 /// <summary>
-/// Runs every variant on the same text, seed and sizes. Variants are timed in interleaved chunks (one chunk of each,
-/// round after round) so that a machine whose speed drifts affects them alike; each reports its median chunk.
-/// A chunk is one diagnostics period long, so the diagnostics variant pays its analysis once per chunk.
+/// For each hidden size, runs the fused baseline, our trainer and our trainer with stability analysis on the same text
+/// and seed, timed in interleaved chunks (one chunk of each, round after round, with an sgemm probe between rounds) so
+/// that a machine whose speed drifts affects them alike; each reports its median chunk. Then a profile of both steps
+/// and, at one size, resident memory over a long run.
 /// </summary>
 internal sealed class Benchmark(BenchOptions options)
 {
     private readonly string _text = SampleTextGenerator.Generate(400_000, 17);
-    private static readonly int Chunk = new DiagnosticsOptions().Every;
 
-    private RunSpec Spec(Activation activation, int diagnosticsEvery, int steps) => new()
+    private RunSpec Spec(int hidden, int diagnosticsEvery, int steps) => new()
     {
-        Name = $"bench-{activation}".ToLowerInvariant(),
-        Model = { Activation = activation, HiddenSize = options.Hidden, Init = RecurrentInit.Orthogonal },
+        Name = $"bench-h{hidden}",
+        Model = { Activation = Activation.Tanh, HiddenSize = hidden, Init = RecurrentInit.Orthogonal },
         Training = { Steps = steps, BatchSize = options.Batch, WindowLength = options.Window, Optimizer = OptimizerKind.Adam, LearningRate = 2e-3, EvalEvery = 1_000_000, Seed = 1 },
         Clipping = { Mode = ClipMode.Norm, Threshold = 5 },
         Diagnostics = { Every = diagnosticsEvery },
     };
 
+    /// <summary>
+    /// Steps per chunk: 100 up to H = 256, then fewer in proportion to the O(H²) cost of a step (at least 8), so that
+    /// the large sizes take about as long as H = 256.
+    /// </summary>
+    public static int ChunkSteps(int hidden) => Math.Clamp((int)Math.Round(100 * Math.Pow(256.0 / hidden, 2)), 8, 100);
+
     public BenchResults RunAll()
     {
         TorchRuntime.Configure(options.Threads);
-        int total = options.WarmupSteps + options.Rounds * Chunk;
-        var diagnosticsShare = new double[4];
-        var variants = new (string Name, Func<int, int, double> RunSteps)[]
-        {
-            ("TorchSharp fused nn.RNN (tanh), autograd", Fused()),
-            ("ours, tanh, per-step ‖∂L/∂h_t‖, no stability analysis", Ours(Activation.Tanh, 0, total)),
-            ($"ours, tanh, default diagnostics (analysis every {Chunk} steps)", Ours(Activation.Tanh, Chunk, total, share => diagnosticsShare[2] = share)),
-            ("ours, sigmoid, per-step ‖∂L/∂h_t‖, no stability analysis", Ours(Activation.Sigmoid, 0, total)),
-        };
-        foreach (var v in variants) v.RunSteps(0, options.WarmupSteps);
-        var chunks = variants.Select(_ => new List<double>()).ToArray();
+        string loadBefore = LoadAverage.Read();
+        var vocabulary = CharCorpus.FromText(_text, Spec(64, 0, 1)).Vocabulary.Size;
+        using var sgemm = new SgemmPeak();
+        var sizes = options.Sizes.Select(h => RunSize(h, vocabulary, sgemm)).ToArray();
+        var memory = Memory();
+        return new BenchResults(vocabulary, sizes, memory, loadBefore, LoadAverage.Read());
+    }
+
+    private SizeResult RunSize(int hidden, int vocabulary, SgemmPeak sgemm)
+    {
+        int chunk = ChunkSteps(hidden), warmup = Math.Max(2, chunk / 10), total = warmup + options.Rounds * chunk;
+        var fused = Fused(hidden);
+        var ours = Ours(hidden, 0, total);
+        var analysed = Ours(hidden, chunk, total);                              // one analysis per chunk
+        fused(0, warmup);
+        ours(0, warmup);
+        analysed(0, warmup);
+        var (fusedChunks, oursChunks, analysisChunks, analysedStepChunks, peaks) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
         for (int round = 0; round < options.Rounds; round++)
-            for (int i = 0; i < variants.Length; i++)
-            {
-                int from = options.WarmupSteps + round * Chunk;
-                double seconds = variants[i].RunSteps(from, from + Chunk);
-                chunks[i].Add(Chunk * (double)options.Window * options.Batch / seconds);
-                Console.Error.WriteLine($"round {round + 1}/{options.Rounds}: {variants[i].Name}: {chunks[i][^1]:F0} chars/s");
-            }
-        var results = variants.Select((v, i) =>
         {
-            double median = chunks[i].Order().ElementAt(chunks[i].Count / 2);
-            return new VariantResult(v.Name, median, 1000.0 * options.Window * options.Batch / median, [.. chunks[i]], diagnosticsShare[i]);
-        }).ToArray();
-        return new BenchResults(results, Memory());
+            int from = warmup + round * chunk;
+            fusedChunks.Add(chunk / fused(from, from + chunk).Seconds);
+            oursChunks.Add(chunk / ours(from, from + chunk).Seconds);
+            var (seconds, diagnostics) = analysed(from, from + chunk);
+            analysisChunks.Add(diagnostics);
+            analysedStepChunks.Add((seconds - diagnostics) / chunk);
+            peaks.Add(sgemm.Measure(3));
+            Console.Error.WriteLine($"H={hidden} round {round + 1}/{options.Rounds}: fused {fusedChunks[^1]:F2} steps/s, ours {oursChunks[^1]:F2} steps/s, analysis {diagnostics:F2} s, sgemm {peaks[^1]:F0} GFLOP/s");
+        }
+        double chars = (double)options.Window * options.Batch;
+        var (oursProfile, fusedProfile) = Profile(hidden, Math.Max(5, chunk / 4));
+        return new SizeResult(hidden, chunk, ModelFlops.PerStep(options.Window, options.Batch, hidden, vocabulary),
+            chars * Median(fusedChunks), chars * Median(oursChunks), Median(analysisChunks), Median(analysedStepChunks), Median(peaks), oursProfile, fusedProfile);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>Steps [from, to) of the fused baseline; returns the seconds they took.</summary>
-    private Func<int, int, double> Fused()
+    private Func<int, int, (double Seconds, double Diagnostics)> Fused(int hidden)
     {
-        var spec = Spec(Activation.Tanh, 0, 0);
+        var spec = Spec(hidden, 0, 0);
         var corpus = CharCorpus.FromText(_text, spec);
         var stream = new WindowStream(corpus.Train, options.Batch, options.Window);
         var inputs = new long[options.Window * stream.BatchSize];
         var targets = new long[inputs.Length];
-        var model = new FusedRnnBaseline(corpus.Vocabulary.Size, options.Hidden, stream.BatchSize, 2e-3, 5, seed: 1);
+        var model = new FusedRnnBaseline(corpus.Vocabulary.Size, hidden, stream.BatchSize, 2e-3, 5, seed: 1);
         return (from, to) =>
         {
             long start = Stopwatch.GetTimestamp();
@@ -85,39 +118,53 @@ internal sealed class Benchmark(BenchOptions options)
                 stream.Next(inputs, targets);
                 model.Step(inputs, targets, options.Window, stream.BatchSize);
             }
-            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+            return (Stopwatch.GetElapsedTime(start).TotalSeconds, 0);
         };
     }
 
     /// <summary>
-    /// Steps [from, to) of our trainer; returns the seconds they took. <paramref name="diagnosticsShare"/> receives the
-    /// share of the timed steps' wall-clock time spent on stability diagnostics, measured inside the same steps (robust
-    /// to a machine whose speed drifts between chunks).
+    /// Steps [from, to) of our trainer; returns the seconds they took and the seconds of those spent on stability
+    /// diagnostics, as the session measures them inside its steps.
     /// </summary>
-    private Func<int, int, double> Ours(Activation activation, int diagnosticsEvery, int total, Action<double>? diagnosticsShare = null)
+    private Func<int, int, (double Seconds, double Diagnostics)> Ours(int hidden, int diagnosticsEvery, int total)
     {
-        var spec = Spec(activation, diagnosticsEvery, total + 1);               // + 1: the last step (which always logs) is never timed
+        var spec = Spec(hidden, diagnosticsEvery, total + 1);                   // + 1: the last step (which always logs) is never timed
         var session = TrainingSession.Create(spec, CharCorpus.FromText(_text, spec), new DiscardingSink());
-        double timed = 0, diagnostics = 0, seen = 0;
+        double seen = 0;
         return (from, to) =>
         {
             double before = seen;
             long start = Stopwatch.GetTimestamp();
             session.Train(CancellationToken.None, p => seen = p.DiagnosticsSeconds, until: to);
-            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            if (from >= options.WarmupSteps)
-            {
-                timed += seconds;
-                diagnostics += seen - before;
-                diagnosticsShare?.Invoke(diagnostics / timed);
-            }
-            return seconds;
+            return (Stopwatch.GetElapsedTime(start).TotalSeconds, seen - before);
         };
     }
 
+    /// <summary>Phase times of both steps over <paramref name="steps"/> alternating steps (after two untimed ones).</summary>
+    private (PhaseProfile Ours, PhaseProfile Fused) Profile(int hidden, int steps)
+    {
+        var spec = Spec(hidden, 0, steps);
+        var corpus = CharCorpus.FromText(_text, spec);
+        using var ours = new StepProfiler(spec, corpus);
+        var stream = new WindowStream(corpus.Train, options.Batch, options.Window);
+        var (inputs, targets) = (new long[options.Window * stream.BatchSize], new long[options.Window * stream.BatchSize]);
+        using var fused = new FusedRnnBaseline(corpus.Vocabulary.Size, hidden, stream.BatchSize, 2e-3, 5, seed: 1);
+        var fusedTimer = new PhaseTimer();
+        for (int step = 0; step < steps + 2; step++)
+        {
+            ours.Step();
+            stream.Next(inputs, targets);
+            fused.Step(inputs, targets, options.Window, stream.BatchSize, fusedTimer);
+        }
+        return (Summarise(ours.Timer, steps), Summarise(fusedTimer, steps));
+    }
+
+    private static PhaseProfile Summarise(PhaseTimer timer, int steps) =>
+        new(steps, [.. timer.Phases.Select(p => (p, 1000 * timer.Median(p, skip: 2)))]);
+
     private MemoryResult Memory()
     {
-        var spec = Spec(Activation.Tanh, new DiagnosticsOptions().Every, options.MemorySteps);
+        var spec = Spec(options.MemoryHidden, SizeResult.DiagnosticsEvery, options.MemorySteps);
         // Warm-up covers two diagnostics periods, so that the analysis' buffers are part of the baseline.
         int warmup = Math.Max(options.MemorySteps / 10, 2 * spec.Diagnostics.Every + 1);
         var series = new List<(int Step, double RssMiB)>();
@@ -127,7 +174,7 @@ internal sealed class Benchmark(BenchOptions options)
             if (p.Step == warmup || (p.Step > warmup && p.Step % 500 == 0)) series.Add((p.Step, Rss()));
         });
         series.Add((options.MemorySteps, Rss()));
-        return new MemoryResult(options.MemorySteps, series[0].RssMiB, series[^1].RssMiB, [.. series]);
+        return new MemoryResult(options.MemoryHidden, options.MemorySteps, series[0].RssMiB, series[^1].RssMiB, [.. series]);
     }
 
     private static double Rss()

@@ -1,34 +1,50 @@
 using System.Globalization;
 using RnnPipeline.Bench;
 
-// make bench: throughput of each training variant on the same data and seed, and memory over a long run.
-var options = BenchOptions.Parse(args);
+// make bench: throughput of each training variant per hidden size on the same data and seed, where the step's time
+// goes, and memory over a long run.
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
 var bench = new Benchmark(options);
 var results = bench.RunAll();
 Report.Write(options, results);
+return 0;
 
 namespace RnnPipeline.Bench
 {
-    /// <summary>Benchmark settings; defaults are the product's reference size.</summary>
-    internal sealed record BenchOptions(int Hidden, int Window, int Batch, int Threads, int WarmupSteps, int Rounds, int MemorySteps, string Output)
+    /// <summary>Benchmark settings; defaults are the product's reference sizes.</summary>
+    internal sealed record BenchOptions(int[] Sizes, int Window, int Batch, int Threads, int Rounds, int MemoryHidden, int MemorySteps, string Output)
     {
+        private const string Usage = "use --sizes 64,128,…, --window, --batch, --threads, --rounds, --memory-hidden, --memory-steps (positive integers), --output DIR";
+
         public static BenchOptions Parse(string[] args)
         {
-            var o = new BenchOptions(256, 128, 32, 2, 10, 5, 5000, "out/bench");
-            for (int i = 0; i + 1 < args.Length; i += 2)
+            var o = new BenchOptions([64, 128, 256, 512, 1024], 128, 32, 2, 5, 256, 5000, "out/bench");
+            for (int i = 0; i < args.Length; i += 2)
             {
-                int n() => int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                if (i + 1 >= args.Length) throw new FormatException($"option {args[i]} needs a value: {Usage}");
+                string value = args[i + 1];
+                int n() => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int x) && x > 0
+                    ? x : throw new FormatException($"{args[i]} '{value}' is not a positive integer: {Usage}");
                 o = args[i] switch
                 {
-                    "--hidden" => o with { Hidden = n() },
+                    "--sizes" => o with { Sizes = [.. value.Split(',').Select(s => { value = s; return n(); })] },
                     "--window" => o with { Window = n() },
                     "--batch" => o with { Batch = n() },
                     "--threads" => o with { Threads = n() },
-                    "--warmup" => o with { WarmupSteps = n() },
                     "--rounds" => o with { Rounds = n() },
+                    "--memory-hidden" => o with { MemoryHidden = n() },
                     "--memory-steps" => o with { MemorySteps = n() },
-                    "--output" => o with { Output = args[i + 1] },
-                    _ => throw new ArgumentException($"unknown option {args[i]}: use --hidden, --window, --batch, --threads, --warmup, --rounds, --memory-steps, --output"),
+                    "--output" => o with { Output = value },
+                    _ => throw new FormatException($"unknown option {args[i]}: {Usage}"),
                 };
             }
             return o;

@@ -5,37 +5,90 @@ using RnnPipeline.IO;
 
 namespace RnnPipeline.Bench;
 
-/// <summary>Prints the Markdown table and writes it with bench.json.</summary>
+/// <summary>Prints the Markdown report and writes it with bench.json.</summary>
 internal static class Report
 {
+    private const double Target = 1.5;
+
     public static void Write(BenchOptions o, BenchResults r)
     {
         var c = CultureInfo.InvariantCulture;
-        double baseline = r.Variants[0].CharsPerSecond;
+        double chars = (double)o.Window * o.Batch;
         var md = new StringBuilder();
-        md.AppendLine(c, $"Benchmark: H={o.Hidden}, T={o.Window}, batch {o.Batch}, Adam, norm clipping 5, {o.Threads} threads, median of {o.Rounds} interleaved chunks per variant after {o.WarmupSteps} warm-up steps; {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
+        md.AppendLine(c, $"Benchmark: T={o.Window}, B={o.Batch}, V={r.Vocabulary}, tanh, Adam, norm clipping 5, {o.Threads} threads; {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
+        md.AppendLine(c, $"Load average (1, 5, 15 min) at the start: {r.LoadBefore}; at the end: {r.LoadAfter} (other processes may share the machine; compare variants within a row, not across runs).");
+        md.AppendLine(c, $"Per size, {o.Rounds} rounds of interleaved chunks (fused, ours, ours with analysis, sgemm probe); medians over rounds. Steps per chunk: {string.Join(", ", r.Sizes.Select(s => $"H={s.Hidden}: {s.ChunkSteps}"))}.");
         md.AppendLine();
-        md.AppendLine("| variant | chars/s | ms/step | × fused nn.RNN |");
-        md.AppendLine("|---|---:|---:|---:|");
-        foreach (var v in r.Variants)
-            md.AppendLine(c, $"| {v.Name} | {v.CharsPerSecond:F0} | {v.MillisecondsPerStep:F1} | {v.CharsPerSecond / baseline:F2} |");
-        double overhead = 100 * r.Variants[2].DiagnosticsShare;
+        md.AppendLine("| H | fused nn.RNN chars/s | ours chars/s | ours + default diagnostics chars/s | ours / fused | diagnostics overhead | GFLOP/step | fused GFLOP/s | ours GFLOP/s | sgemm GFLOP/s | ours % of sgemm | ratio bound at sgemm peak |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var s in r.Sizes)
+        {
+            double oursGflops = s.FlopsPerStep * s.OursCharsPerSecond / chars / 1e9, fusedGflops = s.FlopsPerStep * s.FusedCharsPerSecond / chars / 1e9;
+            md.AppendLine(c, $"| {s.Hidden} | {s.FusedCharsPerSecond:F0} | {s.OursCharsPerSecond:F0} | {s.OursWithDiagnosticsCharsPerSecond:F0} | {s.OursCharsPerSecond / s.FusedCharsPerSecond:F2} | {100 * s.DiagnosticsOverhead:F1}% | {s.FlopsPerStep / 1e9:F2} | {fusedGflops:F1} | {oursGflops:F1} | {s.SgemmGflops:F0} | {100 * oursGflops / s.SgemmGflops:F0}% | {s.SgemmGflops / fusedGflops:F2} |");
+        }
         md.AppendLine();
-        md.AppendLine(c, $"Default diagnostics overhead: {overhead:F1}% of training time (time inside the diagnostics, measured in the same steps). Sigmoid / tanh speed: {r.Variants[3].CharsPerSecond / r.Variants[1].CharsPerSecond:F2}.");
-        md.AppendLine(c, $"Memory over {r.Memory.Steps} steps (default diagnostics): RSS {r.Memory.RssAfterWarmupMiB:F0} MiB after warm-up (step {r.Memory.Series[0].Step}) → {r.Memory.RssAtEndMiB:F0} MiB at the end ({r.Memory.DriftPercent:+0.0;-0.0}%); every 500 steps: {string.Join(", ", r.Memory.Series.Select(x => x.RssMiB.ToString("F0", c)))} MiB.");
+        md.AppendLine(c, $"FLOPs per step (a multiply-add counts 2; elementwise work, the one-hot input gather and the optimiser not counted): {ModelFlops.Formula}. GFLOP/s = these FLOPs / measured step time, the same count for both implementations.");
+        md.AppendLine(c, $"sgemm: float32 torch.mm of two {SgemmPeak.Size}² matrices at {o.Threads} threads, best of 3 per round, median over rounds. Ratio bound at sgemm peak: how fast the fused step would be beaten by a step that ran all its FLOPs at the sgemm peak (fused step time / (FLOPs / peak)); where it is below {Target}, {Target}× is out of reach without doing less arithmetic.");
+        md.AppendLine(c, $"Diagnostics overhead: the stability analysis runs once per chunk in the third variant; its time is measured inside the steps (the session's DiagnosticsSeconds) and spread over the default period of {SizeResult.DiagnosticsEvery} steps, relative to that variant's step time without it. \"ours + default diagnostics\" = ours / (1 + overhead).");
+        md.AppendLine();
+        WriteProfile(md, c, "Our step", r.Sizes, s => s.Ours);
+        WriteProfile(md, c, "Fused nn.RNN step (autograd)", r.Sizes, s => s.Fused);
+        WriteShortfalls(md, c, r.Sizes);
+        md.AppendLine(c, $"Memory over {r.Memory.Steps} steps at H={r.Memory.Hidden} (default diagnostics): RSS {r.Memory.RssAfterWarmupMiB:F0} MiB after warm-up (step {r.Memory.Series[0].Step}) → {r.Memory.RssAtEndMiB:F0} MiB at the end ({r.Memory.DriftPercent:+0.0;-0.0}%); every 500 steps: {string.Join(", ", r.Memory.Series.Select(x => x.RssMiB.ToString("F0", c)))} MiB.");
         Console.Write(md.ToString());
 
         var json = new
         {
-            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
+            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, loadBefore = r.LoadBefore, loadAfter = r.LoadAfter },
             settings = o,
-            variants = r.Variants.Select(v => new { v.Name, v.CharsPerSecond, v.MillisecondsPerStep, RatioToFused = v.CharsPerSecond / baseline, v.ChunkCharsPerSecond }),
-            diagnosticsOverheadPercent = overhead,
-            sigmoidToTanh = r.Variants[3].CharsPerSecond / r.Variants[1].CharsPerSecond,
-            memory = new { r.Memory.Steps, r.Memory.RssAfterWarmupMiB, r.Memory.RssAtEndMiB, r.Memory.DriftPercent, series = r.Memory.Series.Select(x => new { x.Step, x.RssMiB }) },
+            vocabulary = r.Vocabulary,
+            flopsFormula = ModelFlops.Formula,
+            sizes = r.Sizes.Select(s => new
+            {
+                s.Hidden, s.ChunkSteps, s.FlopsPerStep, s.FusedCharsPerSecond, s.OursCharsPerSecond, s.OursWithDiagnosticsCharsPerSecond,
+                ratio = s.OursCharsPerSecond / s.FusedCharsPerSecond, diagnosticsOverheadPercent = 100 * s.DiagnosticsOverhead,
+                analysisSeconds = s.AnalysisSeconds, s.SgemmGflops,
+                oursProfileMs = s.Ours.Phases.ToDictionary(p => p.Phase, p => p.Milliseconds),
+                fusedProfileMs = s.Fused.Phases.ToDictionary(p => p.Phase, p => p.Milliseconds),
+            }),
+            memory = new { r.Memory.Hidden, r.Memory.Steps, r.Memory.RssAfterWarmupMiB, r.Memory.RssAtEndMiB, r.Memory.DriftPercent, series = r.Memory.Series.Select(x => new { x.Step, x.RssMiB }) },
         };
         AtomicFile.WriteAllText(Path.Combine(o.Output, "bench.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
         AtomicFile.WriteAllText(Path.Combine(o.Output, "bench.md"), md.ToString());
         Console.WriteLine($"Written: {Path.Combine(o.Output, "bench.json")}, {Path.Combine(o.Output, "bench.md")}");
+    }
+
+    /// <summary>Phases as rows, sizes as columns: median ms per step and share of the phases' sum.</summary>
+    private static void WriteProfile(StringBuilder md, CultureInfo c, string title, IReadOnlyList<SizeResult> sizes, Func<SizeResult, PhaseProfile> profile)
+    {
+        md.AppendLine(c, $"{title}, median ms per step of each phase ({string.Join(", ", sizes.Select(s => $"H={s.Hidden}: {profile(s).Steps} steps"))}):");
+        md.AppendLine();
+        md.AppendLine("| phase | " + string.Join(" | ", sizes.Select(s => $"H={s.Hidden}")) + " |");
+        md.AppendLine("|---|" + string.Concat(sizes.Select(_ => "---:|")));
+        foreach (var phase in profile(sizes[0]).Phases.Select(p => p.Phase))
+            md.AppendLine($"| {phase} | " + string.Join(" | ", sizes.Select(s => Cell(c, profile(s), phase))) + " |");
+        md.AppendLine("| sum | " + string.Join(" | ", sizes.Select(s => profile(s).Phases.Sum(p => p.Milliseconds).ToString("F1", c))) + " |");
+        md.AppendLine();
+    }
+
+    private static string Cell(CultureInfo c, PhaseProfile p, string phase)
+    {
+        double total = p.Phases.Sum(x => x.Milliseconds), ms = p.Phases.FirstOrDefault(x => x.Phase == phase).Milliseconds;
+        return string.Create(c, $"{ms:F1} ({100 * ms / total:F0}%)");
+    }
+
+    /// <summary>For each size below the target: what the profiles say stands in the way.</summary>
+    private static void WriteShortfalls(StringBuilder md, CultureInfo c, IReadOnlyList<SizeResult> sizes)
+    {
+        string[] matmulPhases = ["forward loop", "head + loss", "head backward", "backward loop", "weight gradients"];
+        foreach (var s in sizes.Where(s => s.OursCharsPerSecond / s.FusedCharsPerSecond < Target))
+        {
+            double total = s.Ours.Phases.Sum(p => p.Milliseconds);
+            double matmul = s.Ours.Phases.Where(p => matmulPhases.Contains(p.Phase)).Sum(p => p.Milliseconds);
+            double atPeak = 1000 * s.FlopsPerStep / (s.SgemmGflops * 1e9);
+            double fused = s.Fused.Phases.Sum(p => p.Milliseconds);
+            md.AppendLine(c, $"Below {Target}× at H={s.Hidden} ({s.OursCharsPerSecond / s.FusedCharsPerSecond:F2}×): the matmul-carrying phases (forward and backward loops, head, weight gradients) take {matmul:F1} of our {total:F1} ms ({100 * matmul / total:F0}%); the step's {s.FlopsPerStep / 1e9:F2} GFLOP alone need {atPeak:F1} ms at the measured sgemm peak, so a step at peak would be {fused / atPeak:F2}× the fused step ({fused:F1} ms in the profile). The rest of our step (batch, checks, clipping, optimiser, records) is {total - matmul:F1} ms.");
+        }
+        md.AppendLine();
     }
 }

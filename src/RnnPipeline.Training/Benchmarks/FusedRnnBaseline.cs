@@ -29,21 +29,30 @@ public sealed class FusedRnnBaseline : nn.Module
         _hidden = zeros(1, batch, hidden).DetachFromDisposeScope();
     }
 
-    /// <summary>One training step on time-major [T, B] character indices (flattened); returns the loss.</summary>
-    public float Step(long[] inputIds, long[] targetIds, int steps, int batch)
+    /// <summary>
+    /// One training step on time-major [T, B] character indices (flattened); returns the loss. With
+    /// <paramref name="timer"/>, the forward pass with loss, backward, clipping and optimiser are timed as phases.
+    /// </summary>
+    public float Step(long[] inputIds, long[] targetIds, int steps, int batch, PhaseTimer? timer = null)
     {
         using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
         var inputs = tensor(inputIds, [steps, batch]);
         var targets = tensor(targetIds, [steps, batch]);
+        timer?.Start();
         _optimizer.zero_grad();
         var (output, last) = _rnn.call(nn.functional.one_hot(inputs, _vocabulary).to(float32), _hidden);
         var loss = nn.functional.cross_entropy(_head.call(output).reshape(-1, _vocabulary), targets.flatten());
+        float value = loss.item<float>();
+        timer?.Mark("forward + loss");
         loss.backward();
+        timer?.Mark("backward (autograd)");
         nn.utils.clip_grad_norm_(parameters(), _clip);
+        timer?.Mark("norm + clipping");
         _optimizer.step();
+        timer?.Mark("optimiser");
         _hidden.copy_(last.detach());
-        return loss.item<float>();
+        return value;
     }
 
     /// <inheritdoc />

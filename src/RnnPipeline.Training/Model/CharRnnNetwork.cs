@@ -23,17 +23,36 @@ public sealed class CharRnnNetwork(CharRnnWeights weights, Activation activation
     /// </summary>
     public ForwardPass Forward(Tensor inputs, Tensor h0, int keepPreActivations = 0)
     {
-        long steps = inputs.shape[0], batch = inputs.shape[1];
+        var (embedded, hidden) = InputProjection(inputs);
+        var pre = Recur(hidden, h0, keepPreActivations);
+        return new ForwardPass(inputs, h0, embedded, pre, hidden, Head(hidden));
+    }
+
+    /// <summary>
+    /// The embedded inputs [T·B, D] (null with one-hot input) and W_xh x_t + b_h for every timestep [T, B, H], the
+    /// buffer that <see cref="Recur"/> turns into h_t in place.
+    /// </summary>
+    public (Tensor? Embedded, Tensor Hidden) InputProjection(Tensor inputs)
+    {
         var w = Weights;
         Tensor? x = w.E?.index_select(0, inputs.flatten());                       // [T·B, D] or one-hot
         var hidden = x is null
             ? w.Wxh.t().index_select(0, inputs.flatten())                           // W_xh x_t for one-hot x_t
             : x.matmul(w.Wxh.t());
-        hidden = hidden.add_(w.Bh).view(steps, batch, -1);                          // W_xh x_t + b_h, becomes h_t in place
-        int kept = (int)Math.Min(keepPreActivations, batch);
+        return (x, hidden.add_(w.Bh).view(inputs.shape[0], inputs.shape[1], -1));
+    }
+
+    /// <summary>
+    /// The recurrence over <paramref name="hidden"/> [T, B, H] in place: a_t = (W_xh x_t + b_h) + h_{t−1} W_hhᵀ, then
+    /// h_t = f(a_t). Returns a_t of the first <paramref name="keepPreActivations"/> sequences [T, P, H], or null.
+    /// </summary>
+    public Tensor? Recur(Tensor hidden, Tensor h0, int keepPreActivations = 0)
+    {
+        long steps = hidden.shape[0];
+        int kept = (int)Math.Min(keepPreActivations, hidden.shape[1]);
         var pre = kept > 0 ? empty(steps, kept, hidden.shape[2], dtype: hidden.dtype) : null;
         var rows = hidden.unbind(0);                                                // one view per timestep
-        var whhT = w.Whh.t();
+        var whhT = Weights.Whh.t();
         var previous = h0;
         for (int t = 0; t < steps; t++)
         {
@@ -41,9 +60,12 @@ public sealed class CharRnnNetwork(CharRnnWeights weights, Activation activation
             pre?[t].copy_(at[..kept]);
             previous = Activations.ApplyInPlace(Activation, at);                    // h_t = f(a_t)
         }
-        var logits = hidden.view(steps * batch, -1).matmul(w.Why.t()).add_(w.By); // [T·B, V]
-        return new ForwardPass(inputs, h0, x, pre, hidden, logits.log_softmax(1));
+        return pre;
     }
+
+    /// <summary>log p(next char) [T·B, V] from the hidden states [T, B, H].</summary>
+    public Tensor Head(Tensor hidden) =>
+        hidden.view(hidden.shape[0] * hidden.shape[1], -1).matmul(Weights.Why.t()).add_(Weights.By).log_softmax(1);
 
     /// <summary>Mean cross-entropy (nats per character) of <paramref name="pass"/> against <paramref name="targets"/> [T, B].</summary>
     public static Tensor Loss(ForwardPass pass, Tensor targets) =>
@@ -55,23 +77,47 @@ public sealed class CharRnnNetwork(CharRnnWeights weights, Activation activation
     /// </summary>
     public (Tensor Local, Tensor Delta) Backward(ForwardPass pass, Tensor targets, CharRnnWeights grads)
     {
-        var w = Weights;
+        var local = HeadBackward(pass, targets, grads);
+        var (delta, da) = RecurBackward(pass, local);
+        WeightGradients(pass, da, grads);
+        return (local, delta);
+    }
+
+    /// <summary>
+    /// Gradients of the head (W_hy, b_y into <paramref name="grads"/>) and the local gradients ∂L_t/∂h_t [T, B, H].
+    /// </summary>
+    public Tensor HeadBackward(ForwardPass pass, Tensor targets, CharRnnWeights grads)
+    {
         long steps = pass.Hidden.shape[0], batch = pass.Hidden.shape[1], n = steps * batch;
         var dlogits = pass.LogProbabilities.exp();                                  // softmax
         dlogits.scatter_add_(1, targets.reshape(-1, 1), full(n, 1, -1.0, dtype: dlogits.dtype)).div_(n);  // (p − onehot) / N
-        var hiddenFlat = pass.Hidden.view(n, -1);
-        grads.Why.copy_(dlogits.t().matmul(hiddenFlat));
+        grads.Why.copy_(dlogits.t().matmul(pass.Hidden.view(n, -1)));
         grads.By.copy_(dlogits.sum(dim: 0));
-        var local = dlogits.matmul(w.Why).view(steps, batch, -1);                  // ∂L_t/∂h_t via the head
+        return dlogits.matmul(Weights.Why).view(steps, batch, -1);                  // ∂L_t/∂h_t via the head
+    }
+
+    /// <summary>
+    /// The backward recurrence from the local gradients [T, B, H]: δ_t = ∂L/∂h_t (local plus what flows back from
+    /// t + 1) and ∂L/∂a_t = δ_t ⊙ f'(a_t), both [T, B, H].
+    /// </summary>
+    public (Tensor Delta, Tensor PreActivationGrad) RecurBackward(ForwardPass pass, Tensor local)
+    {
         var delta = local.clone();
         var da = Activations.DerivativeFromOutput(Activation, pass.Hidden);        // f'(a_t), then ∂L/∂a_t in place
         var deltaRows = delta.unbind(0);
         var daRows = da.unbind(0);
-        for (int t = (int)steps - 1; t >= 0; t--)
+        for (int t = deltaRows.Length - 1; t >= 0; t--)
         {
-            if (t < steps - 1) deltaRows[t].addmm_(daRows[t + 1], w.Whh);          // δ_t += ∂L/∂a_{t+1} W_hh
+            if (t < deltaRows.Length - 1) deltaRows[t].addmm_(daRows[t + 1], Weights.Whh);  // δ_t += ∂L/∂a_{t+1} W_hh
             daRows[t].mul_(deltaRows[t]);                                           // ∂L/∂a_t = δ_t ⊙ f'(a_t)
         }
+        return (delta, da);
+    }
+
+    /// <summary>Gradients of W_hh, b_h, W_xh (and E) into <paramref name="grads"/> from ∂L/∂a_t [T, B, H], each one large matmul.</summary>
+    public void WeightGradients(ForwardPass pass, Tensor da, CharRnnWeights grads)
+    {
+        long n = da.shape[0] * da.shape[1];
         var daFlat = da.view(n, -1);
         var previous = cat([pass.H0.unsqueeze(0), pass.Hidden[..^1]], 0).view(n, -1);
         grads.Whh.copy_(daFlat.t().matmul(previous));                              // Σ_t ∂L/∂a_t h_{t−1}ᵀ
@@ -83,9 +129,8 @@ public sealed class CharRnnNetwork(CharRnnWeights weights, Activation activation
         else
         {
             grads.Wxh.copy_(daFlat.t().matmul(pass.Embedded));
-            grads.E!.zero_().index_add_(0, pass.Inputs.flatten(), daFlat.matmul(w.Wxh), 1);
+            grads.E!.zero_().index_add_(0, pass.Inputs.flatten(), daFlat.matmul(Weights.Wxh), 1);
         }
-        return (local, delta);
     }
 }
 
