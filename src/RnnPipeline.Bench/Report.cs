@@ -29,7 +29,7 @@ internal static class Report
         md.AppendLine();
         md.AppendLine(c, $"FLOPs per step (a multiply-add counts 2; elementwise work, the one-hot input gather and the optimiser not counted): {ModelFlops.Formula}. GFLOP/s = these FLOPs / measured step time, the same count for both implementations.");
         md.AppendLine(c, $"sgemm: float32 torch.mm of two {SgemmPeak.Size}² matrices at {o.Threads} threads, best of 3 per round, median over rounds. Ratio bound at sgemm peak: how fast the fused step would be beaten by a step that ran all its FLOPs at the sgemm peak (fused step time / (FLOPs / peak)); where it is below {Target}, {Target}× is out of reach without doing less arithmetic.");
-        md.AppendLine(c, $"Diagnostics overhead: the stability analysis runs once per chunk in the third variant; its time is measured inside the steps (the session's DiagnosticsSeconds) and spread over the default period of {SizeResult.DiagnosticsEvery} steps, relative to that variant's step time without it. \"ours + default diagnostics\" = ours / (1 + overhead).");
+        md.AppendLine(c, $"Diagnostics overhead: the stability analysis runs once per chunk in the third variant (in the first {Benchmark.AnalysisRounds} rounds only); its time is measured inside the steps (the session's DiagnosticsSeconds) and spread over the default period of {SizeResult.DiagnosticsEvery} steps, relative to that variant's step time without it. \"ours + default diagnostics\" = ours / (1 + overhead).");
         md.AppendLine();
         WriteProfile(md, c, "Our step", r.Sizes, s => s.Ours);
         WriteProfile(md, c, "Fused nn.RNN step (autograd)", r.Sizes, s => s.Fused);
