@@ -5,6 +5,8 @@ SUITE     ?= configs/compare-activations.json
 OUT       ?= out
 # make run trains two runs at once, one compute thread each (the worker splits its threads between parallel runs)
 RUN_FLAGS ?= --parallel 2
+# make bench options, e.g. BENCH_FLAGS="--threads 1 --sizes 64,256" (see src/RnnPipeline.Bench/Program.cs)
+BENCH_FLAGS ?=
 WORKER    := src/RnnPipeline.Worker/RnnPipeline.Worker.csproj
 WORKER_DLL = src/RnnPipeline.Worker/bin/$(CONFIG)/net10.0/RnnPipeline.Worker.dll
 SUITE_NAME = $(basename $(notdir $(SUITE)))
@@ -41,7 +43,7 @@ test: pack
 ## bench: per hidden size (64-1024), our trainer vs TorchSharp's fused nn.RNN, GFLOP/s vs sgemm, step profile, diagnostics overhead, memory drift → $(OUT)/bench/
 bench:
 	$(DOTNET) build src/RnnPipeline.Bench/RnnPipeline.Bench.csproj -c $(CONFIG) -v quiet -nologo
-	$(DOTNET) src/RnnPipeline.Bench/bin/$(CONFIG)/net10.0/RnnPipeline.Bench.dll --output $(OUT)/bench
+	$(DOTNET) src/RnnPipeline.Bench/bin/$(CONFIG)/net10.0/RnnPipeline.Bench.dll --output $(OUT)/bench $(BENCH_FLAGS)
 
 ## report: re-render the report of an existing output folder from its saved data views (no training)
 report:

@@ -76,29 +76,29 @@ internal sealed class Benchmark(BenchOptions options)
         int chunk = ChunkSteps(hidden), warmup = Math.Max(2, chunk / 10), total = warmup + options.Rounds * chunk;
         var fused = Fused(hidden);
         var ours = Ours(hidden, 0, total);
-        var analysed = Ours(hidden, chunk, total);                              // one analysis per chunk
+        var analysed = Ours(hidden, hidden <= options.AnalysisMaxHidden ? chunk : 0, total);   // one analysis per chunk
         fused(0, warmup);
         ours(0, warmup);
-        analysed(0, warmup);
+        if (hidden <= options.AnalysisMaxHidden) analysed(0, warmup);
         var (fusedChunks, oursChunks, analysisChunks, analysedStepChunks, peaks) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
         for (int round = 0; round < options.Rounds; round++)
         {
             int from = warmup + round * chunk;
             fusedChunks.Add(chunk / fused(from, from + chunk).Seconds);
             oursChunks.Add(chunk / ours(from, from + chunk).Seconds);
-            if (round < AnalysisRounds)
+            if (round < AnalysisRounds && hidden <= options.AnalysisMaxHidden)
             {
                 var (seconds, diagnostics) = analysed(from, from + chunk);
                 analysisChunks.Add(diagnostics);
                 analysedStepChunks.Add((seconds - diagnostics) / chunk);
             }
             peaks.Add(sgemm.Measure(3));
-            Console.Error.WriteLine($"H={hidden} round {round + 1}/{options.Rounds}: fused {fusedChunks[^1]:F2} steps/s, ours {oursChunks[^1]:F2} steps/s, analysis {analysisChunks[^1]:F2} s, sgemm {peaks[^1]:F0} GFLOP/s");
+            Console.Error.WriteLine($"H={hidden} round {round + 1}/{options.Rounds}: fused {fusedChunks[^1]:F2} steps/s, ours {oursChunks[^1]:F2} steps/s, analysis {(analysisChunks.Count > 0 ? analysisChunks[^1] : double.NaN):F2} s, sgemm {peaks[^1]:F0} GFLOP/s");
         }
         double chars = (double)options.Window * options.Batch;
         var (oursProfile, fusedProfile) = Profile(hidden, Math.Max(5, chunk / 4));
         return new SizeResult(hidden, chunk, ModelFlops.PerStep(options.Window, options.Batch, hidden, vocabulary),
-            chars * Median(fusedChunks), chars * Median(oursChunks), Median(analysisChunks), Median(analysedStepChunks), Median(peaks), oursProfile, fusedProfile);
+            chars * Median(fusedChunks), chars * Median(oursChunks), analysisChunks.Count > 0 ? Median(analysisChunks) : double.NaN, analysisChunks.Count > 0 ? Median(analysedStepChunks) : double.NaN, Median(peaks), oursProfile, fusedProfile);
     }
 
     private static double Median(List<double> values)

@@ -24,12 +24,12 @@ internal static class Report
         foreach (var s in r.Sizes)
         {
             double oursGflops = s.FlopsPerStep * s.OursCharsPerSecond / chars / 1e9, fusedGflops = s.FlopsPerStep * s.FusedCharsPerSecond / chars / 1e9;
-            md.AppendLine(c, $"| {s.Hidden} | {s.FusedCharsPerSecond:F0} | {s.OursCharsPerSecond:F0} | {s.OursWithDiagnosticsCharsPerSecond:F0} | {s.OursCharsPerSecond / s.FusedCharsPerSecond:F2} | {100 * s.DiagnosticsOverhead:F1}% | {s.FlopsPerStep / 1e9:F2} | {fusedGflops:F1} | {oursGflops:F1} | {s.SgemmGflops:F0} | {100 * oursGflops / s.SgemmGflops:F0}% | {s.SgemmGflops / fusedGflops:F2} |");
+            md.AppendLine(c, $"| {s.Hidden} | {s.FusedCharsPerSecond:F0} | {s.OursCharsPerSecond:F0} | {Na(c, s.OursWithDiagnosticsCharsPerSecond, "F0")} | {s.OursCharsPerSecond / s.FusedCharsPerSecond:F2} | {Na(c, 100 * s.DiagnosticsOverhead, "F1")}% | {s.FlopsPerStep / 1e9:F2} | {fusedGflops:F1} | {oursGflops:F1} | {s.SgemmGflops:F0} | {100 * oursGflops / s.SgemmGflops:F0}% | {s.SgemmGflops / fusedGflops:F2} |");
         }
         md.AppendLine();
         md.AppendLine(c, $"FLOPs per step (a multiply-add counts 2; elementwise work, the one-hot input gather and the optimiser not counted): {ModelFlops.Formula}. GFLOP/s = these FLOPs / measured step time, the same count for both implementations.");
         md.AppendLine(c, $"sgemm: float32 torch.mm of two {SgemmPeak.Size}² matrices at {o.Threads} threads, best of 3 per round, median over rounds. Ratio bound at sgemm peak: how fast the fused step would be beaten by a step that ran all its FLOPs at the sgemm peak (fused step time / (FLOPs / peak)); where it is below {Target}, {Target}× is out of reach without doing less arithmetic.");
-        md.AppendLine(c, $"Diagnostics overhead: the stability analysis runs once per chunk in the third variant (in the first {Benchmark.AnalysisRounds} rounds only); its time is measured inside the steps (the session's DiagnosticsSeconds) and spread over the default period of {SizeResult.DiagnosticsEvery} steps, relative to that variant's step time without it. \"ours + default diagnostics\" = ours / (1 + overhead).");
+        md.AppendLine(c, $"Diagnostics overhead: the stability analysis runs once per chunk in the third variant (in the first {Benchmark.AnalysisRounds} rounds only); its time is measured inside the steps (the session's DiagnosticsSeconds) and spread over the default period of {SizeResult.DiagnosticsEvery} steps, relative to that variant's step time without it. \"ours + default diagnostics\" = ours / (1 + overhead). Not measured above H={o.AnalysisMaxHidden} (n/a): one analysis takes minutes there (eigvalsh of T·P float64 H×H matrices for ‖J_t‖₂ and explicit float64 Jacobian products, O(T·H³)).");
         md.AppendLine();
         WriteProfile(md, c, "Our step", r.Sizes, s => s.Ours);
         WriteProfile(md, c, "Fused nn.RNN step (autograd)", r.Sizes, s => s.Fused);
@@ -53,10 +53,12 @@ internal static class Report
             }),
             memory = new { r.Memory.Hidden, r.Memory.Steps, r.Memory.RssAfterWarmupMiB, r.Memory.RssAtEndMiB, r.Memory.DriftPercent, series = r.Memory.Series.Select(x => new { x.Step, x.RssMiB }) },
         };
-        AtomicFile.WriteAllText(Path.Combine(o.Output, "bench.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(o.Output, "bench.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         AtomicFile.WriteAllText(Path.Combine(o.Output, "bench.md"), md.ToString());
         Console.WriteLine($"Written: {Path.Combine(o.Output, "bench.json")}, {Path.Combine(o.Output, "bench.md")}");
     }
+
+    private static string Na(CultureInfo c, double value, string format) => double.IsNaN(value) ? "n/a" : value.ToString(format, c);
 
     /// <summary>Phases as rows, sizes as columns: median ms per step and share of the phases' sum.</summary>
     private static void WriteProfile(StringBuilder md, CultureInfo c, string title, IReadOnlyList<SizeResult> sizes, Func<SizeResult, PhaseProfile> profile)
