@@ -24,7 +24,7 @@ internal static class Report
         foreach (var s in r.Sizes)
         {
             double oursGflops = s.FlopsPerStep * s.OursCharsPerSecond / chars / 1e9, fusedGflops = s.FlopsPerStep * s.FusedCharsPerSecond / chars / 1e9;
-            md.AppendLine(c, $"| {s.Hidden} | {s.FusedCharsPerSecond:F0} | {s.OursCharsPerSecond:F0} | {Na(c, s.OursWithDiagnosticsCharsPerSecond, "F0")} | {s.OursCharsPerSecond / s.FusedCharsPerSecond:F2} | {Na(c, 100 * s.DiagnosticsOverhead, "F1'%'")} | {s.FlopsPerStep / 1e9:F2} | {fusedGflops:F1} | {oursGflops:F1} | {s.SgemmGflops:F0} | {100 * oursGflops / s.SgemmGflops:F0}% | {s.SgemmGflops / fusedGflops:F2} |");
+            md.AppendLine(c, $"| {s.Hidden} | {s.FusedCharsPerSecond:F0} | {s.OursCharsPerSecond:F0} | {Na(c, s.OursWithDiagnosticsCharsPerSecond, "F0")} | {s.OursCharsPerSecond / s.FusedCharsPerSecond:F2} | {Na(c, 100 * s.DiagnosticsOverhead, "0.0'%'")} | {s.FlopsPerStep / 1e9:F2} | {fusedGflops:F1} | {oursGflops:F1} | {s.SgemmGflops:F0} | {100 * oursGflops / s.SgemmGflops:F0}% | {s.SgemmGflops / fusedGflops:F2} |");
         }
         md.AppendLine();
         md.AppendLine(c, $"FLOPs per step (a multiply-add counts 2; elementwise work, the one-hot input gather and the optimiser not counted): {ModelFlops.Formula}. GFLOP/s = these FLOPs / measured step time, the same count for both implementations.");
