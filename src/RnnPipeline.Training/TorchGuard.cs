@@ -63,15 +63,15 @@ public static class TorchGuard
 
     private static void CollectAndStartRegion()
     {
-        if (InRegion)
-        {
-            try { GC.EndNoGCRegion(); }
-            catch (InvalidOperationException) { }                              // the region already ended by itself
-        }
+        // A region that a collection ended (GC.Collect elsewhere, or the budget exceeded) still counts as started until
+        // EndNoGCRegion, which then throws; without a region it throws too. Either way the next start is allowed.
+        try { GC.EndNoGCRegion(); }
+        catch (InvalidOperationException) { }
         GC.Collect();
         GC.WaitForPendingFinalizers();
         _regionStart = GC.GetTotalAllocatedBytes();
-        GC.TryStartNoGCRegion(RegionBytes);
+        try { GC.TryStartNoGCRegion(RegionBytes); }
+        catch (InvalidOperationException) { }                                  // the host runs its own region: no guard
         GC.WaitForPendingFinalizers();                                          // starting may have collected too
     }
 

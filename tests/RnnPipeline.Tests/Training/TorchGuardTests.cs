@@ -48,6 +48,14 @@ public sealed class TorchGuardTests
     }
 
     [Fact]
+    public void Enter_AfterTheBudgetWasExceeded_StartsANewRegion()
+    {
+        using (TorchGuard.Enter()) AllocateOnAnotherThread(400);             // past the region's budget: the runtime ends it
+        using (TorchGuard.Enter())
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+    }
+
+    [Fact]
     public void Enter_Nested_OnlyTheOutermostSectionCounts()
     {
         using (TorchGuard.Enter()) { }
