@@ -19,10 +19,19 @@ public sealed class TorchGuardTests
             for (int i = 0; i < mebibytes * 64; i++) GC.KeepAlive(new byte[MiB / 64]);
         }).Wait();
 
+    /// <summary>
+    /// Uses more than half of whatever region is open (or all of it), so closing the section collects and the next
+    /// section starts a fresh region: each test's budget then does not depend on the tests that ran before it.
+    /// </summary>
+    private static void StartFreshRegion()
+    {
+        using (TorchGuard.Enter()) AllocateOnAnotherThread(70);
+    }
+
     [Fact]
     public void Section_OtherThreadAllocates48MiB_NoCollectionStartsWhileItIsOpen()
     {
-        using (TorchGuard.Enter()) { }                                       // a fresh region for this test
+        StartFreshRegion();
         using (TorchGuard.Enter())
         {
             Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
@@ -35,6 +44,7 @@ public sealed class TorchGuardTests
     [Fact]
     public void Exit_AfterHalfTheBudgetWasAllocated_CollectsBeforeTheNextSectionOpens()
     {
+        StartFreshRegion();
         int before;
         using (TorchGuard.Enter())
         {
@@ -58,7 +68,7 @@ public sealed class TorchGuardTests
     [Fact]
     public void Enter_Nested_OnlyTheOutermostSectionCounts()
     {
-        using (TorchGuard.Enter()) { }
+        StartFreshRegion();
         int before = GC.CollectionCount(0);
         using (TorchGuard.Enter())
         {
