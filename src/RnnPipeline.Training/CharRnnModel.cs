@@ -60,6 +60,7 @@ public sealed class CharRnnModel : IDisposable
             var targets = new long[inputs.Length];
             for (int from = 0; from < length; from += chunk)
             {
+                TorchGuard.SafePoint();                                     // a long row lets due collections run
                 using var step = NewDisposeScope();                        // this chunk's activations die here
                 int n = Math.Min(chunk, length - from);
                 for (int i = 0; i < n; i++)

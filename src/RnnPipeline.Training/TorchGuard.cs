@@ -21,8 +21,11 @@ namespace RnnPipeline.Training;
 /// </summary>
 public static class TorchGuard
 {
-    /// <summary>Managed allocations allowed between collections (the no-GC region's size).</summary>
-    private const long RegionBytes = 128L << 20;
+    /// <summary>
+    /// Managed allocations allowed between collections (the no-GC region's size): garbage up to this much stays resident,
+    /// so it is kept small; a training step allocates well under 1 MiB of wrappers.
+    /// </summary>
+    private const long RegionBytes = 32L << 20;
 
     private static readonly object Gate = new();
     private static int _open;                 // threads inside a section
@@ -41,6 +44,17 @@ public static class TorchGuard
             _open++;
         }
         return new Section();
+    }
+
+    /// <summary>
+    /// A point inside a long section (between chunks of a long text) where no native call is in flight: a due collection
+    /// runs here, as if the section closed and opened again, so the section's garbage stays within the region.
+    /// </summary>
+    public static void SafePoint()
+    {
+        if (t_depth != 1) return;                                            // only the outermost section may pause
+        Exit();
+        Enter();
     }
 
     private static void Exit()

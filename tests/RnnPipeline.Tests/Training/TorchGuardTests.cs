@@ -25,18 +25,18 @@ public sealed class TorchGuardTests
     /// </summary>
     private static void StartFreshRegion()
     {
-        using (TorchGuard.Enter()) AllocateOnAnotherThread(70);
+        using (TorchGuard.Enter()) AllocateOnAnotherThread(20);
     }
 
     [Fact]
-    public void Section_OtherThreadAllocates48MiB_NoCollectionStartsWhileItIsOpen()
+    public void Section_OtherThreadAllocates12MiB_NoCollectionStartsWhileItIsOpen()
     {
         StartFreshRegion();
         using (TorchGuard.Enter())
         {
             Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
             int before = GC.CollectionCount(0);
-            AllocateOnAnotherThread(48);
+            AllocateOnAnotherThread(12);
             Assert.Equal(before, GC.CollectionCount(0));
         }
     }
@@ -49,7 +49,7 @@ public sealed class TorchGuardTests
         using (TorchGuard.Enter())
         {
             before = GC.CollectionCount(0);
-            AllocateOnAnotherThread(80);                                    // more than half of the 128 MiB region
+            AllocateOnAnotherThread(20);                                    // more than half of the 32 MiB region
             Assert.Equal(before, GC.CollectionCount(0));
         }
         Assert.True(GC.CollectionCount(0) > before, "the last section to close collects");
@@ -60,9 +60,23 @@ public sealed class TorchGuardTests
     [Fact]
     public void Enter_AfterTheBudgetWasExceeded_StartsANewRegion()
     {
-        using (TorchGuard.Enter()) AllocateOnAnotherThread(400);             // past the region's budget: the runtime ends it
+        using (TorchGuard.Enter()) AllocateOnAnotherThread(100);             // past the region's budget: the runtime ends it
         using (TorchGuard.Enter())
             Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+    }
+
+    [Fact]
+    public void SafePoint_InALongSectionPastHalfTheBudget_CollectsAndStaysGuarded()
+    {
+        StartFreshRegion();
+        using (TorchGuard.Enter())
+        {
+            AllocateOnAnotherThread(20);
+            int before = GC.CollectionCount(0);
+            TorchGuard.SafePoint();
+            Assert.True(GC.CollectionCount(0) > before, "a due collection runs at the safe point");
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        }
     }
 
     [Fact]
@@ -72,7 +86,7 @@ public sealed class TorchGuardTests
         int before = GC.CollectionCount(0);
         using (TorchGuard.Enter())
         {
-            using (TorchGuard.Enter()) AllocateOnAnotherThread(80);
+            using (TorchGuard.Enter()) AllocateOnAnotherThread(20);
             Assert.Equal(before, GC.CollectionCount(0));                    // the inner section's end did not collect
         }
         Assert.True(GC.CollectionCount(0) > before);
