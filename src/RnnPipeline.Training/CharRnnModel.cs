@@ -46,9 +46,10 @@ public sealed class CharRnnModel : IDisposable
     public CharRnnReading Read(string text, char start = '\n', int chunk = 512)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunk);
-        using var guard = TorchGuard.Enter();                               // before the lock: a waiting section holds no lock
         lock (_gate)
         {
+            // Inside the lock: a thread waiting for the lock holds no section, so SafePoint below cannot wait for it.
+            using var guard = TorchGuard.Enter();
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             var hidden = zeros(1, HiddenSize);

@@ -48,7 +48,8 @@ public static class TorchGuard
 
     /// <summary>
     /// A point inside a long section (between chunks of a long text) where no native call is in flight: a due collection
-    /// runs here, as if the section closed and opened again, so the section's garbage stays within the region.
+    /// runs here, as if the section closed and opened again, so the section's garbage stays within the region. Call it
+    /// only where the thread holds no lock that a thread inside another section may wait for: it waits for them.
     /// </summary>
     public static void SafePoint()
     {

@@ -38,27 +38,8 @@ public sealed partial class TrainingSession
     /// Probabilities of the next character after each of <paramref name="positions"/> − 1, i.e. the model's prediction
     /// of the character at each position, reading <paramref name="text"/> from the start as one stream. Rows are [V].
     /// </summary>
-    public float[][] PredictNext(string text, IReadOnlyList<int> positions)
-    {
-        using var guard = TorchGuard.Enter();
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var ids = _corpus.Vocabulary.Encode(text);
-        var wanted = positions.Select(p => p - 1).ToHashSet();
-        var rows = new Dictionary<int, float[]>();
-        var hidden = zeros(1, _network.Weights.Hidden);
-        const int chunk = 256;
-        for (int start = 0; start < ids.Length - 1; start += chunk)
-        {
-            int length = Math.Min(chunk, ids.Length - 1 - start);
-            var pass = _network.Forward(tensor(ids[start..(start + length)], [length, 1]), hidden);
-            hidden = pass.Hidden[^1];
-            var probabilities = pass.LogProbabilities.exp();
-            for (int t = 0; t < length; t++)
-                if (wanted.Contains(start + t)) rows[start + t] = probabilities[t].data<float>().ToArray();
-        }
-        return positions.Select(p => rows.TryGetValue(p - 1, out var row) ? row : throw new ArgumentOutOfRangeException(nameof(positions), p, "position outside the text")).ToArray();
-    }
+    /// <exception cref="ArgumentOutOfRangeException">A position is not inside the text (1 ≤ position &lt; length).</exception>
+    public float[][] PredictNext(string text, IReadOnlyList<int> positions) => PredictNext([text], [positions])[0];
 
     /// <summary>Samples <paramref name="length"/> characters after <paramref name="prime"/> at <paramref name="temperature"/>.</summary>
     public string Sample(string prime, int length, double temperature, int seed)

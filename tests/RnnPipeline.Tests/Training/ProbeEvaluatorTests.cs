@@ -94,7 +94,7 @@ public sealed class ProbeEvaluatorTests(ITestOutputHelper output) : IDisposable
             for (int s = 0; s < texts.Length; s++)
             {
                 var alone = session.PredictNext([texts[s]], [positions[s]]);
-                var stream = session.PredictNext(texts[s], positions[s]);      // the one-stream reader
+                var stream = session.PredictNext(texts[s], positions[s]);      // the one-text overload
                 for (int i = 0; i < positions[s].Length; i++)
                     for (int v = 0; v < alone[0][i].Length; v++)
                     {
