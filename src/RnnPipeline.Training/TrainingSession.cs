@@ -55,6 +55,15 @@ public sealed partial class TrainingSession : IDisposable
     /// <summary>The network (weights are live: they change as training proceeds).</summary>
     public CharRnnNetwork Network => _network;
 
+    /// <summary>
+    /// What a <see cref="TrainingBatch"/> needs to be equal to train runs together: nonlinearity, hidden size, input
+    /// encoding, vocabulary size, window length and batch (after the batch is fitted to the text), e.g.
+    /// "Tanh H=64 one-hot V=18 T=256 B=32".
+    /// </summary>
+    public string ShapeKey =>
+        $"{_spec.Model.Activation} H={_network.Weights.Hidden} {(_network.Weights.E is null ? "one-hot" : $"E={_network.Weights.E.shape[1]}")} " +
+        $"V={_network.Weights.Vocabulary} T={_stream.WindowLength} B={_stream.BatchSize}";
+
     /// <summary>The corpus (and its vocabulary).</summary>
     public CharCorpus Corpus => _corpus;
 
@@ -82,15 +91,12 @@ public sealed partial class TrainingSession : IDisposable
         _clock.Start();
         try
         {
-            while (Step < Math.Min(TotalSteps, until ?? TotalSteps))
+            while (!Finished(until))
             {
                 if (cancellation.IsCancellationRequested) return RunStatus.Cancelled;
                 int step = Step;
                 var (loss, halted) = TrainStep();
-                _stepsThisProcess++;
-                progress?.Invoke(new TrainingProgress(step, TotalSteps, loss, loss / Math.Log(2),
-                    _stepsThisProcess * _inputs.Length / Math.Max(1e-9, _clock.Elapsed.TotalSeconds),
-                    (double)_clipped / Math.Max(1, Step), _events, _clock.Elapsed.TotalSeconds, _diagnosticsSeconds));
+                Report(step, loss, progress);
                 if (halted) return RunStatus.Halted;
             }
             return RunStatus.Completed;
@@ -101,26 +107,60 @@ public sealed partial class TrainingSession : IDisposable
         }
     }
 
+    /// <summary>Whether every step ran (or, with <paramref name="until"/>, that step is next).</summary>
+    internal bool Finished(int? until) => Step >= Math.Min(TotalSteps, until ?? TotalSteps);
+
+    /// <summary>The clock of training time in this process (runs while <see cref="Train"/> or a batch trains this run).</summary>
+    internal Stopwatch Clock => _clock;
+
+    internal void Report(int step, double loss, Action<TrainingProgress>? progress)
+    {
+        _stepsThisProcess++;
+        progress?.Invoke(new TrainingProgress(step, TotalSteps, loss, loss / Math.Log(2),
+            _stepsThisProcess * _inputs.Length / Math.Max(1e-9, _clock.Elapsed.TotalSeconds),
+            (double)_clipped / Math.Max(1, Step), _events, _clock.Elapsed.TotalSeconds, _diagnosticsSeconds));
+    }
+
     /// <summary>One optimiser step. Returns its loss and whether the non-finite policy halted the run.</summary>
-    private (double Loss, bool Halted) TrainStep()
+    internal (double Loss, bool Halted) TrainStep()
     {
         using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
-        long started = Stopwatch.GetTimestamp();
-        int step = Step;
-        double lr = LearningRate(step);
-        int cursor = _state.Cursor;
-        var (inputs, targets) = NextBatch();
+        var input = NextStep(Stopwatch.GetTimestamp());
+        var pass = _network.Forward(input.Inputs, _state.Hidden, input.Keep);
+        return FinishStep(input, pass, () => _network.Backward(pass, input.Targets, _grads));
+    }
 
-        var pass = _network.Forward(inputs, _state.Hidden, DiagnosticsDue(step) ? _spec.Diagnostics.ProbeSequences : 0);
-        float loss = CharRnnNetwork.Loss(pass, targets).item<float>();
+    /// <summary>The next window of the step about to run (call inside its dispose scope); resets the carried state at an epoch start.</summary>
+    internal StepInput NextStep(long started)
+    {
+        int step = Step, cursor = _state.Cursor;
+        var (inputs, targets) = NextBatch();
+        return new StepInput(step, cursor, started, inputs, targets, DiagnosticsDue(step) ? _spec.Diagnostics.ProbeSequences : 0);
+    }
+
+    /// <summary>The carried hidden state [B, H] the next step starts from.</summary>
+    internal Tensor HiddenState => _state.Hidden;
+
+    /// <summary>The gradient buffers that <see cref="FinishStep"/>'s backward fills.</summary>
+    internal CharRnnWeights Gradients => _grads;
+
+    /// <summary>
+    /// Everything of a step after its forward pass: the non-finite guard, <paramref name="backward"/> (which fills
+    /// <see cref="Gradients"/> and returns the local gradients and δ), clipping, the update and the records.
+    /// </summary>
+    internal (double Loss, bool Halted) FinishStep(StepInput input, ForwardPass pass, Func<(Tensor Local, Tensor Delta)> backward)
+    {
+        int step = input.Step;
+        double lr = LearningRate(step);
+        float loss = CharRnnNetwork.Loss(pass, input.Targets).item<float>();
         var fault = NonFiniteGuard.Forward(loss, pass.Hidden);
-        var (local, delta) = fault is null ? _network.Backward(pass, targets, _grads) : default;
+        var (local, delta) = fault is null ? backward() : default;
         double norm = fault is null ? GradientClipper.GlobalNorm(_grads) : double.NaN;
         fault ??= double.IsFinite(norm) ? null : NonFiniteGuard.Gradients(_grads);
         if (fault is not null) return (double.NaN, Recover(step, fault));
         if (_spec.NonFinite.Policy == NonFinitePolicy.Rollback && step % _spec.NonFinite.SnapshotEvery == 0)
-            TakeSnapshot(cursor);                                               // a state just shown to give a finite step
+            TakeSnapshot(input.Cursor);                                         // a state just shown to give a finite step
         var trace = TraceIfDue(step, pass, local!, delta!);                     // copied before the update changes W_hh
         var clip = GradientClipper.Clip(step, _grads, norm, _spec.Clipping);
         _state.Optimizer.Step(_state.Weights, _grads, lr);
@@ -128,7 +168,7 @@ public sealed partial class TrainingSession : IDisposable
         _state.Step++;
 
         // ---- records and diagnostics (nothing below changes the weights) ----
-        double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        double seconds = Stopwatch.GetElapsedTime(input.Started).TotalSeconds;
         _clipped += clip.Clipped ? 1 : 0;
         _sink.OnTrainingMetric(new TrainingMetric(step, loss, loss / Math.Log(2), lr, _inputs.Length / seconds, _elapsedBefore + _clock.Elapsed.TotalSeconds));
         _sink.OnClip(clip);
@@ -180,6 +220,9 @@ public sealed partial class TrainingSession : IDisposable
         long[] shape = [_stream.WindowLength, _stream.BatchSize];
         return (tensor(_inputs, shape), tensor(_targets, shape));
     }
+
+    /// <summary>A step's window: its step number, data cursor before it, start time, [T, B] characters and how many sequences the diagnostics trace.</summary>
+    internal sealed record StepInput(int Step, int Cursor, long Started, Tensor Inputs, Tensor Targets, int Keep);
 
     private bool DiagnosticsDue(int step) =>
         _spec.Diagnostics.Every > 0 && (step % _spec.Diagnostics.Every == 0 || step == TotalSteps - 1);

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using RnnPipeline.Training.Model;
+using static TorchSharp.torch;
+
+namespace RnnPipeline.Training;
+
+/// <summary>
+/// Trains runs of one shape (<see cref="TrainingSession.ShapeKey"/>) together: each step stacks their weights into
+/// one <see cref="StackedNetwork"/>, so the per-timestep work is one batched matrix product for all runs instead of
+/// one per run. Everything else stays each run's own: seed, data, learning rate and schedule, clipping, non-finite
+/// policy, diagnostics, records, checkpoints and resume (runs may start from different steps). A run that completes,
+/// or whose policy halts it, leaves the batch and the others go on; with one run left it trains alone. Results equal
+/// those of training each run alone up to float32 summation order (see the tests for the measured difference).
+/// </summary>
+public sealed class TrainingBatch
+{
+    private readonly TrainingSession[] _runs;
+
+    /// <summary>A batch of <paramref name="runs"/>, which must share one <see cref="TrainingSession.ShapeKey"/>.</summary>
+    /// <exception cref="ArgumentException">The runs differ in shape, or the list is empty.</exception>
+    public TrainingBatch(IReadOnlyList<TrainingSession> runs)
+    {
+        if (runs.Count == 0) throw new ArgumentException("a batch needs at least one run", nameof(runs));
+        if (runs.Select(r => r.ShapeKey).Distinct().Count() > 1)
+            throw new ArgumentException($"runs of one batch need one shape, got {string.Join("; ", runs.Select(r => r.ShapeKey).Distinct())}", nameof(runs));
+        _runs = [.. runs];
+    }
+
+    /// <summary>The runs, in the order statuses and progress indices refer to.</summary>
+    public IReadOnlyList<TrainingSession> Runs => _runs;
+
+    /// <summary>
+    /// Trains every run until it completed its steps (or, with <paramref name="until"/>, reached that step), halted, or
+    /// <paramref name="cancellation"/> fired (after the current step). <paramref name="progress"/> gets the index of the
+    /// run and its progress after each of its steps. Returns each run's status.
+    /// </summary>
+    public RunStatus[] Train(CancellationToken cancellation, Action<int, TrainingProgress>? progress = null, int? until = null)
+    {
+        var status = new RunStatus?[_runs.Length];
+        foreach (var run in _runs) run.Clock.Start();
+        try
+        {
+            while (true)
+            {
+                for (int i = 0; i < _runs.Length; i++)
+                    if (status[i] is null && _runs[i].Finished(until)) status[i] = RunStatus.Completed;
+                int[] active = [.. Enumerable.Range(0, _runs.Length).Where(i => status[i] is null)];
+                if (active.Length == 0) break;
+                if (cancellation.IsCancellationRequested)
+                {
+                    foreach (int i in active) status[i] = RunStatus.Cancelled;
+                    break;
+                }
+                int[] steps = [.. active.Select(i => _runs[i].Step)];
+                var results = active.Length == 1 ? [_runs[active[0]].TrainStep()] : Step([.. active.Select(i => _runs[i])]);
+                for (int k = 0; k < active.Length; k++)
+                {
+                    int i = active[k];
+                    _runs[i].Report(steps[k], results[k].Loss, progress is null ? null : p => progress(i, p));
+                    if (results[k].Halted) status[i] = RunStatus.Halted;
+                }
+            }
+            return [.. status.Select(s => s!.Value)];
+        }
+        finally
+        {
+            foreach (var run in _runs) run.Clock.Stop();
+        }
+    }
+
+    /// <summary>One step of every run in <paramref name="runs"/>: the forward and backward passes stacked, the rest per run.</summary>
+    private static (double Loss, bool Halted)[] Step(TrainingSession[] runs)
+    {
+        using var guard = TorchGuard.Enter();
+        using var scope = NewDisposeScope();
+        long started = Stopwatch.GetTimestamp();
+        var inputs = runs.Select(r => r.NextStep(started)).ToArray();
+        var network = new StackedNetwork([.. runs.Select(r => r.Network)]);
+        var pass = network.Forward(stack(inputs.Select(i => i.Inputs), 1), stack(runs.Select(r => r.HiddenState)), inputs.Max(i => i.Keep));
+        var grads = network.Backward(pass, stack(inputs.Select(i => i.Targets), 1));
+        return [.. runs.Select((run, r) => run.FinishStep(inputs[r], pass.Run(r, inputs[r].Keep), () => grads.CopyRun(r, run.Gradients)))];
+    }
+}

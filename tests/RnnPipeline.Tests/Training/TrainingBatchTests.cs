@@ -1,0 +1,201 @@
+using RnnPipeline.Diagnostics;
+using RnnPipeline.Options;
+using RnnPipeline.Training;
+using RnnPipeline.Training.Model;
+using RnnPipeline.Training.Text;
+using static TorchSharp.torch;
+
+namespace RnnPipeline.Tests.Training;
+
+/// <summary>
+/// Runs trained together in a <see cref="TrainingBatch"/> against the same runs trained alone. The stacked products
+/// sum in another order than the single-run ones, so the comparison is within float32 tolerance, not bitwise.
+/// </summary>
+public sealed class TrainingBatchTests : IDisposable
+{
+    private static readonly string Text = RnnPipeline.Text.SampleTextGenerator.Generate(6000, 3);
+    private readonly string _folder = Directory.CreateTempSubdirectory("rnnpipeline-batch-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData(Activation.Tanh, 0)]
+    [InlineData(Activation.Sigmoid, 0)]
+    [InlineData(Activation.Relu, 0)]
+    [InlineData(Activation.Tanh, 5)]
+    public void StackedNetwork_GivesEachRunWhatItsOwnNetworkGives(Activation activation, int embedding)
+    {
+        using var scope = NewDisposeScope();
+        const int runs = 3, steps = 9, batch = 4, vocabulary = 7, hidden = 6;
+        var weights = Enumerable.Range(0, runs).Select(r => TestData.Weights(vocabulary, hidden, embedding, RecurrentInit.Normal, gain: 1.2, seed: r + 1)).ToArray();
+        var networks = weights.Select(w => new CharRnnNetwork(w, activation)).ToArray();
+        var inputs = Enumerable.Range(0, runs).Select(r => TestData.Tokens(steps, batch, vocabulary, seed: 10 + r)).ToArray();
+        var targets = Enumerable.Range(0, runs).Select(r => TestData.Tokens(steps, batch, vocabulary, seed: 20 + r)).ToArray();
+        var h0 = Enumerable.Range(0, runs).Select(r => randn(batch, hidden, generator: new Generator((ulong)(30 + r))) * 0.3).ToArray();
+
+        var stacked = new StackedNetwork(networks);
+        var pass = stacked.Forward(stack(inputs, 1), stack(h0), keepPreActivations: 2);
+        var grads = stacked.Backward(pass, stack(targets, 1));
+
+        for (int r = 0; r < runs; r++)
+        {
+            using var alone = weights[r].ZerosLike();
+            var single = networks[r].Forward(inputs[r], h0[r], keepPreActivations: 2);
+            var (local, delta) = networks[r].Backward(single, targets[r], alone);
+            using var together = weights[r].ZerosLike();
+            var mine = pass.Run(r, 2);
+            var (localTogether, deltaTogether) = grads.CopyRun(r, together);
+
+            TestData.AssertClose(CharRnnNetwork.Loss(single, targets[r]), CharRnnNetwork.Loss(mine, targets[r]), 1e-6, $"run {r} loss");
+            TestData.AssertClose(single.Hidden, mine.Hidden, 1e-6, $"run {r} h_t");
+            TestData.AssertClose(single.PreActivations!, mine.PreActivations!, 1e-6, $"run {r} a_t");
+            foreach (var ((name, expected), (_, actual)) in alone.Named().Zip(together.Named()))
+                TestData.AssertClose(expected, actual, 1e-6, $"run {r} ∂L/∂{name}");
+            TestData.AssertClose(delta, deltaTogether, 1e-6, $"run {r} δ");
+            TestData.AssertClose(local, localTogether, 1e-6, $"run {r} local gradients");
+        }
+        foreach (var w in weights) w.Dispose();
+    }
+
+    [Fact]
+    public void StackedNetwork_RefusesNetworksOfDifferentShapes()
+    {
+        using var a = TestData.Weights(7, 6);
+        using var b = TestData.Weights(7, 5);
+        Assert.Throws<ArgumentException>(() => new StackedNetwork([new CharRnnNetwork(a, Activation.Tanh), new CharRnnNetwork(b, Activation.Tanh)]));
+        Assert.Throws<ArgumentException>(() => new StackedNetwork([new CharRnnNetwork(a, Activation.Tanh), new CharRnnNetwork(a, Activation.Relu)]));
+    }
+
+    /// <summary>Three runs that differ in everything but shape: seed, optimiser, learning rate and schedule, clipping, diagnostics, length.</summary>
+    private static RunSpec[] Varied() =>
+    [
+        TestData.Spec(s => { s.Name = "a"; s.Training.Steps = 24; s.Diagnostics.Every = 8; s.Diagnostics.AnalysisLength = 48; s.Diagnostics.BurnIn = 8; }),
+        TestData.Spec(s => { s.Name = "b"; s.Training.Seed = 2; s.Training.Steps = 30; s.Training.Optimizer = OptimizerKind.Sgd; s.Training.LearningRate = 0.5; s.Clipping.Mode = ClipMode.Value; s.Clipping.Threshold = 0.01; }),
+        TestData.Spec(s => { s.Name = "c"; s.Training.Seed = 3; s.Training.Steps = 18; s.Training.Schedule = LearningRateSchedule.Cosine; s.Clipping.Threshold = 0.5; s.Training.EvalEvery = 6; }),
+    ];
+
+    [Fact]
+    public void Batch_GivesEachRunWhatTrainingItAloneGives()
+    {
+        var specs = Varied();
+        var alone = specs.Select(s => Alone(s)).ToArray();
+        var (together, statuses) = Together(specs);
+
+        Assert.All(statuses, s => Assert.Equal(RunStatus.Completed, s));
+        for (int r = 0; r < specs.Length; r++) AssertSameRun(alone[r].Recording, together[r].Recording, alone[r].Whh, together[r].Whh);
+        Assert.NotEmpty(together[0].Recording.Stability);
+    }
+
+    [Fact]
+    public void Batch_RunThatHalts_LeavesWithoutDisturbingTheOthers()
+    {
+        // ReLU with W_hh = 3·I and no clipping overflows in its first forward pass (see NonFinitePolicyTests).
+        RunSpec Relu(string name, int seed, Action<RunSpec>? configure = null) => TestData.Spec(s =>
+        {
+            (s.Name, s.Training.Seed, s.Training.Steps, s.Training.WindowLength) = (name, seed, 20, 96);
+            s.Model = new ModelOptions { Activation = Activation.Relu, HiddenSize = 8 };
+            configure?.Invoke(s);
+        });
+        RunSpec[] specs =
+        [
+            Relu("steady-1", 1),
+            Relu("exploding", 2, s => { s.Model.Init = RecurrentInit.Identity; s.Model.InitGain = 3; s.Clipping.Mode = ClipMode.None; s.NonFinite.Policy = NonFinitePolicy.Halt; }),
+            Relu("steady-2", 3),
+        ];
+        var alone = specs.Select(s => Alone(s)).ToArray();
+        var (together, statuses) = Together(specs);
+
+        Assert.Equal([RunStatus.Completed, RunStatus.Halted, RunStatus.Completed], statuses);
+        Assert.Equal(alone[1].Recording.NonFinite, together[1].Recording.NonFinite);
+        Assert.Empty(together[1].Recording.Metrics);
+        for (int r = 0; r < specs.Length; r++) AssertSameRun(alone[r].Recording, together[r].Recording, alone[r].Whh, together[r].Whh);
+    }
+
+    [Fact]
+    public void Batch_CheckpointedAndResumedWithRunsAtOtherSteps_MatchesUninterruptedBatch()
+    {
+        var specs = Varied();
+        var (straight, _) = Together(specs);
+
+        // Stop every run after step 9, checkpoint, then resume them in a new batch beside a fresh copy of run "c".
+        var recordings = specs.Select(s => new RunRecording(RunInfo.For("test", s))).ToArray();
+        var corpora = specs.Select(s => CharCorpus.FromText(Text, s)).ToArray();
+        string[] checkpoints = [.. specs.Select(s => Path.Combine(_folder, s.Name + ".bin"))];
+        var first = specs.Select((s, r) => TrainingSession.Create(s, corpora[r], recordings[r])).ToArray();
+        using (var stop = new CancellationTokenSource())
+        {
+            var statuses = new TrainingBatch(first).Train(stop.Token, (_, p) => { if (p.Step == 8) stop.Cancel(); });
+            Assert.All(statuses, s => Assert.Equal(RunStatus.Cancelled, s));
+        }
+        for (int r = 0; r < specs.Length; r++)
+        {
+            Assert.Equal(9, first[r].Step);
+            first[r].SaveCheckpoint(checkpoints[r]);
+            first[r].Dispose();
+        }
+        var fresh = new RunRecording(RunInfo.For("test", specs[2]));
+        var resumed = specs.Select((s, r) => TrainingSession.Resume(s, corpora[r], recordings[r], checkpoints[r]))
+            .Append(TrainingSession.Create(specs[2], CharCorpus.FromText(Text, specs[2]), fresh)).ToArray();
+        Assert.All(new TrainingBatch(resumed).Train(CancellationToken.None), s => Assert.Equal(RunStatus.Completed, s));
+
+        for (int r = 0; r < specs.Length; r++)
+            AssertSameRun(straight[r].Recording, recordings[r], straight[r].Whh, resumed[r].Network.Weights.Whh.data<float>().ToArray());
+        AssertSameRun(straight[2].Recording, fresh, straight[2].Whh, resumed[3].Network.Weights.Whh.data<float>().ToArray());
+        foreach (var session in resumed) session.Dispose();
+    }
+
+    [Fact]
+    public void Batch_RefusesRunsOfDifferentShapes()
+    {
+        var a = TestData.Spec();
+        var b = TestData.Spec(s => s.Model.HiddenSize = 12);
+        using var first = TrainingSession.Create(a, CharCorpus.FromText(Text, a), new RunRecording(RunInfo.For("test", a)));
+        using var second = TrainingSession.Create(b, CharCorpus.FromText(Text, b), new RunRecording(RunInfo.For("test", b)));
+        var error = Assert.Throws<ArgumentException>(() => new TrainingBatch([first, second]));
+        Assert.Contains("H=12", error.Message);
+    }
+
+    private static (RunRecording Recording, float[] Whh) Alone(RunSpec spec)
+    {
+        var recording = new RunRecording(RunInfo.For("test", spec));
+        using var session = TrainingSession.Create(spec, CharCorpus.FromText(Text, spec), recording);
+        session.Train(CancellationToken.None);
+        return (recording, session.Network.Weights.Whh.data<float>().ToArray());
+    }
+
+    private static ((RunRecording Recording, float[] Whh)[] Runs, RunStatus[] Statuses) Together(RunSpec[] specs)
+    {
+        var recordings = specs.Select(s => new RunRecording(RunInfo.For("test", s))).ToArray();
+        var sessions = specs.Select((s, r) => TrainingSession.Create(s, CharCorpus.FromText(Text, s), recordings[r])).ToArray();
+        try
+        {
+            var statuses = new TrainingBatch(sessions).Train(CancellationToken.None);
+            return ([.. sessions.Select((s, r) => (recordings[r], s.Network.Weights.Whh.data<float>().ToArray()))], statuses);
+        }
+        finally
+        {
+            foreach (var session in sessions) session.Dispose();
+        }
+    }
+
+    /// <summary>Same records, step for step, within the stated tolerance (relative 1e-5 on losses, norms, stability summaries and weights; the largest difference measured is 1.4e-6).</summary>
+    private static void AssertSameRun(RunRecording expected, RunRecording actual, float[] expectedWhh, float[] actualWhh)
+    {
+        const double tolerance = 1e-5;
+        static void Close(double a, double b, string what)
+        {
+            if (double.IsNaN(a) && double.IsNaN(b)) return;
+            Assert.True(Math.Abs(a - b) <= tolerance * Math.Max(1, Math.Abs(a)), $"{what}: {a:R} vs {b:R}");
+        }
+        Assert.Equal(expected.Metrics.Select(m => m.Step), actual.Metrics.Select(m => m.Step));
+        foreach (var (a, b) in expected.Metrics.Zip(actual.Metrics)) { Close(a.Loss, b.Loss, $"loss at step {a.Step}"); Close(a.LearningRate, b.LearningRate, "lr"); }
+        foreach (var (a, b) in expected.Clips.Zip(actual.Clips)) { Close(a.PreClipNorm, b.PreClipNorm, $"gradient norm at step {a.Step}"); Assert.Equal(a.Clipped, b.Clipped); }
+        Assert.Equal(expected.Clips.Count, actual.Clips.Count);
+        Assert.Equal(expected.Evaluations.Select(e => e.Step), actual.Evaluations.Select(e => e.Step));
+        foreach (var (a, b) in expected.Evaluations.Zip(actual.Evaluations)) Close(a.Loss, b.Loss, $"validation loss at step {a.Step}");
+        Assert.Equal(expected.Stability.Select(s => s.Step), actual.Stability.Select(s => s.Step));
+        foreach (var (a, b) in expected.Stability.Zip(actual.Stability)) { Close(a.MeanJacobianNorm, b.MeanJacobianNorm, $"mean ‖J_t‖ at step {a.Step}"); Close(a.Lyapunov[0], b.Lyapunov[0], $"λ1 at step {a.Step}"); }
+        Assert.Equal(expected.NonFinite.Select(e => (e.Step, e.Tensor, e.Action)), actual.NonFinite.Select(e => (e.Step, e.Tensor, e.Action)));
+        for (int i = 0; i < expectedWhh.Length; i++) Close(expectedWhh[i], actualWhh[i], $"final W_hh[{i}]");
+    }
+}
