@@ -30,7 +30,13 @@ internal sealed record MemoryResult(int Hidden, int Steps, double RssAfterWarmup
     public double DriftPercent => 100 * (RssAtEndMiB - RssAfterWarmupMiB) / RssAfterWarmupMiB;
 }
 
-internal sealed record BenchResults(int Vocabulary, IReadOnlyList<SizeResult> Sizes, MemoryResult Memory, string LoadBefore, string LoadAfter);
+/// <summary>A sweep of same-shape runs (seeds 1…R) trained one after another and as one <see cref="TrainingBatch"/>: medians over interleaved rounds.</summary>
+internal sealed record SweepResult(int Hidden, int Runs, int StepsPerRound, double SequentialCharsPerSecond, double BatchedCharsPerSecond)
+{
+    public double Speedup => BatchedCharsPerSecond / SequentialCharsPerSecond;
+}
+
+internal sealed record BenchResults(int Vocabulary, IReadOnlyList<SizeResult> Sizes, IReadOnlyList<SweepResult> Sweeps, MemoryResult Memory, string LoadBefore, string LoadAfter);
 
 /// <summary>
 /// For each hidden size, runs the fused baseline, our trainer and our trainer with stability analysis on the same text
@@ -67,8 +73,9 @@ internal sealed class Benchmark(BenchOptions options)
         var vocabulary = CharCorpus.FromText(_text, Spec(64, 0, 1)).Vocabulary.Size;
         using var sgemm = new SgemmPeak();
         var sizes = options.Sizes.Select(h => RunSize(h, vocabulary, sgemm)).ToArray();
+        var sweeps = options.SweepSizes.Select(Sweep).ToArray();
         var memory = Memory();
-        return new BenchResults(vocabulary, sizes, memory, loadBefore, LoadAverage.Read());
+        return new BenchResults(vocabulary, sizes, sweeps, memory, loadBefore, LoadAverage.Read());
     }
 
     private SizeResult RunSize(int hidden, int vocabulary, SgemmPeak sgemm)
@@ -99,6 +106,48 @@ internal sealed class Benchmark(BenchOptions options)
         var (oursProfile, fusedProfile) = Profile(hidden, Math.Max(5, chunk / 4));
         return new SizeResult(hidden, chunk, ModelFlops.PerStep(options.Window, options.Batch, hidden, vocabulary),
             chars * Median(fusedChunks), chars * Median(oursChunks), analysisChunks.Count > 0 ? Median(analysisChunks) : double.NaN, analysisChunks.Count > 0 ? Median(analysedStepChunks) : double.NaN, Median(peaks), oursProfile, fusedProfile);
+    }
+
+    /// <summary>
+    /// R runs of one shape that differ in their seed (as in a seed or gain sweep), without diagnostics: each round trains
+    /// every run for the same steps one after another, then the other copies of the same runs as one batch.
+    /// </summary>
+    private SweepResult Sweep(int hidden)
+    {
+        int runs = options.SweepRuns, chunk = Math.Max(10, ChunkSteps(hidden) / 4), total = 2 + options.Rounds * chunk;
+        TrainingSession[] Sessions() => [.. Enumerable.Range(1, runs).Select(seed =>
+        {
+            var spec = Spec(hidden, 0, total);
+            spec.Training.Seed = seed;
+            return TrainingSession.Create(spec, CharCorpus.FromText(_text, spec), new DiscardingSink());
+        })];
+        var (sequential, batched) = (Sessions(), Sessions());
+        var batch = new TrainingBatch(batched);
+        double Sequential(int to)
+        {
+            long start = Stopwatch.GetTimestamp();
+            foreach (var session in sequential) session.Train(CancellationToken.None, until: to);
+            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        double Batched(int to)
+        {
+            long start = Stopwatch.GetTimestamp();
+            batch.Train(CancellationToken.None, until: to);
+            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        Sequential(2);
+        Batched(2);
+        var (one, together) = (new List<double>(), new List<double>());
+        double chars = (double)runs * chunk * options.Window * options.Batch;
+        for (int round = 0; round < options.Rounds; round++)
+        {
+            int to = 2 + (round + 1) * chunk;
+            one.Add(chars / Sequential(to));
+            together.Add(chars / Batched(to));
+            Console.Error.WriteLine($"sweep H={hidden} R={runs} round {round + 1}/{options.Rounds}: one after another {one[^1]:F0} chars/s, batched {together[^1]:F0} chars/s");
+        }
+        foreach (var session in sequential.Concat(batched)) session.Dispose();
+        return new SweepResult(hidden, runs, chunk, Median(one), Median(together));
     }
 
     private static double Median(List<double> values)

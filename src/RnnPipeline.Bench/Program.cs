@@ -21,13 +21,13 @@ return 0;
 namespace RnnPipeline.Bench
 {
     /// <summary>Benchmark settings; defaults are the product's reference sizes.</summary>
-    internal sealed record BenchOptions(int[] Sizes, int Window, int Batch, int Threads, int Rounds, int AnalysisMaxHidden, int MemoryHidden, int MemorySteps, string Output)
+    internal sealed record BenchOptions(int[] Sizes, int Window, int Batch, int Threads, int Rounds, int AnalysisMaxHidden, int[] SweepSizes, int SweepRuns, int MemoryHidden, int MemorySteps, string Output)
     {
-        private const string Usage = "use --sizes 64,128,…, --window, --batch, --threads, --rounds, --analysis-max-hidden, --memory-hidden, --memory-steps (positive integers), --output DIR";
+        private const string Usage = "use --sizes 64,128,…, --sweep-sizes 64,256, --window, --batch, --threads, --rounds, --analysis-max-hidden, --sweep-runs, --memory-hidden, --memory-steps (positive integers), --output DIR";
 
         public static BenchOptions Parse(string[] args)
         {
-            var o = new BenchOptions([64, 128, 256, 512, 1024], 128, 32, 2, 5, 256, 256, 5000, "out/bench");
+            var o = new BenchOptions([64, 128, 256, 512, 1024], 128, 32, 2, 5, 256, [64, 256], 8, 256, 5000, "out/bench");
             for (int i = 0; i < args.Length; i += 2)
             {
                 if (i + 1 >= args.Length) throw new FormatException($"option {args[i]} needs a value: {Usage}");
@@ -37,6 +37,8 @@ namespace RnnPipeline.Bench
                 o = args[i] switch
                 {
                     "--sizes" => o with { Sizes = [.. value.Split(',').Select(s => { value = s; return n(); })] },
+                    "--sweep-sizes" => o with { SweepSizes = [.. value.Split(',').Select(s => { value = s; return n(); })] },
+                    "--sweep-runs" => o with { SweepRuns = n() },
                     "--window" => o with { Window = n() },
                     "--batch" => o with { Batch = n() },
                     "--threads" => o with { Threads = n() },

@@ -8,7 +8,7 @@ namespace RnnPipeline.Bench;
 /// <summary>Prints the Markdown report and writes it with bench.json.</summary>
 internal static class Report
 {
-    private const double Target = 1.5;
+    private const double Target = 1.5, SweepTarget = 2;
 
     public static void Write(BenchOptions o, BenchResults r)
     {
@@ -31,6 +31,16 @@ internal static class Report
         md.AppendLine(c, $"sgemm: float32 torch.mm of two {SgemmPeak.Size}² matrices at {o.Threads} threads, best of 3 per round, median over rounds. Ratio bound at sgemm peak: how fast the fused step would be beaten by a step that ran all its FLOPs at the sgemm peak (fused step time / (FLOPs / peak)); where it is below {Target}, {Target}× is out of reach without doing less arithmetic.");
         md.AppendLine(c, $"Diagnostics overhead: the stability analysis runs once per chunk in the third variant (in the first {Benchmark.AnalysisRounds} rounds only); its time is measured inside the steps (the session's DiagnosticsSeconds) and spread over the default period of {SizeResult.DiagnosticsEvery} steps, relative to that variant's step time without it. \"ours + default diagnostics\" = ours / (1 + overhead). Not measured above H={o.AnalysisMaxHidden} (n/a): one analysis takes minutes there (eigvalsh of T·P float64 H×H matrices for ‖J_t‖₂ and explicit float64 Jacobian products, O(T·H³)).");
         md.AppendLine();
+        if (r.Sweeps.Count > 0)
+        {
+            md.AppendLine(c, $"Sweeps: {r.Sweeps[0].Runs} runs of one shape (seeds 1–{r.Sweeps[0].Runs}, no diagnostics), per round each run trains the same steps one after another, then the other copies of the same runs as one batch (TrainingBatch: stacked weights, one bmm per timestep for all runs); medians over {o.Rounds} rounds. Target: batched ≥ {SweepTarget}× at H=64.");
+            md.AppendLine();
+            md.AppendLine("| H | runs | steps per run per round | one after another chars/s | batched chars/s | speedup |");
+            md.AppendLine("|---:|---:|---:|---:|---:|---:|");
+            foreach (var s in r.Sweeps)
+                md.AppendLine(c, $"| {s.Hidden} | {s.Runs} | {s.StepsPerRound} | {s.SequentialCharsPerSecond:F0} | {s.BatchedCharsPerSecond:F0} | {s.Speedup:F2}× |");
+            md.AppendLine();
+        }
         WriteProfile(md, c, "Our step", r.Sizes, s => s.Ours);
         WriteProfile(md, c, "Fused nn.RNN step (autograd)", r.Sizes, s => s.Fused);
         WriteShortfalls(md, c, r.Sizes);
@@ -51,6 +61,7 @@ internal static class Report
                 oursProfileMs = s.Ours.Phases.ToDictionary(p => p.Phase, p => p.Milliseconds),
                 fusedProfileMs = s.Fused.Phases.ToDictionary(p => p.Phase, p => p.Milliseconds),
             }),
+            sweeps = r.Sweeps.Select(s => new { s.Hidden, s.Runs, s.StepsPerRound, s.SequentialCharsPerSecond, s.BatchedCharsPerSecond, s.Speedup }),
             memory = new { r.Memory.Hidden, r.Memory.Steps, r.Memory.RssAfterWarmupMiB, r.Memory.RssAtEndMiB, r.Memory.DriftPercent, series = r.Memory.Series.Select(x => new { x.Step, x.RssMiB }) },
         };
         AtomicFile.WriteAllText(Path.Combine(o.Output, "bench.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));

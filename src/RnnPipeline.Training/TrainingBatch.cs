@@ -16,7 +16,20 @@ public sealed class TrainingBatch
 {
     private readonly TrainingSession[] _runs;
 
-    /// <summary>A batch of <paramref name="runs"/>, which must share one <see cref="TrainingSession.ShapeKey"/>.</summary>
+    /// <summary>
+    /// Largest [R, T, B, max(H, V)] float32 tensor a stacked step may allocate. A step holds about ten tensors of this
+    /// size; above it, measured on 2 cores, a stack of 8 runs at H = 256 (4 MiB per run) trained 2–3× slower than the
+    /// same runs one after another, while 8 runs at H = 64 (1 MiB per run) did not lose.
+    /// </summary>
+    public const long StackBytes = 8L << 20;
+
+    /// <summary>How many runs of <paramref name="run"/>'s shape one stacked step takes (at least 1): see <see cref="StackBytes"/>.</summary>
+    public static int MaxRuns(TrainingSession run) => (int)Math.Max(1, StackBytes / run.StepTensorBytes);
+
+    /// <summary>
+    /// A batch of <paramref name="runs"/>, which must share one <see cref="TrainingSession.ShapeKey"/>. More runs than
+    /// <see cref="MaxRuns"/> train as several stacks, one after another within each step.
+    /// </summary>
     /// <exception cref="ArgumentException">The runs differ in shape, or the list is empty.</exception>
     public TrainingBatch(IReadOnlyList<TrainingSession> runs)
     {
@@ -52,7 +65,9 @@ public sealed class TrainingBatch
                     break;
                 }
                 int[] steps = [.. active.Select(i => _runs[i].Step)];
-                var results = active.Length == 1 ? [_runs[active[0]].TrainStep()] : Step([.. active.Select(i => _runs[i])]);
+                var results = active.Chunk(MaxRuns(_runs[0]))
+                    .SelectMany(stack => stack.Length == 1 ? [_runs[stack[0]].TrainStep()] : Step([.. stack.Select(i => _runs[i])]))
+                    .ToArray();
                 for (int k = 0; k < active.Length; k++)
                 {
                     int i = active[k];
@@ -76,8 +91,8 @@ public sealed class TrainingBatch
         long started = Stopwatch.GetTimestamp();
         var inputs = runs.Select(r => r.NextStep(started)).ToArray();
         var network = new StackedNetwork([.. runs.Select(r => r.Network)]);
-        var pass = network.Forward(stack(inputs.Select(i => i.Inputs), 1), stack(runs.Select(r => r.HiddenState)), inputs.Max(i => i.Keep));
-        var grads = network.Backward(pass, stack(inputs.Select(i => i.Targets), 1));
+        var pass = network.Forward(stack(inputs.Select(i => i.Inputs)), stack(runs.Select(r => r.HiddenState)), inputs.Max(i => i.Keep));
+        var grads = network.Backward(pass, stack(inputs.Select(i => i.Targets)));
         return [.. runs.Select((run, r) => run.FinishStep(inputs[r], pass.Run(r, inputs[r].Keep), () => grads.CopyRun(r, run.Gradients)))];
     }
 }

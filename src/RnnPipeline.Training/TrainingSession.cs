@@ -64,6 +64,12 @@ public sealed partial class TrainingSession : IDisposable
         $"{_spec.Model.Activation} H={_network.Weights.Hidden} {(_network.Weights.E is null ? "one-hot" : $"E={_network.Weights.E.shape[1]}")} " +
         $"V={_network.Weights.Vocabulary} T={_stream.WindowLength} B={_stream.BatchSize}";
 
+    /// <summary>Characters per step: window length T times streams B (B fitted to the text).</summary>
+    public int CharactersPerStep => _inputs.Length;
+
+    /// <summary>Bytes of one [T, B, max(H, V)] float32 tensor, the size of the largest tensors of a step.</summary>
+    internal long StepTensorBytes => 4L * _stream.WindowLength * _stream.BatchSize * Math.Max(_network.Weights.Hidden, _network.Weights.Vocabulary);
+
     /// <summary>The corpus (and its vocabulary).</summary>
     public CharCorpus Corpus => _corpus;
 

@@ -52,6 +52,15 @@ internal static partial class Log
     [LoggerMessage(22, LogLevel.Warning, "[{Run}] not in the report: {Reason}")]
     public static partial void RunAbsent(ILogger logger, string run, string reason);
 
+    [LoggerMessage(40, LogLevel.Information, "Batch of {Runs} runs ({Shape}) trains together: {Names}")]
+    public static partial void BatchStarting(ILogger logger, int runs, string shape, string names);
+
+    [LoggerMessage(41, LogLevel.Information, "[batch of {Runs}: {Names}] {CharsPerSecond:F0} chars/s in total")]
+    public static partial void BatchProgress(ILogger logger, int runs, string names, double charsPerSecond);
+
+    [LoggerMessage(42, LogLevel.Information, "Trained {Characters} characters in {Seconds:F1} s: {CharsPerSecond:F0} chars/s over all runs")]
+    public static partial void SuiteThroughput(ILogger logger, long characters, double seconds, double charsPerSecond);
+
     [LoggerMessage(30, LogLevel.Warning, "'{Folder}' was last held by a process that ended without releasing it ({Holder}): taking it over and deleting that process's temporary files")]
     public static partial void LockTakenOver(ILogger logger, string folder, string holder);
 }

@@ -39,6 +39,12 @@ public sealed class WorkerOptions
     [Range(1, 64)]
     public int ParallelRuns { get; set; } = 1;
 
+    /// <summary>
+    /// Train runs of one shape (nonlinearity, H, input encoding, vocabulary, window, batch) together as stacked
+    /// networks (see TrainingBatch); false: every run alone (bit-for-bit what a run trained alone gives).
+    /// </summary>
+    public bool BatchRuns { get; set; } = true;
+
     /// <summary>Seconds between progress lines of a run.</summary>
     [Range(0.1, 3600)]
     public double ProgressSeconds { get; set; } = 5;

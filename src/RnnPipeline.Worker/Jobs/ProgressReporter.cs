@@ -20,3 +20,18 @@ internal sealed class ProgressReporter(ILogger logger, string run, TimeProvider 
             100 * p.ClipRate, p.NonFiniteEvents);
     }
 }
+
+/// <summary>Turns the progress of the runs of one batch into a line with their total throughput every few seconds.</summary>
+internal sealed class BatchProgressReporter(ILogger logger, string runs, int count, TimeProvider clock, TimeSpan interval)
+{
+    private readonly double[] _charsPerSecond = new double[count];
+    private long _last = clock.GetTimestamp();
+
+    public void Report(int run, TrainingProgress p)
+    {
+        _charsPerSecond[run] = p.CharsPerSecond;
+        if (clock.GetElapsedTime(_last) < interval) return;
+        _last = clock.GetTimestamp();
+        Log.BatchProgress(logger, count, runs, _charsPerSecond.Sum());
+    }
+}

@@ -11,40 +11,87 @@ using RnnPipeline.Worker.Suites;
 
 namespace RnnPipeline.Worker.Jobs;
 
-/// <summary>Trains one run of a suite and writes its checkpoint, data views and state.</summary>
-internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder folder, MLContext ml, ILogger logger, TimeProvider clock, TimeSpan progressInterval)
+/// <summary>
+/// One run of a suite: <see cref="Prepare"/> creates or resumes its session, the suite runner trains it (alone or in a
+/// <see cref="TrainingBatch"/>), <see cref="Finish"/> writes its checkpoint, data views and state.
+/// </summary>
+internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder folder, MLContext ml, ILogger logger, TimeProvider clock, TimeSpan progressInterval) : IDisposable
 {
-    /// <summary>Trains (or resumes) the run until it ends or <paramref name="cancellation"/> fires.</summary>
-    public RunOutcome Execute(bool resume, CancellationToken cancellation)
+    private readonly RunRecording _recording = new(RunInfo.For(suite.Name, spec));
+    private readonly RunDataViews _views = new(ml);
+    private long _start;
+    private int _firstStep;
+    private ProbeCorpus? _probe;
+    private ProgressReporter? _progress;
+
+    /// <summary>The run's session once <see cref="Prepare"/> created it.</summary>
+    public TrainingSession? Session { get; private set; }
+
+    /// <summary>The run's specification.</summary>
+    public RunSpec Spec => spec;
+
+    /// <summary>
+    /// Loads the text and creates (or, with <paramref name="resume"/>, restores) the session. Returns the outcome
+    /// instead when the run already finished in an earlier process (its saved results are kept).
+    /// </summary>
+    public RunOutcome? Prepare(bool resume)
     {
-        var views = new RunDataViews(ml);
-        var recording = new RunRecording(RunInfo.For(suite.Name, spec));
         if (resume && folder.ReadState() is RunState.Completed or RunState.Halted)
         {
             Log.RunAlreadyFinished(logger, spec.Name);
-            var saved = views.Load(folder.Data);
+            var saved = _views.Load(folder.Data);
             // A process killed while renaming leaves the checksums listing old and new content; run.json is renamed after
             // the data views, so here they are all new: write them again to settle the checksums.
-            if (FileChecksums.HasInterruptedCommit(folder.Data)) views.Save(saved, folder.Data);
+            if (FileChecksums.HasInterruptedCommit(folder.Data)) _views.Save(saved, folder.Data);
             return new RunOutcome(spec, saved, folder.ReadState()!.Value, 0, folder.Path);
         }
 
-        long start = clock.GetTimestamp();
-        var (text, probe) = LoadText();
+        _start = clock.GetTimestamp();
+        (string text, _probe) = LoadText();
         var corpus = CharCorpus.FromText(text, spec);
-        var sink = new LoggingSink(recording, logger, spec.Name);
-        using var session = resume && File.Exists(folder.Checkpoint)
-            ? Resumed(views, recording, corpus, sink)
-            : TrainingSession.Create(spec, corpus, sink);
-        if (session.Step == 0)
+        var sink = new LoggingSink(_recording, logger, spec.Name);
+        Session = resume && File.Exists(folder.Checkpoint) ? Resumed(corpus, sink) : TrainingSession.Create(spec, corpus, sink);
+        _firstStep = Session.Step;
+        _progress = new ProgressReporter(logger, spec.Name, clock, progressInterval);
+        return null;
+    }
+
+    /// <summary>Characters trained in this process so far.</summary>
+    public long CharactersTrained => Session is null ? 0 : (long)(Session.Step - _firstStep) * Session.CharactersPerStep;
+
+    /// <summary>Remaining steps times the multiply-adds per character of a step, a measure of the work left (for scheduling).</summary>
+    public double RemainingWork
+    {
+        get
+        {
+            double h = spec.Model.HiddenSize, v = Session!.Corpus.Vocabulary.Size;
+            return (double)(Session.TotalSteps - Session.Step) * Session.CharactersPerStep * h * (h + v);
+        }
+    }
+
+    /// <summary>Logs the start of training (for a run that starts from step 0).</summary>
+    public void LogStart()
+    {
+        if (Session!.Step == 0)
             Log.RunStarting(logger, spec.Name, index + 1, suite.Runs.Count, spec.Model.Activation.ToString(),
                 spec.Model.Init.ToString(), spec.Model.InitGain, spec.Model.HiddenSize, spec.Training.WindowLength,
                 spec.Corpus.Kind == CorpusKind.TextFile ? Path.GetFileName(spec.Corpus.Path!) : spec.Corpus.Kind.ToString(), spec.Training.Steps);
+    }
 
-        var progress = new ProgressReporter(logger, spec.Name, clock, progressInterval);
-        RunStatus status = session.Train(cancellation, progress.Report);
-        if (probe is not null && status != RunStatus.Cancelled)
-            foreach (var row in ProbeEvaluator.Evaluate(session, spec)) sink.OnProbe(row);
+    /// <summary>Logs the run's progress after a step (every few seconds).</summary>
+    public void ReportProgress(TrainingProgress progress) => _progress!.Report(progress);
+
+    /// <summary>
+    /// Evaluates the probe, then writes the data views, state and checkpoint of a run that trained until
+    /// <paramref name="status"/>. A run cancelled before its first step that has no checkpoint writes nothing.
+    /// </summary>
+    public RunOutcome Finish(RunStatus status)
+    {
+        var session = Session!;
+        if (status == RunStatus.Cancelled && session.Step == _firstStep && !File.Exists(folder.Checkpoint))
+            return new RunOutcome(spec, _recording, RunState.Cancelled, 0, folder.Path);
+        if (_probe is not null && status != RunStatus.Cancelled)
+            foreach (var row in ProbeEvaluator.Evaluate(session, spec)) _recording.OnProbe(row);
 
         var state = status switch
         {
@@ -56,15 +103,23 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         {
             // Renamed in this order: a process killed in between leaves data views ahead of the checkpoint (--resume drops
             // the extra rows) or a finished state beside complete data views, never a checkpoint ahead of its records.
-            views.Save(recording, folder.Data, files);
+            _views.Save(_recording, folder.Data, files);
             folder.WriteState(files, spec, state, session.Step);
             files.Write(folder.Checkpoint, session.WriteCheckpoint);
             files.Commit();
         }
-        double seconds = clock.GetElapsedTime(start).TotalSeconds;
+        double seconds = clock.GetElapsedTime(_start).TotalSeconds;
         Log.RunFinished(logger, spec.Name, state.ToString().ToLowerInvariant(), session.Step, seconds,
-            recording.Evaluations.Count > 0 ? recording.Evaluations[^1].BitsPerChar : double.NaN);
-        return new RunOutcome(spec, recording, state, seconds, folder.Path);
+            _recording.Evaluations.Count > 0 ? _recording.Evaluations[^1].BitsPerChar : double.NaN);
+        return new RunOutcome(spec, _recording, state, seconds, folder.Path);
+    }
+
+    /// <summary>The outcome of a run that failed with <paramref name="error"/> (logged, state written).</summary>
+    public RunOutcome Failed(Exception error)
+    {
+        Log.RunFailed(logger, spec.Name, error.Message.Split('\n')[0].Trim(), error);
+        folder.WriteState(spec, RunState.Failed, 0);
+        return new RunOutcome(spec, new RunRecording(RunInfo.For(suite.Name, spec)), RunState.Failed, 0, folder.Path);
     }
 
     /// <summary>
@@ -84,12 +139,12 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         views.VerifyFiles(folder.Data);
     }
 
-    private TrainingSession Resumed(RunDataViews views, RunRecording recording, CharCorpus corpus, IRunSink sink)
+    private TrainingSession Resumed(CharCorpus corpus, IRunSink sink)
     {
         var session = TrainingSession.Resume(spec, corpus, sink, folder.Checkpoint);
-        var saved = views.Load(folder.Data);
-        saved.TruncateAfter(session.Step - 1);   // the data views may be ahead of the checkpoint (see Execute)
-        recording.Append(saved);
+        var saved = _views.Load(folder.Data);
+        saved.TruncateAfter(session.Step - 1);   // the data views may be ahead of the checkpoint (see Finish)
+        _recording.Append(saved);
         Log.RunResuming(logger, spec.Name, session.Step);
         return session;
     }
@@ -100,4 +155,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         var probe = ProbeTextGenerator.Generate(spec.Corpus, spec.Training.Seed);
         return (probe.Text, probe);
     }
+
+    /// <inheritdoc />
+    public void Dispose() => Session?.Dispose();
 }

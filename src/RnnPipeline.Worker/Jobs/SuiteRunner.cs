@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Microsoft.ML;
-using RnnPipeline.Diagnostics;
 using RnnPipeline.IO;
 using RnnPipeline.MLNet;
 using RnnPipeline.Reporting;
@@ -33,9 +33,35 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         int cores = o.Threads > 0 ? o.Threads : Environment.ProcessorCount;
         TorchRuntime.Configure(Math.Max(1, cores / o.ParallelRuns));
         using var locks = LockRuns(suite, runs, suiteFolder, o.Resume, ml);
+        var jobs = runs.Select(i => new RunJob(suite, i, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), ml, logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds))).ToArray();
         var outcomes = new RunOutcome[runs.Count];
-        Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = o.ParallelRuns },
-            i => outcomes[i] = RunOne(suite, runs[i], suiteFolder, ml, o, cancellation));
+        long started = clock.GetTimestamp();
+        try
+        {
+            var ready = new List<int>();
+            for (int k = 0; k < jobs.Length; k++)
+            {
+                try
+                {
+                    if (jobs[k].Prepare(o.Resume) is { } finished) outcomes[k] = finished;
+                    else ready.Add(k);
+                }
+                catch (Exception e) when (e is not InputException)
+                {
+                    outcomes[k] = jobs[k].Failed(e);
+                }
+            }
+            Parallel.ForEach(Partitioner.Create(Units(jobs, ready, o.BatchRuns), EnumerablePartitionerOptions.NoBuffering),
+                new ParallelOptions { MaxDegreeOfParallelism = o.ParallelRuns },
+                unit => Train(jobs, unit, outcomes, cancellation));
+            double seconds = clock.GetElapsedTime(started).TotalSeconds;
+            long characters = jobs.Sum(j => j.CharactersTrained);
+            if (characters > 0) Log.SuiteThroughput(logger, characters, seconds, characters / Math.Max(1e-9, seconds));
+        }
+        finally
+        {
+            foreach (var job in jobs) job.Dispose();
+        }
 
         // Shards share the suite folder: the report is written once, by --report after every shard has finished.
         string? report = shard is null ? WriteReport(suite, suiteFolder, outcomes.Where(r => r.Recording.Metrics.Count > 0).ToArray(), []) : null;
@@ -70,22 +96,62 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         SuiteReport.Write(suiteFolder, suite.Name, suite.Description,
             runs.Select(r => new ReportRun(r.Recording, r.Spec, Path.GetRelativePath(suiteFolder, new RunFolder(suiteFolder, r.Spec.Name).Data))).ToArray(), absent);
 
-    private RunOutcome RunOne(Suite suite, int index, string suiteFolder, MLContext ml, WorkerOptions o, CancellationToken cancellation)
+    /// <summary>
+    /// What trains together: with <paramref name="batch"/>, runs of one shape (<see cref="TrainingSession.ShapeKey"/>) in
+    /// stacks of up to <see cref="TrainingBatch.MaxRuns"/>; otherwise each run alone. Largest amount of work first, so
+    /// that parallel workers finish close together.
+    /// </summary>
+    private static IEnumerable<int[]> Units(RunJob[] jobs, List<int> ready, bool batch)
     {
-        var spec = suite.Runs[index];
-        var folder = new RunFolder(suiteFolder, spec.Name);
-        if (cancellation.IsCancellationRequested && !File.Exists(folder.Checkpoint))
-            return new RunOutcome(spec, new RunRecording(RunInfo.For(suite.Name, spec)), RunState.Cancelled, 0, folder.Path);
+        var units = batch
+            ? ready.GroupBy(k => jobs[k].Session!.ShapeKey).SelectMany(g => g.Chunk(TrainingBatch.MaxRuns(jobs[g.First()].Session!)))
+            : ready.Select(k => new[] { k });
+        return units.OrderByDescending(unit => unit.Sum(k => jobs[k].RemainingWork)).ToArray();
+    }
+
+    /// <summary>Trains one unit (a run alone or a stack of runs) and finishes each of its runs.</summary>
+    private void Train(RunJob[] jobs, int[] unit, RunOutcome[] outcomes, CancellationToken cancellation)
+    {
+        RunStatus[] statuses;
         try
         {
-            var job = new RunJob(suite, index, spec, folder, ml, logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds));
-            return job.Execute(o.Resume, cancellation);
+            if (cancellation.IsCancellationRequested)
+            {
+                statuses = [.. unit.Select(_ => RunStatus.Cancelled)];                // not started: nothing is written for it
+            }
+            else if (unit.Length == 1)
+            {
+                jobs[unit[0]].LogStart();
+                statuses = [jobs[unit[0]].Session!.Train(cancellation, jobs[unit[0]].ReportProgress)];
+            }
+            else
+            {
+                foreach (int k in unit) jobs[k].LogStart();
+                var names = string.Join(", ", unit.Select(k => jobs[k].Spec.Name));
+                Log.BatchStarting(logger, unit.Length, jobs[unit[0]].Session!.ShapeKey, names);
+                var total = new BatchProgressReporter(logger, names, unit.Length, clock, TimeSpan.FromSeconds(options.Value.ProgressSeconds));
+                statuses = new TrainingBatch([.. unit.Select(k => jobs[k].Session!)]).Train(cancellation, (i, p) =>
+                {
+                    jobs[unit[i]].ReportProgress(p);
+                    total.Report(i, p);
+                });
+            }
         }
         catch (Exception e) when (e is not InputException)
         {
-            Log.RunFailed(logger, spec.Name, e.Message.Split('\n')[0].Trim(), e);
-            folder.WriteState(spec, RunState.Failed, 0);
-            return new RunOutcome(spec, new RunRecording(RunInfo.For(suite.Name, spec)), RunState.Failed, 0, folder.Path);
+            foreach (int k in unit) outcomes[k] = jobs[k].Failed(e);
+            return;
+        }
+        for (int i = 0; i < unit.Length; i++)
+        {
+            try
+            {
+                outcomes[unit[i]] = jobs[unit[i]].Finish(statuses[i]);
+            }
+            catch (Exception e) when (e is not InputException)
+            {
+                outcomes[unit[i]] = jobs[unit[i]].Failed(e);
+            }
         }
     }
 

@@ -34,8 +34,8 @@ public sealed class TrainingBatchTests : IDisposable
         var h0 = Enumerable.Range(0, runs).Select(r => randn(batch, hidden, generator: new Generator((ulong)(30 + r))) * 0.3).ToArray();
 
         var stacked = new StackedNetwork(networks);
-        var pass = stacked.Forward(stack(inputs, 1), stack(h0), keepPreActivations: 2);
-        var grads = stacked.Backward(pass, stack(targets, 1));
+        var pass = stacked.Forward(stack(inputs), stack(h0), keepPreActivations: 2);
+        var grads = stacked.Backward(pass, stack(targets));
 
         for (int r = 0; r < runs; r++)
         {
@@ -93,7 +93,7 @@ public sealed class TrainingBatchTests : IDisposable
         RunSpec Relu(string name, int seed, Action<RunSpec>? configure = null) => TestData.Spec(s =>
         {
             (s.Name, s.Training.Seed, s.Training.Steps, s.Training.WindowLength) = (name, seed, 20, 96);
-            s.Model = new ModelOptions { Activation = Activation.Relu, HiddenSize = 8 };
+            s.Model = new ModelOptions { Activation = Activation.Relu, HiddenSize = 8, InitGain = 0.5 };
             configure?.Invoke(s);
         });
         RunSpec[] specs =

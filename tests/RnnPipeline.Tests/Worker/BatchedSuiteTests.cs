@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace RnnPipeline.Tests.Worker;
+
+/// <summary>The worker trains runs of one shape together, and the results match training each run alone.</summary>
+public sealed class BatchedSuiteTests : IDisposable
+{
+    private readonly TestSuites _suites = new();
+
+    public void Dispose() => _suites.Dispose();
+
+    private const string Seeds = """
+        {
+          "Name": "seeds",
+          "Defaults": {
+            "Model": { "HiddenSize": 8 },
+            "Training": { "Steps": 24, "BatchSize": 4, "WindowLength": 12, "EvalEvery": 8, "EvalWindows": 4 },
+            "Diagnostics": { "Every": 8, "ProbeSequences": 2 }
+          },
+          "Runs": [
+            { "Name": "text", "Corpus": { "Kind": "TextFile", "Path": "tiny.txt", "ValidationFraction": 0.2 }, "Grid": { "Seeds": [1, 2, 3] } },
+            { "Name": "relu", "Corpus": { "Kind": "TextFile", "Path": "tiny.txt", "ValidationFraction": 0.2 }, "Model": { "Activation": "Relu" } }
+          ]
+        }
+        """;
+
+    [Fact]
+    public void SameShapeRuns_TrainAsOneBatch_AndMatchRunsTrainedAlone()
+    {
+        string suite = _suites.Write("seeds.json", Seeds);
+        string together = Path.Combine(_suites.Folder, "together"), alone = Path.Combine(_suites.Folder, "alone");
+        var batched = WorkerProcess.Run(_suites.Folder, "--suite", suite, "--output", together, "--Worker:ProgressSeconds=0.1");
+        var single = WorkerProcess.Run(_suites.Folder, "--suite", suite, "--output", alone, "--Worker:BatchRuns=false");
+        Assert.True(batched.ExitCode == 0, batched.Stdout + batched.Stderr);
+        Assert.True(single.ExitCode == 0, single.Stdout + single.Stderr);
+
+        Assert.Contains("Batch of 3 runs (Tanh H=8 one-hot", batched.Stdout);
+        Assert.Contains("text-s1, text-s2, text-s3", batched.Stdout);
+        Assert.Contains("chars/s in total", batched.Stdout);
+        Assert.Contains("chars/s over all runs", batched.Stdout);
+        Assert.DoesNotContain("Batch of", single.Stdout);
+        Assert.Contains("[relu] start", batched.Stdout);                       // another shape: trained alone
+
+        string[] runs = ["text-s1", "text-s2", "text-s3", "relu"];
+        foreach (string run in runs)
+        {
+            var expected = Losses(Path.Combine(alone, "seeds", run, "data", "metrics.csv"));
+            var actual = Losses(Path.Combine(together, "seeds", run, "data", "metrics.csv"));
+            Assert.Equal(24, expected.Length);
+            Assert.Equal(expected.Length, actual.Length);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 * Math.Max(1, expected[i]), $"{run} step {i}: {expected[i]:R} vs {actual[i]:R}");
+        }
+    }
+
+    private static double[] Losses(string csv)
+    {
+        var lines = File.ReadAllLines(csv);
+        int column = Array.IndexOf(lines[0].Split(','), "Loss");
+        return [.. lines.Skip(1).Select(l => double.Parse(l.Split(',')[column], CultureInfo.InvariantCulture))];
+    }
+}
