@@ -30,11 +30,8 @@ internal sealed record MemoryResult(int Hidden, int Steps, double RssAfterWarmup
     public double DriftPercent => 100 * (RssAtEndMiB - RssAfterWarmupMiB) / RssAfterWarmupMiB;
 }
 
-/// <summary>A sweep of same-shape runs (seeds 1…R) trained one after another and as one <see cref="TrainingBatch"/>: medians over interleaved rounds.</summary>
-internal sealed record SweepResult(int Hidden, int Runs, int StepsPerRound, double SequentialCharsPerSecond, double BatchedCharsPerSecond)
-{
-    public double Speedup => BatchedCharsPerSecond / SequentialCharsPerSecond;
-}
+/// <summary>A sweep of same-shape runs (seeds 1…R) trained in several ways (the first: one after another): median chars/s over interleaved rounds.</summary>
+internal sealed record SweepResult(int Hidden, int Runs, int StepsPerRound, int RunsPerStack, (string Name, double CharsPerSecond)[] Variants);
 
 internal sealed record BenchResults(int Vocabulary, IReadOnlyList<SizeResult> Sizes, IReadOnlyList<SweepResult> Sweeps, MemoryResult Memory, string LoadBefore, string LoadAfter);
 
@@ -109,45 +106,53 @@ internal sealed class Benchmark(BenchOptions options)
     }
 
     /// <summary>
-    /// R runs of one shape that differ in their seed (as in a seed or gain sweep), without diagnostics: each round trains
-    /// every run for the same steps one after another, then the other copies of the same runs as one batch.
+    /// R runs of one shape that differ in their seed (as in a seed or gain sweep), without diagnostics, trained the same
+    /// steps per round in four ways, each on its own copies of the runs, interleaved round after round: one after
+    /// another with every thread; as one <see cref="TrainingBatch"/> with every thread; as P stacks (P = threads) on P
+    /// workers with one thread each, as the worker trains them with --parallel P; and P runs at a time unbatched.
     /// </summary>
     private SweepResult Sweep(int hidden)
     {
-        int runs = options.SweepRuns, chunk = Math.Max(10, ChunkSteps(hidden) / 4), total = 2 + options.Rounds * chunk;
+        int runs = options.SweepRuns, workers = options.Threads, chunk = Math.Max(10, ChunkSteps(hidden) / 4), total = 2 + options.Rounds * chunk;
+        var corpus = CharCorpus.FromText(_text, Spec(hidden, 0, total));
         TrainingSession[] Sessions() => [.. Enumerable.Range(1, runs).Select(seed =>
         {
             var spec = Spec(hidden, 0, total);
             spec.Training.Seed = seed;
-            return TrainingSession.Create(spec, CharCorpus.FromText(_text, spec), new DiscardingSink());
+            return TrainingSession.Create(spec, corpus, new DiscardingSink());
         })];
-        var (sequential, batched) = (Sessions(), Sessions());
-        var batch = new TrainingBatch(batched);
-        double Sequential(int to)
+        var (alone, together, stacks, parallel) = (Sessions(), Sessions(), Sessions(), Sessions());
+        var batch = new TrainingBatch(together);
+        var stacked = stacks.Chunk((runs + workers - 1) / workers).Select(part => new TrainingBatch(part)).ToArray();
+        void OneThreadEach<T>(IEnumerable<T> units, Action<T> train)
         {
-            long start = Stopwatch.GetTimestamp();
-            foreach (var session in sequential) session.Train(CancellationToken.None, until: to);
-            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+            TorchRuntime.Configure(1);
+            Parallel.ForEach(units, new ParallelOptions { MaxDegreeOfParallelism = workers }, train);
+            TorchRuntime.Configure(options.Threads);
         }
-        double Batched(int to)
-        {
-            long start = Stopwatch.GetTimestamp();
-            batch.Train(CancellationToken.None, until: to);
-            return Stopwatch.GetElapsedTime(start).TotalSeconds;
-        }
-        Sequential(2);
-        Batched(2);
-        var (one, together) = (new List<double>(), new List<double>());
+        (string Name, Action<int> Train)[] variants =
+        [
+            ("one after another", to => { foreach (var s in alone) s.Train(CancellationToken.None, until: to); }),
+            ("one batch", to => batch.Train(CancellationToken.None, until: to)),
+            ($"{workers} stacks in parallel", to => OneThreadEach(stacked, b => b.Train(CancellationToken.None, until: to))),
+            ($"{workers} runs at a time, unbatched", to => OneThreadEach(parallel, s => s.Train(CancellationToken.None, until: to))),
+        ];
+        foreach (var (_, train) in variants) train(2);
+        var rates = variants.Select(_ => new List<double>()).ToArray();
         double chars = (double)runs * chunk * options.Window * options.Batch;
         for (int round = 0; round < options.Rounds; round++)
         {
-            int to = 2 + (round + 1) * chunk;
-            one.Add(chars / Sequential(to));
-            together.Add(chars / Batched(to));
-            Console.Error.WriteLine($"sweep H={hidden} R={runs} round {round + 1}/{options.Rounds}: one after another {one[^1]:F0} chars/s, batched {together[^1]:F0} chars/s");
+            for (int v = 0; v < variants.Length; v++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                variants[v].Train(2 + (round + 1) * chunk);
+                rates[v].Add(chars / Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
+            Console.Error.WriteLine($"sweep H={hidden} R={runs} round {round + 1}/{options.Rounds}: " + string.Join(", ", variants.Select((v, i) => $"{v.Name} {rates[i][^1]:F0}")) + " chars/s");
         }
-        foreach (var session in sequential.Concat(batched)) session.Dispose();
-        return new SweepResult(hidden, runs, chunk, Median(one), Median(together));
+        int perStack = TrainingBatch.MaxRuns(together[0]);
+        foreach (var session in alone.Concat(together).Concat(stacks).Concat(parallel)) session.Dispose();
+        return new SweepResult(hidden, runs, chunk, perStack, [.. variants.Select((v, i) => (v.Name, Median(rates[i])))]);
     }
 
     private static double Median(List<double> values)

@@ -33,12 +33,17 @@ internal static class Report
         md.AppendLine();
         if (r.Sweeps.Count > 0)
         {
-            md.AppendLine(c, $"Sweeps: {r.Sweeps[0].Runs} runs of one shape (seeds 1–{r.Sweeps[0].Runs}, no diagnostics), per round each run trains the same steps one after another, then the other copies of the same runs as one batch (TrainingBatch: stacked weights, one bmm per timestep for all runs); medians over {o.Rounds} rounds. Target: batched ≥ {SweepTarget}× at H=64.");
+            var names = r.Sweeps[0].Variants.Select(v => v.Name).ToArray();
+            md.AppendLine(c, $"Sweeps: {r.Sweeps[0].Runs} runs of one shape (seeds 1–{r.Sweeps[0].Runs}, no diagnostics). Per round every variant trains its own copies of the runs the same steps: {string.Join("; ", names)} (stacks: TrainingBatch, stacked weights, one bmm per timestep for all runs of a stack, at most the stated runs per stack; parallel variants: one thread per worker, as the worker's --parallel {o.Threads}). Medians over {o.Rounds} rounds; speedup against one after another. Target: ≥ {SweepTarget}× at H=64.");
             md.AppendLine();
-            md.AppendLine("| H | runs | steps per run per round | one after another chars/s | batched chars/s | speedup |");
-            md.AppendLine("|---:|---:|---:|---:|---:|---:|");
+            md.AppendLine("| H | runs | runs per stack | steps per run per round | " + string.Join(" | ", names.Select(n => n + " chars/s")) + " | " + string.Join(" | ", names.Skip(1).Select(n => n + " speedup")) + " |");
+            md.AppendLine("|---:|---:|---:|---:|" + string.Concat(names.Select(_ => "---:|")) + string.Concat(names.Skip(1).Select(_ => "---:|")));
             foreach (var s in r.Sweeps)
-                md.AppendLine(c, $"| {s.Hidden} | {s.Runs} | {s.StepsPerRound} | {s.SequentialCharsPerSecond:F0} | {s.BatchedCharsPerSecond:F0} | {s.Speedup:F2}× |");
+            {
+                double baseline = s.Variants[0].CharsPerSecond;
+                md.AppendLine(string.Create(c, $"| {s.Hidden} | {s.Runs} | {s.RunsPerStack} | {s.StepsPerRound} | ") + string.Join(" | ", s.Variants.Select(v => v.CharsPerSecond.ToString("F0", c)))
+                    + " | " + string.Join(" | ", s.Variants.Skip(1).Select(v => (v.CharsPerSecond / baseline).ToString("F2", c) + "×")) + " |");
+            }
             md.AppendLine();
         }
         WriteProfile(md, c, "Our step", r.Sizes, s => s.Ours);
@@ -61,7 +66,7 @@ internal static class Report
                 oursProfileMs = s.Ours.Phases.ToDictionary(p => p.Phase, p => p.Milliseconds),
                 fusedProfileMs = s.Fused.Phases.ToDictionary(p => p.Phase, p => p.Milliseconds),
             }),
-            sweeps = r.Sweeps.Select(s => new { s.Hidden, s.Runs, s.StepsPerRound, s.SequentialCharsPerSecond, s.BatchedCharsPerSecond, s.Speedup }),
+            sweeps = r.Sweeps.Select(s => new { s.Hidden, s.Runs, s.StepsPerRound, s.RunsPerStack, charsPerSecond = s.Variants.ToDictionary(v => v.Name, v => v.CharsPerSecond) }),
             memory = new { r.Memory.Hidden, r.Memory.Steps, r.Memory.RssAfterWarmupMiB, r.Memory.RssAtEndMiB, r.Memory.DriftPercent, series = r.Memory.Series.Select(x => new { x.Step, x.RssMiB }) },
         };
         AtomicFile.WriteAllText(Path.Combine(o.Output, "bench.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));

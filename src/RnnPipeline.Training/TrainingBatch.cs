@@ -17,11 +17,12 @@ public sealed class TrainingBatch
     private readonly TrainingSession[] _runs;
 
     /// <summary>
-    /// Largest [R, T, B, max(H, V)] float32 tensor a stacked step may allocate. A step holds about ten tensors of this
-    /// size; above it, measured on 2 cores, a stack of 8 runs at H = 256 (4 MiB per run) trained 2–3× slower than the
-    /// same runs one after another, while 8 runs at H = 64 (1 MiB per run) did not lose.
+    /// Largest [R, T, B, max(H, V)] float32 tensor a stacked step may allocate (a step holds about ten of them). Measured
+    /// with <c>make bench</c> on 2 cores: stacks of 2 runs at H = 256 (4 MiB per run) trained at 0.7× the speed of the
+    /// same runs one after another, stacks of 8 at H = 64 (1 MiB per run) at 1.4× with 2 threads and 0.9–1.0× with one.
+    /// 6 MiB keeps H = 256 (T = 128, B = 32) unstacked.
     /// </summary>
-    public const long StackBytes = 8L << 20;
+    public const long StackBytes = 6L << 20;
 
     /// <summary>How many runs of <paramref name="run"/>'s shape one stacked step takes (at least 1): see <see cref="StackBytes"/>.</summary>
     public static int MaxRuns(TrainingSession run) => (int)Math.Max(1, StackBytes / run.StepTensorBytes);
