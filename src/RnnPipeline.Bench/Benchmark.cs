@@ -10,7 +10,7 @@ namespace RnnPipeline.Bench;
 
 /// <summary>Throughput of one hidden size: medians over interleaved chunks, the diagnostics cost and the step profiles.</summary>
 internal sealed record SizeResult(int Hidden, int ChunkSteps, double FlopsPerStep, double FusedCharsPerSecond, double OursCharsPerSecond,
-    double AnalysisSeconds, double DiagnosticsVariantStepSeconds, double SgemmGflops, PhaseProfile Ours, PhaseProfile Fused)
+    double AnalysisSeconds, double DiagnosticsVariantStepSeconds, double SgemmGflops, PhaseProfile Ours, PhaseProfile Fused, PhaseProfile? Analysis)
 {
     /// <summary>Share of training time the default-cadence analysis adds: its measured cost spread over its period.</summary>
     public double DiagnosticsOverhead => AnalysisSeconds / DiagnosticsEvery / DiagnosticsVariantStepSeconds;
@@ -100,9 +100,9 @@ internal sealed class Benchmark(BenchOptions options)
             Console.Error.WriteLine($"H={hidden} round {round + 1}/{options.Rounds}: fused {fusedChunks[^1]:F2} steps/s, ours {oursChunks[^1]:F2} steps/s, analysis {(analysisChunks.Count > 0 ? analysisChunks[^1] : double.NaN):F2} s, sgemm {peaks[^1]:F0} GFLOP/s");
         }
         double chars = (double)options.Window * options.Batch;
-        var (oursProfile, fusedProfile) = Profile(hidden, Math.Max(5, chunk / 4));
+        var (oursProfile, fusedProfile, analysisProfile) = Profile(hidden, Math.Max(5, chunk / 4));
         return new SizeResult(hidden, chunk, ModelFlops.PerStep(options.Window, options.Batch, hidden, vocabulary),
-            chars * Median(fusedChunks), chars * Median(oursChunks), analysisChunks.Count > 0 ? Median(analysisChunks) : double.NaN, analysisChunks.Count > 0 ? Median(analysedStepChunks) : double.NaN, Median(peaks), oursProfile, fusedProfile);
+            chars * Median(fusedChunks), chars * Median(oursChunks), analysisChunks.Count > 0 ? Median(analysisChunks) : double.NaN, analysisChunks.Count > 0 ? Median(analysedStepChunks) : double.NaN, Median(peaks), oursProfile, fusedProfile, analysisProfile);
     }
 
     /// <summary>
@@ -200,8 +200,11 @@ internal sealed class Benchmark(BenchOptions options)
         };
     }
 
-    /// <summary>Phase times of both steps over <paramref name="steps"/> alternating steps (after two untimed ones).</summary>
-    private (PhaseProfile Ours, PhaseProfile Fused) Profile(int hidden, int steps)
+    /// <summary>
+    /// Phase times of both steps over <paramref name="steps"/> alternating steps (after two untimed ones) and, up to
+    /// <see cref="BenchOptions.AnalysisMaxHidden"/>, of three stability analyses at the default options (after one untimed).
+    /// </summary>
+    private (PhaseProfile Ours, PhaseProfile Fused, PhaseProfile? Analysis) Profile(int hidden, int steps)
     {
         var spec = Spec(hidden, 0, steps);
         var corpus = CharCorpus.FromText(_text, spec);
@@ -216,7 +219,10 @@ internal sealed class Benchmark(BenchOptions options)
             stream.Next(inputs, targets);
             fused.Step(inputs, targets, options.Window, stream.BatchSize, fusedTimer);
         }
-        return (Summarise(ours.Timer, steps), Summarise(fusedTimer, steps));
+        if (hidden > options.AnalysisMaxHidden) return (Summarise(ours.Timer, steps), Summarise(fusedTimer, steps), null);
+        var analysisTimer = new PhaseTimer();
+        for (int i = 0; i < 4; i++) ours.Analyze(analysisTimer);
+        return (Summarise(ours.Timer, steps), Summarise(fusedTimer, steps), new PhaseProfile(3, [.. analysisTimer.Phases.Select(p => (p, 1000 * analysisTimer.Median(p, skip: 1)))]));
     }
 
     private static PhaseProfile Summarise(PhaseTimer timer, int steps) =>

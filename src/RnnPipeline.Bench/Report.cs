@@ -48,6 +48,9 @@ internal static class Report
         }
         WriteProfile(md, c, "Our step", r.Sizes, s => s.Ours);
         WriteProfile(md, c, "Fused nn.RNN step (autograd)", r.Sizes, s => s.Fused);
+        if (r.Sizes.Any(s => s.Analysis is not null))
+            WriteProfile(md, c, $"One stability analysis at the default options (window T={o.Window}, {new RnnPipeline.Options.DiagnosticsOptions().ProbeSequences} probe sequences, analysis sequence {new RnnPipeline.Options.DiagnosticsOptions().AnalysisLength} steps after {new RnnPipeline.Options.DiagnosticsOptions().BurnIn})",
+                [.. r.Sizes.Where(s => s.Analysis is not null)], s => s.Analysis!, "analysis");
         WriteShortfalls(md, c, r.Sizes);
         md.AppendLine(c, $"Memory over {r.Memory.Steps} steps at H={r.Memory.Hidden} (default diagnostics): RSS {r.Memory.RssAfterWarmupMiB:F0} MiB after warm-up (step {r.Memory.Series[0].Step}) → {r.Memory.RssAtEndMiB:F0} MiB at the end ({r.Memory.DriftPercent:+0.0;-0.0}%); every 500 steps: {string.Join(", ", r.Memory.Series.Select(x => x.RssMiB.ToString("F0", c)))} MiB.");
         Console.Write(md.ToString());
@@ -65,6 +68,7 @@ internal static class Report
                 analysisSeconds = s.AnalysisSeconds, s.SgemmGflops,
                 oursProfileMs = s.Ours.Phases.ToDictionary(p => p.Phase, p => p.Milliseconds),
                 fusedProfileMs = s.Fused.Phases.ToDictionary(p => p.Phase, p => p.Milliseconds),
+                analysisProfileMs = s.Analysis?.Phases.ToDictionary(p => p.Phase, p => p.Milliseconds),
             }),
             sweeps = r.Sweeps.Select(s => new { s.Hidden, s.Runs, s.StepsPerRound, s.RunsPerStack, charsPerSecond = s.Variants.ToDictionary(v => v.Name, v => v.CharsPerSecond) }),
             memory = new { r.Memory.Hidden, r.Memory.Steps, r.Memory.RssAfterWarmupMiB, r.Memory.RssAtEndMiB, r.Memory.DriftPercent, series = r.Memory.Series.Select(x => new { x.Step, x.RssMiB }) },
@@ -77,9 +81,9 @@ internal static class Report
     private static string Na(CultureInfo c, double value, string format) => double.IsNaN(value) ? "n/a" : value.ToString(format, c);
 
     /// <summary>Phases as rows, sizes as columns: median ms per step and share of the phases' sum.</summary>
-    private static void WriteProfile(StringBuilder md, CultureInfo c, string title, IReadOnlyList<SizeResult> sizes, Func<SizeResult, PhaseProfile> profile)
+    private static void WriteProfile(StringBuilder md, CultureInfo c, string title, IReadOnlyList<SizeResult> sizes, Func<SizeResult, PhaseProfile> profile, string unit = "step")
     {
-        md.AppendLine(c, $"{title}, median ms per step of each phase ({string.Join(", ", sizes.Select(s => $"H={s.Hidden}: {profile(s).Steps} steps"))}):");
+        md.AppendLine(c, $"{title}, median ms per {unit} of each phase ({string.Join(", ", sizes.Select(s => $"H={s.Hidden}: {profile(s).Steps} {unit}s"))}):");
         md.AppendLine();
         md.AppendLine("| phase | " + string.Join(" | ", sizes.Select(s => $"H={s.Hidden}")) + " |");
         md.AppendLine("|---|" + string.Concat(sizes.Select(_ => "---:|")));

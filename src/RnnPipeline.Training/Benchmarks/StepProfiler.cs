@@ -1,4 +1,5 @@
 using RnnPipeline.Options;
+using RnnPipeline.Training.Diagnostics;
 using RnnPipeline.Training.Engine;
 using RnnPipeline.Training.Model;
 using RnnPipeline.Training.Optim;
@@ -22,6 +23,8 @@ public sealed class StepProfiler : IDisposable
     private readonly Optimizer _optimizer;
     private readonly Tensor _hidden;
     private readonly long[] _inputs, _targets;
+    private readonly long[] _validation;
+    private readonly StabilityAnalyzer _analyzer;
 
     /// <summary>The weights being trained.</summary>
     public CharRnnWeights Weights => _weights;
@@ -42,6 +45,31 @@ public sealed class StepProfiler : IDisposable
         _hidden = zeros(_stream.BatchSize, _weights.Hidden).DetachFromDisposeScope();
         _inputs = new long[_stream.WindowLength * _stream.BatchSize];
         _targets = new long[_inputs.Length];
+        _validation = corpus.Validation;
+        _analyzer = new StabilityAnalyzer(spec.Diagnostics);
+    }
+
+    /// <summary>
+    /// One stability analysis at the current weights on the next window, as a logged step runs it (trace copies, the
+    /// analysis sequence, then <see cref="StabilityAnalyzer.Analyze"/>), each part timed into <paramref name="timer"/>.
+    /// </summary>
+    public void Analyze(PhaseTimer timer)
+    {
+        using var guard = TorchGuard.Enter();
+        using var scope = NewDisposeScope();
+        var options = _spec.Diagnostics;
+        _stream.Next(_inputs, _targets);
+        long[] shape = [_stream.WindowLength, _stream.BatchSize];
+        var targets = tensor(_targets, shape);
+        var pass = _network.Forward(tensor(_inputs, shape), _hidden, options.ProbeSequences);
+        var (local, delta) = _network.Backward(pass, targets, _grads);
+        timer.Start();
+        var window = RecurrentTrace.From(_network, pass, local, delta);
+        var analysis = options.AnalysisLength > 0
+            ? AnalysisSequence.Run(_network, _validation, options.ProbeSequences, options.BurnIn, options.AnalysisLength)
+            : null;
+        timer.Mark("trace + analysis sequence");
+        _analyzer.Analyze(0, window, analysis, timer);
     }
 
     /// <summary>Runs one timed step (at the spec's base learning rate).</summary>
