@@ -19,17 +19,17 @@ internal static class Report
         md.AppendLine(c, $"Load average (1, 5, 15 min) at the start: {r.LoadBefore}; at the end: {r.LoadAfter} (other processes may share the machine; compare variants within a row, not across runs).");
         md.AppendLine(c, $"Per size, {o.Rounds} rounds of interleaved chunks (fused, ours, ours with analysis, sgemm probe); medians over rounds. Steps per chunk: {string.Join(", ", r.Sizes.Select(s => $"H={s.Hidden}: {s.ChunkSteps}"))}.");
         md.AppendLine();
-        md.AppendLine("| H | fused nn.RNN chars/s | ours chars/s | ours + default diagnostics chars/s | ours / fused | diagnostics overhead | GFLOP/step | fused GFLOP/s | ours GFLOP/s | sgemm GFLOP/s | ours % of sgemm | ratio bound at sgemm peak |");
-        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| H | fused nn.RNN chars/s | ours chars/s | ours + default diagnostics chars/s | ours / fused | diagnostics overhead | period for ≤ 5% | GFLOP/step | fused GFLOP/s | ours GFLOP/s | sgemm GFLOP/s | ours % of sgemm | ratio bound at sgemm peak |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in r.Sizes)
         {
             double oursGflops = s.FlopsPerStep * s.OursCharsPerSecond / chars / 1e9, fusedGflops = s.FlopsPerStep * s.FusedCharsPerSecond / chars / 1e9;
-            md.AppendLine(c, $"| {s.Hidden} | {s.FusedCharsPerSecond:F0} | {s.OursCharsPerSecond:F0} | {Na(c, s.OursWithDiagnosticsCharsPerSecond, "F0")} | {s.OursCharsPerSecond / s.FusedCharsPerSecond:F2} | {Na(c, 100 * s.DiagnosticsOverhead, "0.0'%'")} | {s.FlopsPerStep / 1e9:F2} | {fusedGflops:F1} | {oursGflops:F1} | {s.SgemmGflops:F0} | {100 * oursGflops / s.SgemmGflops:F0}% | {s.SgemmGflops / fusedGflops:F2} |");
+            md.AppendLine(c, $"| {s.Hidden} | {s.FusedCharsPerSecond:F0} | {s.OursCharsPerSecond:F0} | {Na(c, s.OursWithDiagnosticsCharsPerSecond, "F0")} | {s.OursCharsPerSecond / s.FusedCharsPerSecond:F2} | {Na(c, 100 * s.DiagnosticsOverhead, "0.0'%'")} | {Na(c, s.DiagnosticsOverhead * SizeResult.DiagnosticsEvery / 0.05, "F0")} | {s.FlopsPerStep / 1e9:F2} | {fusedGflops:F1} | {oursGflops:F1} | {s.SgemmGflops:F0} | {100 * oursGflops / s.SgemmGflops:F0}% | {s.SgemmGflops / fusedGflops:F2} |");
         }
         md.AppendLine();
         md.AppendLine(c, $"FLOPs per step (a multiply-add counts 2; elementwise work, the one-hot input gather and the optimiser not counted): {ModelFlops.Formula}. GFLOP/s = these FLOPs / measured step time, the same count for both implementations.");
         md.AppendLine(c, $"sgemm: float32 torch.mm of two {SgemmPeak.Size}² matrices at {o.Threads} threads, best of 3 per round, median over rounds. Ratio bound at sgemm peak: how fast the fused step would be beaten by a step that ran all its FLOPs at the sgemm peak (fused step time / (FLOPs / peak)); where it is below {Target}, {Target}× is out of reach without doing less arithmetic.");
-        md.AppendLine(c, $"Diagnostics overhead: the stability analysis runs once per chunk in the third variant (in the first {Benchmark.AnalysisRounds} rounds only); its time is measured inside the steps (the session's DiagnosticsSeconds) and spread over the default period of {SizeResult.DiagnosticsEvery} steps, relative to that variant's step time without it. \"ours + default diagnostics\" = ours / (1 + overhead). Not measured above H={o.AnalysisMaxHidden} (n/a): one analysis takes minutes there (eigvalsh of T·P float64 H×H matrices for ‖J_t‖₂ and explicit float64 Jacobian products, O(T·H³)).");
+        md.AppendLine(c, $"Diagnostics overhead: the stability analysis runs once per chunk in the third variant (in the first {Benchmark.AnalysisRounds} rounds only); its time is measured inside the steps (the session's DiagnosticsSeconds) and spread over the default period of {SizeResult.DiagnosticsEvery} steps, relative to that variant's step time without it. \"ours + default diagnostics\" = ours / (1 + overhead); \"period for ≤ 5%\": the analysis period (steps) at which the same analysis would add 5%. Not measured above H={o.AnalysisMaxHidden} (n/a): one analysis takes minutes there (eigvalsh of T·P float64 H×H matrices for ‖J_t‖₂ and explicit float64 Jacobian products, O(T·H³)).");
         md.AppendLine();
         if (r.Sweeps.Count > 0)
         {
@@ -50,7 +50,7 @@ internal static class Report
         WriteProfile(md, c, "Fused nn.RNN step (autograd)", r.Sizes, s => s.Fused);
         if (r.Sizes.Any(s => s.Analysis is not null))
             WriteProfile(md, c, $"One stability analysis at the default options (window T={o.Window}, {new RnnPipeline.Options.DiagnosticsOptions().ProbeSequences} probe sequences, analysis sequence {new RnnPipeline.Options.DiagnosticsOptions().AnalysisLength} steps after {new RnnPipeline.Options.DiagnosticsOptions().BurnIn})",
-                [.. r.Sizes.Where(s => s.Analysis is not null)], s => s.Analysis!, "analysis");
+                [.. r.Sizes.Where(s => s.Analysis is not null)], s => s.Analysis!, "analysis", "analyses");
         WriteShortfalls(md, c, r.Sizes);
         md.AppendLine(c, $"Memory over {r.Memory.Steps} steps at H={r.Memory.Hidden} (default diagnostics): RSS {r.Memory.RssAfterWarmupMiB:F0} MiB after warm-up (step {r.Memory.Series[0].Step}) → {r.Memory.RssAtEndMiB:F0} MiB at the end ({r.Memory.DriftPercent:+0.0;-0.0}%); every 500 steps: {string.Join(", ", r.Memory.Series.Select(x => x.RssMiB.ToString("F0", c)))} MiB.");
         Console.Write(md.ToString());
@@ -81,9 +81,9 @@ internal static class Report
     private static string Na(CultureInfo c, double value, string format) => double.IsNaN(value) ? "n/a" : value.ToString(format, c);
 
     /// <summary>Phases as rows, sizes as columns: median ms per step and share of the phases' sum.</summary>
-    private static void WriteProfile(StringBuilder md, CultureInfo c, string title, IReadOnlyList<SizeResult> sizes, Func<SizeResult, PhaseProfile> profile, string unit = "step")
+    private static void WriteProfile(StringBuilder md, CultureInfo c, string title, IReadOnlyList<SizeResult> sizes, Func<SizeResult, PhaseProfile> profile, string unit = "step", string units = "steps")
     {
-        md.AppendLine(c, $"{title}, median ms per {unit} of each phase ({string.Join(", ", sizes.Select(s => $"H={s.Hidden}: {profile(s).Steps} {unit}s"))}):");
+        md.AppendLine(c, $"{title}, median ms per {unit} of each phase ({string.Join(", ", sizes.Select(s => $"H={s.Hidden}: {profile(s).Steps} {units}"))}):");
         md.AppendLine();
         md.AppendLine("| phase | " + string.Join(" | ", sizes.Select(s => $"H={s.Hidden}")) + " |");
         md.AppendLine("|---|" + string.Concat(sizes.Select(_ => "---:|")));

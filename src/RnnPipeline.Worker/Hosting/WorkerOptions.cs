@@ -40,8 +40,9 @@ public sealed class WorkerOptions
     public int ParallelRuns { get; set; } = 1;
 
     /// <summary>
-    /// Train runs of one shape (nonlinearity, H, input encoding, vocabulary, window, batch) together as stacked
-    /// networks (see TrainingBatch); false: every run alone (bit-for-bit what a run trained alone gives).
+    /// With one run at a time (<see cref="ParallelRuns"/> = 1), train runs of one shape (nonlinearity, H, input encoding,
+    /// vocabulary, window, batch) together as stacked networks (see TrainingBatch); false: every run alone (bit-for-bit
+    /// what a run trained alone gives). With parallel runs every run trains alone: measured faster.
     /// </summary>
     public bool BatchRuns { get; set; } = true;
 

@@ -51,7 +51,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
                     outcomes[k] = jobs[k].Failed(e);
                 }
             }
-            Parallel.ForEach(Partitioner.Create(Units(jobs, ready, o.BatchRuns), EnumerablePartitionerOptions.NoBuffering),
+            Parallel.ForEach(Partitioner.Create(Units(jobs, ready, o.BatchRuns && o.ParallelRuns == 1), EnumerablePartitionerOptions.NoBuffering),
                 new ParallelOptions { MaxDegreeOfParallelism = o.ParallelRuns },
                 unit => Train(jobs, unit, outcomes, cancellation));
             double seconds = clock.GetElapsedTime(started).TotalSeconds;
@@ -99,7 +99,8 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
     /// <summary>
     /// What trains together: with <paramref name="batch"/>, runs of one shape (<see cref="TrainingSession.ShapeKey"/>) in
     /// stacks of up to <see cref="TrainingBatch.MaxRuns"/>; otherwise each run alone. Largest amount of work first, so
-    /// that parallel workers finish close together.
+    /// that parallel workers finish close together. Stacks are used only with one worker: with --parallel 2, runs alone
+    /// on one thread each trained a sweep faster than stacks did (make bench, sweep table).
     /// </summary>
     private static IEnumerable<int[]> Units(RunJob[] jobs, List<int> ready, bool batch)
     {
