@@ -150,7 +150,7 @@ internal sealed class Benchmark(BenchOptions options)
             }
             Console.Error.WriteLine($"sweep H={hidden} R={runs} round {round + 1}/{options.Rounds}: " + string.Join(", ", variants.Select((v, i) => $"{v.Name} {rates[i][^1]:F0}")) + " chars/s");
         }
-        int perStack = TrainingBatch.MaxRuns(together[0]);
+        int perStack = TrainingBatch.MaxRuns(together[0].Spec, corpus);
         foreach (var session in alone.Concat(together).Concat(stacks).Concat(parallel)) session.Dispose();
         return new SweepResult(hidden, runs, chunk, perStack, [.. variants.Select((v, i) => (v.Name, Median(rates[i])))]);
     }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using RnnPipeline.Options;
 using RnnPipeline.Training.Model;
+using RnnPipeline.Training.Text;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training;
@@ -24,8 +26,12 @@ public sealed class TrainingBatch
     /// </summary>
     public const long StackBytes = 6L << 20;
 
-    /// <summary>How many runs of <paramref name="run"/>'s shape one stacked step takes (at least 1): see <see cref="StackBytes"/>.</summary>
-    public static int MaxRuns(TrainingSession run) => (int)Math.Max(1, StackBytes / run.StepTensorBytes);
+    /// <summary>How many runs of the shape of <paramref name="spec"/> on <paramref name="corpus"/> one stacked step takes (at least 1): see <see cref="StackBytes"/>.</summary>
+    public static int MaxRuns(RunSpec spec, CharCorpus corpus)
+    {
+        var (window, batch) = TrainingSession.FittedWindow(spec, corpus);
+        return (int)Math.Max(1, StackBytes / (4L * window * batch * Math.Max(spec.Model.HiddenSize, corpus.Vocabulary.Size)));
+    }
 
     /// <summary>
     /// A batch of <paramref name="runs"/>, which must share one <see cref="TrainingSession.ShapeKey"/>. More runs than
@@ -66,7 +72,7 @@ public sealed class TrainingBatch
                     break;
                 }
                 int[] steps = [.. active.Select(i => _runs[i].Step)];
-                var results = active.Chunk(MaxRuns(_runs[0]))
+                var results = active.Chunk(MaxRuns(_runs[0].Spec, _runs[0].Corpus))
                     .SelectMany(stack => stack.Length == 1 ? [_runs[stack[0]].TrainStep()] : Step([.. stack.Select(i => _runs[i])]))
                     .ToArray();
                 for (int k = 0; k < active.Length; k++)

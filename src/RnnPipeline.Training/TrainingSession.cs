@@ -60,15 +60,25 @@ public sealed partial class TrainingSession : IDisposable
     /// encoding, vocabulary size, window length and batch (after the batch is fitted to the text), e.g.
     /// "Tanh H=64 one-hot V=18 T=256 B=32".
     /// </summary>
-    public string ShapeKey =>
-        $"{_spec.Model.Activation} H={_network.Weights.Hidden} {(_network.Weights.E is null ? "one-hot" : $"E={_network.Weights.E.shape[1]}")} " +
-        $"V={_network.Weights.Vocabulary} T={_stream.WindowLength} B={_stream.BatchSize}";
+    public string ShapeKey => ShapeKeyOf(_spec, _corpus);
+
+    /// <summary>The <see cref="ShapeKey"/> a session of <paramref name="spec"/> on <paramref name="corpus"/> has (without creating it).</summary>
+    public static string ShapeKeyOf(RunSpec spec, CharCorpus corpus)
+    {
+        var (window, batch) = FittedWindow(spec, corpus);
+        var m = spec.Model;
+        return $"{m.Activation} H={m.HiddenSize} {(m.EmbeddingSize > 0 ? $"E={m.EmbeddingSize}" : "one-hot")} V={corpus.Vocabulary.Size} T={window} B={batch}";
+    }
+
+    /// <summary>Window length and batch of the training stream (B is reduced when the text is too short for B segments).</summary>
+    internal static (int Window, int Batch) FittedWindow(RunSpec spec, CharCorpus corpus)
+    {
+        var stream = new WindowStream(corpus.Train, spec.Training.BatchSize, spec.Training.WindowLength);
+        return (stream.WindowLength, stream.BatchSize);
+    }
 
     /// <summary>Characters per step: window length T times streams B (B fitted to the text).</summary>
     public int CharactersPerStep => _inputs.Length;
-
-    /// <summary>Bytes of one [T, B, max(H, V)] float32 tensor, the size of the largest tensors of a step.</summary>
-    internal long StepTensorBytes => 4L * _stream.WindowLength * _stream.BatchSize * Math.Max(_network.Weights.Hidden, _network.Weights.Vocabulary);
 
     /// <summary>The corpus (and its vocabulary).</summary>
     public CharCorpus Corpus => _corpus;

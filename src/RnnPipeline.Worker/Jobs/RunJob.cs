@@ -12,8 +12,9 @@ using RnnPipeline.Worker.Suites;
 namespace RnnPipeline.Worker.Jobs;
 
 /// <summary>
-/// One run of a suite: <see cref="Prepare"/> creates or resumes its session, the suite runner trains it (alone or in a
-/// <see cref="TrainingBatch"/>), <see cref="Finish"/> writes its checkpoint, data views and state.
+/// One run of a suite: <see cref="Prepare"/> loads its text, <see cref="Start"/> creates or resumes its session, the
+/// suite runner trains it (alone or in a <see cref="TrainingBatch"/>), <see cref="Finish"/> writes its checkpoint, data
+/// views and state.
 /// </summary>
 internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder folder, MLContext ml, ILogger logger, TimeProvider clock, TimeSpan progressInterval) : IDisposable
 {
@@ -21,18 +22,24 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     private readonly RunDataViews _views = new(ml);
     private long _start;
     private int _firstStep;
+    private long _charactersTrained;
+    private bool _resume;
+    private CharCorpus? _corpus;
     private ProbeCorpus? _probe;
     private ProgressReporter? _progress;
 
-    /// <summary>The run's session once <see cref="Prepare"/> created it.</summary>
+    /// <summary>The run's session between <see cref="Start"/> and <see cref="Dispose"/>.</summary>
     public TrainingSession? Session { get; private set; }
 
     /// <summary>The run's specification.</summary>
     public RunSpec Spec => spec;
 
+    /// <summary>The run's text (after <see cref="Prepare"/>).</summary>
+    public CharCorpus Corpus => _corpus!;
+
     /// <summary>
-    /// Loads the text and creates (or, with <paramref name="resume"/>, restores) the session. Returns the outcome
-    /// instead when the run already finished in an earlier process (its saved results are kept).
+    /// Loads the run's text. Returns the outcome instead when, with <paramref name="resume"/>, the run already finished
+    /// in an earlier process (its saved results are kept).
     /// </summary>
     public RunOutcome? Prepare(bool resume)
     {
@@ -45,37 +52,38 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
             if (FileChecksums.HasInterruptedCommit(folder.Data)) _views.Save(saved, folder.Data);
             return new RunOutcome(spec, saved, folder.ReadState()!.Value, 0, folder.Path);
         }
-
-        _start = clock.GetTimestamp();
         (string text, _probe) = LoadText();
-        var corpus = CharCorpus.FromText(text, spec);
-        var sink = new LoggingSink(_recording, logger, spec.Name);
-        Session = resume && File.Exists(folder.Checkpoint) ? Resumed(corpus, sink) : TrainingSession.Create(spec, corpus, sink);
-        _firstStep = Session.Step;
-        _progress = new ProgressReporter(logger, spec.Name, clock, progressInterval);
+        _corpus = CharCorpus.FromText(text, spec);
+        _resume = resume;
         return null;
     }
 
-    /// <summary>Characters trained in this process so far.</summary>
-    public long CharactersTrained => Session is null ? 0 : (long)(Session.Step - _firstStep) * Session.CharactersPerStep;
-
-    /// <summary>Remaining steps times the multiply-adds per character of a step, a measure of the work left (for scheduling).</summary>
-    public double RemainingWork
+    /// <summary>Creates the session (or restores it from the checkpoint with --resume) and logs the start of training.</summary>
+    public TrainingSession Start()
     {
-        get
-        {
-            double h = spec.Model.HiddenSize, v = Session!.Corpus.Vocabulary.Size;
-            return (double)(Session.TotalSteps - Session.Step) * Session.CharactersPerStep * h * (h + v);
-        }
-    }
-
-    /// <summary>Logs the start of training (for a run that starts from step 0).</summary>
-    public void LogStart()
-    {
-        if (Session!.Step == 0)
+        _start = clock.GetTimestamp();
+        var sink = new LoggingSink(_recording, logger, spec.Name);
+        Session = _resume && File.Exists(folder.Checkpoint) ? Resumed(_corpus!, sink) : TrainingSession.Create(spec, _corpus!, sink);
+        _firstStep = Session.Step;
+        _progress = new ProgressReporter(logger, spec.Name, clock, progressInterval);
+        if (Session.Step == 0)
             Log.RunStarting(logger, spec.Name, index + 1, suite.Runs.Count, spec.Model.Activation.ToString(),
                 spec.Model.Init.ToString(), spec.Model.InitGain, spec.Model.HiddenSize, spec.Training.WindowLength,
                 spec.Corpus.Kind == CorpusKind.TextFile ? Path.GetFileName(spec.Corpus.Path!) : spec.Corpus.Kind.ToString(), spec.Training.Steps);
+        return Session;
+    }
+
+    /// <summary>Characters trained in this process.</summary>
+    public long CharactersTrained => _charactersTrained + (Session is null ? 0 : (long)(Session.Step - _firstStep) * Session.CharactersPerStep);
+
+    /// <summary>Configured steps times the multiply-adds per character of a step, a measure of the run's work (for scheduling).</summary>
+    public double Work
+    {
+        get
+        {
+            double h = spec.Model.HiddenSize, v = _corpus!.Vocabulary.Size;
+            return (double)spec.Training.Steps * spec.Training.WindowLength * spec.Training.BatchSize * h * (h + v);
+        }
     }
 
     /// <summary>Logs the run's progress after a step (every few seconds).</summary>
@@ -83,13 +91,11 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
 
     /// <summary>
     /// Evaluates the probe, then writes the data views, state and checkpoint of a run that trained until
-    /// <paramref name="status"/>. A run cancelled before its first step that has no checkpoint writes nothing.
+    /// <paramref name="status"/>. A run cancelled before it started writes nothing.
     /// </summary>
     public RunOutcome Finish(RunStatus status)
     {
-        var session = Session!;
-        if (status == RunStatus.Cancelled && session.Step == _firstStep && !File.Exists(folder.Checkpoint))
-            return new RunOutcome(spec, _recording, RunState.Cancelled, 0, folder.Path);
+        if (Session is not { } session) return new RunOutcome(spec, _recording, RunState.Cancelled, 0, folder.Path);
         if (_probe is not null && status != RunStatus.Cancelled)
             foreach (var row in ProbeEvaluator.Evaluate(session, spec)) _recording.OnProbe(row);
 
@@ -156,6 +162,11 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         return (probe.Text, probe);
     }
 
-    /// <inheritdoc />
-    public void Dispose() => Session?.Dispose();
+    /// <summary>Releases the session (its weights and optimiser state); the recording stays.</summary>
+    public void Dispose()
+    {
+        _charactersTrained = CharactersTrained;
+        Session?.Dispose();
+        Session = null;
+    }
 }

@@ -97,7 +97,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
             runs.Select(r => new ReportRun(r.Recording, r.Spec, Path.GetRelativePath(suiteFolder, new RunFolder(suiteFolder, r.Spec.Name).Data))).ToArray(), absent);
 
     /// <summary>
-    /// What trains together: with <paramref name="batch"/>, runs of one shape (<see cref="TrainingSession.ShapeKey"/>) in
+    /// What trains together: with <paramref name="batch"/>, runs of one shape (<see cref="TrainingSession.ShapeKeyOf"/>) in
     /// stacks of up to <see cref="TrainingBatch.MaxRuns"/>; otherwise each run alone. Largest amount of work first, so
     /// that parallel workers finish close together. Stacks are used only with one worker: with --parallel 2, runs alone
     /// on one thread each trained a sweep faster than stacks did (make bench, sweep table).
@@ -105,9 +105,10 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
     private static IEnumerable<int[]> Units(RunJob[] jobs, List<int> ready, bool batch)
     {
         var units = batch
-            ? ready.GroupBy(k => jobs[k].Session!.ShapeKey).SelectMany(g => g.Chunk(TrainingBatch.MaxRuns(jobs[g.First()].Session!)))
+            ? ready.GroupBy(k => TrainingSession.ShapeKeyOf(jobs[k].Spec, jobs[k].Corpus))
+                .SelectMany(g => g.Chunk(TrainingBatch.MaxRuns(jobs[g.First()].Spec, jobs[g.First()].Corpus)))
             : ready.Select(k => new[] { k });
-        return units.OrderByDescending(unit => unit.Sum(k => jobs[k].RemainingWork)).ToArray();
+        return units.OrderByDescending(unit => unit.Sum(k => jobs[k].Work)).ToArray();
     }
 
     /// <summary>Trains one unit (a run alone or a stack of runs) and finishes each of its runs.</summary>
@@ -122,16 +123,15 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
             }
             else if (unit.Length == 1)
             {
-                jobs[unit[0]].LogStart();
-                statuses = [jobs[unit[0]].Session!.Train(cancellation, jobs[unit[0]].ReportProgress)];
+                statuses = [jobs[unit[0]].Start().Train(cancellation, jobs[unit[0]].ReportProgress)];
             }
             else
             {
-                foreach (int k in unit) jobs[k].LogStart();
+                var sessions = unit.Select(k => jobs[k].Start()).ToArray();
                 var names = string.Join(", ", unit.Select(k => jobs[k].Spec.Name));
-                Log.BatchStarting(logger, unit.Length, jobs[unit[0]].Session!.ShapeKey, names);
+                Log.BatchStarting(logger, unit.Length, sessions[0].ShapeKey, names);
                 var total = new BatchProgressReporter(logger, names, unit.Length, clock, TimeSpan.FromSeconds(options.Value.ProgressSeconds));
-                statuses = new TrainingBatch([.. unit.Select(k => jobs[k].Session!)]).Train(cancellation, (i, p) =>
+                statuses = new TrainingBatch(sessions).Train(cancellation, (i, p) =>
                 {
                     jobs[unit[i]].ReportProgress(p);
                     total.Report(i, p);
@@ -141,6 +141,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         catch (Exception e) when (e is not InputException)
         {
             foreach (int k in unit) outcomes[k] = jobs[k].Failed(e);
+            foreach (int k in unit) jobs[k].Dispose();
             return;
         }
         for (int i = 0; i < unit.Length; i++)
@@ -152,6 +153,10 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
             catch (Exception e) when (e is not InputException)
             {
                 outcomes[unit[i]] = jobs[unit[i]].Failed(e);
+            }
+            finally
+            {
+                jobs[unit[i]].Dispose();
             }
         }
     }
