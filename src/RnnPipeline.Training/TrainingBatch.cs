@@ -19,10 +19,10 @@ public sealed class TrainingBatch
     private readonly TrainingSession[] _runs;
 
     /// <summary>
-    /// Largest [R, T, B, max(H, V)] float32 tensor a stacked step may allocate (a step holds about ten of them). Measured
-    /// with <c>make bench</c> on 2 cores: stacks of 2 runs at H = 256 (4 MiB per run) trained at 0.7× the speed of the
-    /// same runs one after another, stacks of 8 at H = 64 (1 MiB per run) at 1.4× with 2 threads and 0.9–1.0× with one.
-    /// 6 MiB keeps H = 256 (T = 128, B = 32) unstacked.
+    /// Largest [R, T, B, max(H, V)] float32 tensor a stacked step may allocate (a step holds about ten of them). In
+    /// <c>make bench</c>'s sweep table on 2 cores, before this limit existed, stacks of 2 runs at H = 256 (4 MiB per run)
+    /// trained at 0.7× the speed of the same runs one after another, stacks of 8 at H = 64 (1 MiB per run) at 1.4× with
+    /// 2 threads and 0.9–1.0× with one. 6 MiB keeps H = 256 (T = 128, B = 32) unstacked.
     /// </summary>
     public const long StackBytes = 6L << 20;
 
@@ -46,13 +46,10 @@ public sealed class TrainingBatch
         _runs = [.. runs];
     }
 
-    /// <summary>The runs, in the order statuses and progress indices refer to.</summary>
-    public IReadOnlyList<TrainingSession> Runs => _runs;
-
     /// <summary>
     /// Trains every run until it completed its steps (or, with <paramref name="until"/>, reached that step), halted, or
     /// <paramref name="cancellation"/> fired (after the current step). <paramref name="progress"/> gets the index of the
-    /// run and its progress after each of its steps. Returns each run's status.
+    /// run (in the order given to the constructor) and its progress after each of its steps. Returns each run's status.
     /// </summary>
     public RunStatus[] Train(CancellationToken cancellation, Action<int, TrainingProgress>? progress = null, int? until = null)
     {

@@ -30,8 +30,7 @@ public sealed class StackedNetwork
         (_wxh, _whh, _bh, _why, _by) = (Stack(w => w.Wxh), Stack(w => w.Whh), Stack(w => w.Bh), Stack(w => w.Why), Stack(w => w.By));
     }
 
-    /// <summary>Whether two parameter sets have the same shapes (so their networks can be stacked).</summary>
-    public static bool SameShape(CharRnnWeights a, CharRnnWeights b) =>
+    private static bool SameShape(CharRnnWeights a, CharRnnWeights b) =>
         a.Named().Select(p => p.Name).SequenceEqual(b.Named().Select(p => p.Name))
         && a.Named().Zip(b.Named()).All(p => p.First.Value.shape.SequenceEqual(p.Second.Value.shape));
 
