@@ -55,8 +55,8 @@ internal static partial class Log
     [LoggerMessage(40, LogLevel.Information, "Batch of {Runs} runs ({Shape}) trains together: {Names}")]
     public static partial void BatchStarting(ILogger logger, int runs, string shape, string names);
 
-    [LoggerMessage(41, LogLevel.Information, "[batch of {Runs}: {Names}] {CharsPerSecond:F0} chars/s in total")]
-    public static partial void BatchProgress(ILogger logger, int runs, string names, double charsPerSecond);
+    [LoggerMessage(41, LogLevel.Information, "Throughput: {Runs} run(s) training, {CharsPerSecond:F0} chars/s in total")]
+    public static partial void Throughput(ILogger logger, int runs, double charsPerSecond);
 
     [LoggerMessage(42, LogLevel.Information, "Trained {Characters} characters in {Seconds:F1} s: {CharsPerSecond:F0} chars/s over all runs")]
     public static partial void SuiteThroughput(ILogger logger, long characters, double seconds, double charsPerSecond);

@@ -21,17 +21,29 @@ internal sealed class ProgressReporter(ILogger logger, string run, TimeProvider 
     }
 }
 
-/// <summary>Turns the progress of the runs of one batch into a line with their total throughput every few seconds.</summary>
-internal sealed class BatchProgressReporter(ILogger logger, string runs, int count, TimeProvider clock, TimeSpan interval)
+/// <summary>
+/// The suite's throughput while runs train (alone, in parallel or in batches): every few seconds, the number of runs
+/// training and the sum of their chars/s. Thread-safe.
+/// </summary>
+internal sealed class ThroughputReporter(ILogger logger, TimeProvider clock, TimeSpan interval)
 {
-    private readonly double[] _charsPerSecond = new double[count];
+    private readonly Dictionary<string, double> _charsPerSecond = [];
     private long _last = clock.GetTimestamp();
 
-    public void Report(int run, TrainingProgress p)
+    public void Report(string run, TrainingProgress p)
     {
-        _charsPerSecond[run] = p.CharsPerSecond;
-        if (clock.GetElapsedTime(_last) < interval) return;
-        _last = clock.GetTimestamp();
-        Log.BatchProgress(logger, count, runs, _charsPerSecond.Sum());
+        lock (_charsPerSecond)
+        {
+            _charsPerSecond[run] = p.CharsPerSecond;
+            if (clock.GetElapsedTime(_last) < interval) return;
+            _last = clock.GetTimestamp();
+            Log.Throughput(logger, _charsPerSecond.Count, _charsPerSecond.Values.Sum());
+        }
+    }
+
+    /// <summary>The run stopped training: it no longer counts.</summary>
+    public void Finished(string run)
+    {
+        lock (_charsPerSecond) _charsPerSecond.Remove(run);
     }
 }

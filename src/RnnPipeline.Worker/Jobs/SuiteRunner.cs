@@ -51,9 +51,10 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
                     outcomes[k] = jobs[k].Failed(e);
                 }
             }
+            var throughput = new ThroughputReporter(logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds));
             Parallel.ForEach(Partitioner.Create(Units(jobs, ready, o.BatchRuns && o.ParallelRuns == 1), EnumerablePartitionerOptions.NoBuffering),
                 new ParallelOptions { MaxDegreeOfParallelism = o.ParallelRuns },
-                unit => Train(jobs, unit, outcomes, cancellation));
+                unit => Train(jobs, unit, outcomes, throughput, cancellation));
             double seconds = clock.GetElapsedTime(started).TotalSeconds;
             long characters = jobs.Sum(j => j.CharactersTrained);
             if (characters > 0) Log.SuiteThroughput(logger, characters, seconds, characters / Math.Max(1e-9, seconds));
@@ -112,8 +113,13 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
     }
 
     /// <summary>Trains one unit (a run alone or a stack of runs) and finishes each of its runs.</summary>
-    private void Train(RunJob[] jobs, int[] unit, RunOutcome[] outcomes, CancellationToken cancellation)
+    private void Train(RunJob[] jobs, int[] unit, RunOutcome[] outcomes, ThroughputReporter throughput, CancellationToken cancellation)
     {
+        void Progress(int i, TrainingProgress p)
+        {
+            jobs[unit[i]].ReportProgress(p);
+            throughput.Report(jobs[unit[i]].Spec.Name, p);
+        }
         RunStatus[] statuses;
         try
         {
@@ -123,25 +129,23 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
             }
             else if (unit.Length == 1)
             {
-                statuses = [jobs[unit[0]].Start().Train(cancellation, jobs[unit[0]].ReportProgress)];
+                statuses = [jobs[unit[0]].Start().Train(cancellation, p => Progress(0, p))];
             }
             else
             {
                 var sessions = unit.Select(k => jobs[k].Start()).ToArray();
-                var names = string.Join(", ", unit.Select(k => jobs[k].Spec.Name));
-                Log.BatchStarting(logger, unit.Length, sessions[0].ShapeKey, names);
-                var total = new BatchProgressReporter(logger, names, unit.Length, clock, TimeSpan.FromSeconds(options.Value.ProgressSeconds));
-                statuses = new TrainingBatch(sessions).Train(cancellation, (i, p) =>
-                {
-                    jobs[unit[i]].ReportProgress(p);
-                    total.Report(i, p);
-                });
+                Log.BatchStarting(logger, unit.Length, sessions[0].ShapeKey, string.Join(", ", unit.Select(k => jobs[k].Spec.Name)));
+                statuses = new TrainingBatch(sessions).Train(cancellation, Progress);
             }
         }
         catch (Exception e) when (e is not InputException)
         {
-            foreach (int k in unit) outcomes[k] = jobs[k].Failed(e);
-            foreach (int k in unit) jobs[k].Dispose();
+            foreach (int k in unit)
+            {
+                outcomes[k] = jobs[k].Failed(e);
+                jobs[k].Dispose();
+                throughput.Finished(jobs[k].Spec.Name);
+            }
             return;
         }
         for (int i = 0; i < unit.Length; i++)
@@ -157,6 +161,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
             finally
             {
                 jobs[unit[i]].Dispose();
+                throughput.Finished(jobs[unit[i]].Spec.Name);
             }
         }
     }

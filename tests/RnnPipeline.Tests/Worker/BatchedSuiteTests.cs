@@ -31,17 +31,18 @@ public sealed class BatchedSuiteTests : IDisposable
         string together = Path.Combine(_suites.Folder, "together"), alone = Path.Combine(_suites.Folder, "alone");
         var batched = WorkerProcess.Run(_suites.Folder, "--suite", suite, "--output", together, "--Worker:ProgressSeconds=0.1");
         var single = WorkerProcess.Run(_suites.Folder, "--suite", suite, "--output", alone, "--Worker:BatchRuns=false");
-        var parallel = WorkerProcess.Run(_suites.Folder, "--suite", suite, "--output", Path.Combine(_suites.Folder, "parallel"), "--parallel", "2");
+        var parallel = WorkerProcess.Run(_suites.Folder, "--suite", suite, "--output", Path.Combine(_suites.Folder, "parallel"), "--parallel", "2", "--Worker:ProgressSeconds=0.1");
         Assert.True(batched.ExitCode == 0, batched.Stdout + batched.Stderr);
         Assert.True(single.ExitCode == 0, single.Stdout + single.Stderr);
 
         Assert.Contains("Batch of 3 runs (Tanh H=8 one-hot", batched.Stdout);
         Assert.Contains("text-s1, text-s2, text-s3", batched.Stdout);
-        Assert.Contains("chars/s in total", batched.Stdout);
+        Assert.Matches(@"Throughput: [1-3] run\(s\) training, \d+ chars/s in total", batched.Stdout);
         Assert.Contains("chars/s over all runs", batched.Stdout);
         Assert.DoesNotContain("Batch of", single.Stdout);
         Assert.True(parallel.ExitCode == 0, parallel.Stdout + parallel.Stderr);
         Assert.DoesNotContain("Batch of", parallel.Stdout);                     // parallel runs train alone (measured faster)
+        Assert.Matches(@"Throughput: [12] run\(s\) training, \d+ chars/s in total", parallel.Stdout);
         Assert.Contains("[relu] start", batched.Stdout);                       // another shape: trained alone
 
         string[] runs = ["text-s1", "text-s2", "text-s3", "relu"];
