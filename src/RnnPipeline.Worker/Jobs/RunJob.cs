@@ -91,11 +91,14 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
 
     /// <summary>
     /// Evaluates the probe, then writes the data views, state and checkpoint of a run that trained until
-    /// <paramref name="status"/>. A run cancelled before it started writes nothing.
+    /// <paramref name="status"/>. A run cancelled before it started writes nothing, except that a run resumed from a
+    /// checkpoint writes its files again with what it has (so the report of what exists includes it).
     /// </summary>
     public RunOutcome Finish(RunStatus status)
     {
-        if (Session is not { } session) return new RunOutcome(spec, _recording, RunState.Cancelled, 0, folder.Path);
+        if (Session is null && !(_resume && File.Exists(folder.Checkpoint)))
+            return new RunOutcome(spec, _recording, RunState.Cancelled, 0, folder.Path);
+        var session = Session ?? Start();
         if (_probe is not null && status != RunStatus.Cancelled)
             foreach (var row in ProbeEvaluator.Evaluate(session, spec)) _recording.OnProbe(row);
 
