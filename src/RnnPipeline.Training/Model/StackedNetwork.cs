@@ -7,9 +7,10 @@ namespace RnnPipeline.Training.Model;
 /// R networks of one shape (hidden size, input encoding, vocabulary, nonlinearity) run as one: their parameters are
 /// stacked along a leading run dimension, every tensor is run-major ([R, T, B, …], so run r's part is one contiguous
 /// block laid out as <see cref="CharRnnNetwork"/> lays it out), the recurrence is one <c>bmm</c> per timestep for all
-/// runs (the T·B-row products of the head and the weight gradients run as one matmul per run). Run r gets what <see cref="CharRnnNetwork"/> computes
-/// for it alone, up to float32 summation order (checked against it in the tests). The stack copies the members'
-/// weights at construction: build it inside the step's dispose scope, after the last update.
+/// runs (the T·B-row products of the head and the weight gradients run as one matmul per run). Run r gets what
+/// <see cref="CharRnnNetwork"/> computes for it alone, up to float32 summation order (checked against it in the tests).
+/// The stack copies the members' weights at construction: build it inside the step's dispose scope, after the last
+/// update.
 /// </summary>
 public sealed class StackedNetwork
 {
@@ -126,8 +127,9 @@ public sealed class StackedNetwork
     }
 
     /// <summary>
-    /// Per-step products with T·B rows run as one matmul per run: measured faster here than <c>bmm</c> for these shapes
-    /// (a [R, T·B, V] × [R, V, H] bmm took up to 7× the time of R matmuls), and R operations per step cost nothing.
+    /// Per-step products with T·B rows run as one matmul per run: for these shapes (e.g. [R, T·B, V] × [R, V, H]) a
+    /// <c>bmm</c> was several times slower than R matmuls on the machine the benchmark ran on, and R operations per step
+    /// cost nothing.
     /// </summary>
     private static void PerRun(long runs, Action<int> product)
     {
