@@ -108,19 +108,34 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
             RunStatus.Halted => RunState.Halted,
             _ => RunState.Cancelled,
         };
-        using (var files = new AtomicFileSet())
-        {
-            // Renamed in this order: a process killed in between leaves data views ahead of the checkpoint (--resume drops
-            // the extra rows) or a finished state beside complete data views, never a checkpoint ahead of its records.
-            _views.Save(_recording, folder.Data, files);
-            folder.WriteState(files, spec, state, session.Step);
-            files.Write(folder.Checkpoint, session.WriteCheckpoint);
-            files.Commit();
-        }
+        Persist(session, state);
         double seconds = clock.GetElapsedTime(_start).TotalSeconds;
         Log.RunFinished(logger, spec.Name, state.ToString().ToLowerInvariant(), session.Step, seconds,
             _recording.Evaluations.Count > 0 ? _recording.Evaluations[^1].BitsPerChar : double.NaN);
         return new RunOutcome(spec, _recording, state, seconds, folder.Path);
+    }
+
+    /// <summary>
+    /// With <see cref="TrainingOptions.CheckpointEvery"/> = N, after every N-th step (but the last): the data views, the
+    /// state (Cancelled: resumable) and the checkpoint, so a process killed without warning continues from there with
+    /// --resume.
+    /// </summary>
+    public void CheckpointIfDue(TrainingProgress progress)
+    {
+        int done = progress.Step + 1, every = spec.Training.CheckpointEvery;
+        if (every > 0 && done % every == 0 && done < progress.TotalSteps && Session is { } session)
+            Persist(session, RunState.Cancelled);
+    }
+
+    private void Persist(TrainingSession session, RunState state)
+    {
+        using var files = new AtomicFileSet();
+        // Renamed in this order: a process killed in between leaves data views ahead of the checkpoint (--resume drops
+        // the extra rows) or a finished state beside complete data views, never a checkpoint ahead of its records.
+        _views.Save(_recording, folder.Data, files);
+        folder.WriteState(files, spec, state, session.Step);
+        files.Write(folder.Checkpoint, session.WriteCheckpoint);
+        files.Commit();
     }
 
     /// <summary>The outcome of a run that failed with <paramref name="error"/> (logged, state written).</summary>
