@@ -11,16 +11,18 @@ public sealed record NonFiniteFault(string Tensor, int Timestep);
 /// <summary>Finds the first non-finite value of a step: hidden states (by timestep), the loss, then gradients (by parameter).</summary>
 public static class NonFiniteGuard
 {
-    /// <summary>The first fault of the forward pass, or null.</summary>
+    /// <summary>
+    /// The first fault of the forward pass, or null. Every h_t feeds the loss through the head, so a non-finite h_t
+    /// makes the loss non-finite: the hidden states are searched only when the loss is not finite.
+    /// </summary>
     public static NonFiniteFault? Forward(float loss, Tensor hidden)
     {
+        if (float.IsFinite(loss)) return null;
         using var scope = NewDisposeScope();
-        if (!hidden.isfinite().all().item<bool>())
-        {
-            var finitePerStep = hidden.isfinite().flatten(1).all(1);              // [T]
-            return new NonFiniteFault("hidden", (int)finitePerStep.logical_not().nonzero()[0, 0].item<long>());
-        }
-        return float.IsFinite(loss) ? null : new NonFiniteFault("loss", -1);
+        var finitePerStep = hidden.isfinite().flatten(1).all(1);                  // [T]
+        return finitePerStep.all().item<bool>()
+            ? new NonFiniteFault("loss", -1)
+            : new NonFiniteFault("hidden", (int)finitePerStep.logical_not().nonzero()[0, 0].item<long>());
     }
 
     /// <summary>The first parameter whose gradient is not finite, or null.</summary>
