@@ -10,7 +10,7 @@ namespace RnnPipeline.Training.Benchmarks;
 
 /// <summary>
 /// Where the time of one training step goes: the same calls, in the same order, as the session's step without
-/// diagnostics (batch, forward, loss, non-finite check, backward, norm and clipping, optimiser, carried state,
+/// diagnostics (batch, forward, loss and non-finite check, backward, norm and clipping, optimiser, carried state,
 /// gradient-flow record), each phase timed with a <see cref="PhaseTimer"/>. Benchmark use only; the session's step
 /// stays free of timing code.
 /// </summary>
@@ -90,9 +90,8 @@ public sealed class StepProfiler : IDisposable
         t.Mark("forward loop");
         var pass = new ForwardPass(inputs, _hidden, embedded, pre, hidden, _network.Head(hidden));
         float loss = CharRnnNetwork.Loss(pass, targets).item<float>();
+        NonFiniteGuard.Forward(loss, pass.Hidden);                              // a float test unless the loss is not finite
         t.Mark("head + loss");
-        NonFiniteGuard.Forward(loss, pass.Hidden);
-        t.Mark("non-finite check");
         var local = _network.HeadBackward(pass, targets, _grads);
         t.Mark("head backward");
         var (delta, da) = _network.RecurBackward(pass, local);
