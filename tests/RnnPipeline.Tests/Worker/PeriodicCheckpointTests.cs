@@ -16,7 +16,7 @@ public sealed partial class PeriodicCheckpointTests : IDisposable
           "Name": "periodic",
           "Defaults": {
             "Model": { "HiddenSize": 8 },
-            "Training": { "Steps": 600, "BatchSize": 4, "WindowLength": 12, "EvalEvery": 100, "EvalWindows": 4, "CheckpointEvery": 50 },
+            "Training": { "Steps": 1200, "BatchSize": 4, "WindowLength": 12, "EvalEvery": 100, "EvalWindows": 4, "CheckpointEvery": 50 },
             "Diagnostics": { "Every": 100, "ProbeSequences": 2, "AnalysisLength": 24, "BurnIn": 4 }
           },
           "Runs": [ { "Name": "text", "Corpus": { "Kind": "TextFile", "Path": "tiny.txt", "ValidationFraction": 0.2 } } ]
@@ -53,6 +53,6 @@ public sealed partial class PeriodicCheckpointTests : IDisposable
                 $"{Path.GetFileName(csv)} differs from the uninterrupted run");
     }
 
-    [GeneratedRegex(@"\[text\] step (\d+)/600")]
+    [GeneratedRegex(@"\[text\] step (\d+)/1200")]
     private static partial Regex StepLine();
 }
