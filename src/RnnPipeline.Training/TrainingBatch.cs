@@ -17,6 +17,7 @@ namespace RnnPipeline.Training;
 public sealed class TrainingBatch
 {
     private readonly TrainingSession[] _runs;
+    private readonly int _perStack;
 
     /// <summary>
     /// Largest [R, T, B, max(H, V)] float32 tensor a stacked step may allocate (a step holds about ten of them). In
@@ -44,6 +45,7 @@ public sealed class TrainingBatch
         if (runs.Select(r => r.ShapeKey).Distinct().Count() > 1)
             throw new ArgumentException($"runs of one batch need one shape, got {string.Join("; ", runs.Select(r => r.ShapeKey).Distinct())}", nameof(runs));
         _runs = [.. runs];
+        _perStack = MaxRuns(_runs[0].Spec, _runs[0].Corpus);
     }
 
     /// <summary>
@@ -69,7 +71,7 @@ public sealed class TrainingBatch
                     break;
                 }
                 int[] steps = [.. active.Select(i => _runs[i].Step)];
-                var results = active.Chunk(MaxRuns(_runs[0].Spec, _runs[0].Corpus))
+                var results = active.Chunk(_perStack)
                     .SelectMany(stack => stack.Length == 1 ? [_runs[stack[0]].TrainStep()] : Step([.. stack.Select(i => _runs[i])]))
                     .ToArray();
                 for (int k = 0; k < active.Length; k++)

@@ -64,7 +64,7 @@ public sealed class StackedNetwork
         var hiddenRows = hidden.view(runs, steps * batch, h);
         PerRun(runs, r => logits[r].addmm_(hiddenRows[r], _why[r].t()));
         var logProbabilities = logits.log_softmax(2);
-        return new StackedPass(inputs, h0, x, pre, hidden, logProbabilities);
+        return new StackedPass(inputs, rows, h0, x, pre, hidden, logProbabilities);
     }
 
     /// <summary>
@@ -102,13 +102,12 @@ public sealed class StackedNetwork
         var whh = da[.., 0].transpose(1, 2).bmm(pass.H0);
         PerRun(runs, r => whh[r].addmm_(da[r, 1..].reshape(-1, h).t(), pass.Hidden[r, ..^1].reshape(-1, h)));
         var bh = daFlat.sum(dim: 1);
-        var rows = RowIndices(pass.Inputs);
         Tensor wxh;
         Tensor? e = null;
         if (pass.Embedded is null)
         {
             long vocabulary = _wxh.shape[2];
-            wxh = zeros(runs * vocabulary, h).index_add_(0, rows, daFlat.view(-1, h), 1).view(runs, vocabulary, h).transpose(1, 2);
+            wxh = zeros(runs * vocabulary, h).index_add_(0, pass.Rows, daFlat.view(-1, h), 1).view(runs, vocabulary, h).transpose(1, 2);
         }
         else
         {
@@ -121,7 +120,7 @@ public sealed class StackedNetwork
                 wxh[r].addmm_(daFlat[r].t(), embedded[r], beta: 0);
                 dx[r].addmm_(daFlat[r], _wxh[r], beta: 0);
             });
-            e = zeros(runs * _e.shape[1], d).index_add_(0, rows, dx.view(-1, d), 1).view(_e.shape);
+            e = zeros(runs * _e.shape[1], d).index_add_(0, pass.Rows, dx.view(-1, d), 1).view(_e.shape);
         }
         return new StackedGradients(e, wxh, whh, bh, why, by, local, delta);
     }
@@ -143,12 +142,13 @@ public sealed class StackedNetwork
 
 /// <summary>A forward pass of a <see cref="StackedNetwork"/>: <see cref="ForwardPass"/>'s tensors with a leading run axis.</summary>
 /// <param name="Inputs">Character indices [R, T, B].</param>
+/// <param name="Rows">Row of each input character in the runs' stacked [R·V, …] input tables, flattened in input order.</param>
 /// <param name="H0">Initial hidden states [R, B, H].</param>
 /// <param name="Embedded">Embedded inputs [R·T·B, D]; null with one-hot input.</param>
 /// <param name="PreActivations">a_t of the first sequences of every run [R, T, P, H], or null.</param>
 /// <param name="Hidden">h_t [R, T, B, H].</param>
 /// <param name="LogProbabilities">log p(next char) [R, T·B, V].</param>
-public sealed record StackedPass(Tensor Inputs, Tensor H0, Tensor? Embedded, Tensor? PreActivations, Tensor Hidden, Tensor LogProbabilities)
+public sealed record StackedPass(Tensor Inputs, Tensor Rows, Tensor H0, Tensor? Embedded, Tensor? PreActivations, Tensor Hidden, Tensor LogProbabilities)
 {
     /// <summary>
     /// Run <paramref name="run"/>'s pass as <see cref="CharRnnNetwork.Forward"/> returns it (views), with the
