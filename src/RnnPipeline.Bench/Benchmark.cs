@@ -9,16 +9,14 @@ using RnnPipeline.Training.Text;
 namespace RnnPipeline.Bench;
 
 /// <summary>Throughput of one hidden size: medians over interleaved chunks, the diagnostics cost and the step profiles.</summary>
-internal sealed record SizeResult(int Hidden, int ChunkSteps, double FlopsPerStep, double FusedCharsPerSecond, double OursCharsPerSecond,
+internal sealed record SizeResult(int Hidden, int ChunkSteps, int DiagnosticsPeriod, double FlopsPerStep, double FusedCharsPerSecond, double OursCharsPerSecond,
     double AnalysisSeconds, double DiagnosticsVariantStepSeconds, double SgemmGflops, PhaseProfile Ours, PhaseProfile Fused, PhaseProfile? Analysis)
 {
-    /// <summary>Share of training time the default-cadence analysis adds: its measured cost spread over its period.</summary>
-    public double DiagnosticsOverhead => AnalysisSeconds / DiagnosticsEvery / DiagnosticsVariantStepSeconds;
+    /// <summary>Share of training time the default-cadence analysis adds: its measured cost spread over its default period.</summary>
+    public double DiagnosticsOverhead => AnalysisSeconds / DiagnosticsPeriod / DiagnosticsVariantStepSeconds;
 
     /// <summary>Our throughput with the default diagnostics: the step time plus the analysis cost spread over its period.</summary>
     public double OursWithDiagnosticsCharsPerSecond => OursCharsPerSecond / (1 + DiagnosticsOverhead);
-
-    public static int DiagnosticsEvery => new DiagnosticsOptions().Every;
 }
 
 /// <summary>Median milliseconds per step of each phase, in step order.</summary>
@@ -101,7 +99,7 @@ internal sealed class Benchmark(BenchOptions options)
         }
         double chars = (double)options.Window * options.Batch;
         var (oursProfile, fusedProfile, analysisProfile) = Profile(hidden, Math.Max(5, chunk / 4));
-        return new SizeResult(hidden, chunk, ModelFlops.PerStep(options.Window, options.Batch, hidden, vocabulary),
+        return new SizeResult(hidden, chunk, new DiagnosticsOptions().DefaultPeriod(hidden, options.Window, options.Batch), ModelFlops.PerStep(options.Window, options.Batch, hidden, vocabulary),
             chars * Median(fusedChunks), chars * Median(oursChunks), analysisChunks.Count > 0 ? Median(analysisChunks) : double.NaN, analysisChunks.Count > 0 ? Median(analysedStepChunks) : double.NaN, Median(peaks), oursProfile, fusedProfile, analysisProfile);
     }
 
@@ -228,11 +226,14 @@ internal sealed class Benchmark(BenchOptions options)
     private static PhaseProfile Summarise(PhaseTimer timer, int steps) =>
         new(steps, [.. timer.Phases.Select(p => (p, 1000 * timer.Median(p, skip: 2)))]);
 
+    /// <summary>The memory run analyses far more often than the default period, so that leaks in the analysis show.</summary>
+    public const int MemoryDiagnosticsEvery = 200;
+
     private MemoryResult Memory()
     {
-        var spec = Spec(options.MemoryHidden, SizeResult.DiagnosticsEvery, options.MemorySteps);
+        var spec = Spec(options.MemoryHidden, MemoryDiagnosticsEvery, options.MemorySteps);
         // Warm-up covers two diagnostics periods, so that the analysis' buffers are part of the baseline.
-        int warmup = Math.Max(options.MemorySteps / 10, 2 * spec.Diagnostics.Every + 1);
+        int warmup = Math.Max(options.MemorySteps / 10, 2 * MemoryDiagnosticsEvery + 1);
         var series = new List<(int Step, double RssMiB)>();
         using var session = TrainingSession.Create(spec, CharCorpus.FromText(_text, spec), new DiscardingSink());
         session.Train(CancellationToken.None, p =>

@@ -240,8 +240,10 @@ public sealed partial class TrainingSession : IDisposable
     /// <summary>A step's window: its step number, data cursor before it, start time, [T, B] characters and how many sequences the diagnostics trace.</summary>
     internal sealed record StepInput(int Step, int Cursor, long Started, Tensor Inputs, Tensor Targets, int Keep);
 
-    private bool DiagnosticsDue(int step) =>
-        _spec.Diagnostics.Every > 0 && (step % _spec.Diagnostics.Every == 0 || step == TotalSteps - 1);
+    private bool DiagnosticsDue(int step) => DiagnosticsPeriod > 0 && (step % DiagnosticsPeriod == 0 || step == TotalSteps - 1);
+
+    /// <summary>Steps between two stability analyses (<see cref="DiagnosticsOptions.Period"/>); 0 when they are off.</summary>
+    public int DiagnosticsPeriod => _spec.Diagnostics.Period(_spec.Model.HiddenSize, _spec.Training.WindowLength, _spec.Training.BatchSize);
 
     /// <inheritdoc />
     public void Dispose()

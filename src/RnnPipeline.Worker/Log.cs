@@ -7,8 +7,8 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Information, "Suite {Suite}: {Runs} run(s) → {Output}")]
     public static partial void SuiteStarting(ILogger logger, string suite, int runs, string output);
 
-    [LoggerMessage(2, LogLevel.Information, "[{Run}] start ({Index}/{Count}): {Activation}, init {Init} × {Gain}, H={Hidden}, T={Window}, {Corpus}, {Steps} steps")]
-    public static partial void RunStarting(ILogger logger, string run, int index, int count, string activation, string init, double gain, int hidden, int window, string corpus, int steps);
+    [LoggerMessage(2, LogLevel.Information, "[{Run}] start ({Index}/{Count}): {Activation}, init {Init} × {Gain}, H={Hidden}, T={Window}, {Corpus}, {Steps} steps, {Diagnostics}")]
+    public static partial void RunStarting(ILogger logger, string run, int index, int count, string activation, string init, double gain, int hidden, int window, string corpus, int steps, string diagnostics);
 
     [LoggerMessage(3, LogLevel.Information, "[{Run}] step {Step}/{Total} ({Percent:F0}%) loss {Loss:F3} bpc {Bpc:F3} | {CharsPerSecond:F0} chars/s | ETA {Eta} | clip {ClipPercent:F0}% | non-finite {NonFinite}")]
     public static partial void Progress(ILogger logger, string run, int step, int total, double percent, double loss, double bpc, double charsPerSecond, string eta, double clipPercent, int nonFinite);

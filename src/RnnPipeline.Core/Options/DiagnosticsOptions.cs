@@ -5,9 +5,12 @@ namespace RnnPipeline.Options;
 /// <summary>Through-time stability diagnostics (definitions in the README, "What is measured").</summary>
 public sealed class DiagnosticsOptions
 {
-    /// <summary>Record stability diagnostics every this many steps (and at step 0 and the last step); 0 disables them.</summary>
+    /// <summary>
+    /// Record stability diagnostics every this many steps (and at step 0 and the last step); 0 disables them. Unset, the
+    /// period is <see cref="DefaultPeriod"/>, which keeps the analysis to a few percent of training time.
+    /// </summary>
     [Range(0, 1_000_000)]
-    public int Every { get; set; } = 200;
+    public int? Every { get; set; }
 
     /// <summary>Sequences of the batch used as the probe subset.</summary>
     [Range(1, 1024)]
@@ -62,4 +65,29 @@ public sealed class DiagnosticsOptions
     /// norm at every step with its log-scale carried in float64, so ratios far below 1e−38 stay correct.
     /// </summary>
     public bool UseFloat64 { get; set; }
+
+    /// <summary>The period in force for a model of <paramref name="hidden"/> units trained on batches of <paramref name="batch"/> windows of <paramref name="window"/> steps.</summary>
+    public int Period(int hidden, int window, int batch) => Every ?? DefaultPeriod(hidden, window, batch);
+
+    /// <summary>
+    /// The period used when <see cref="Every"/> is unset. One analysis is dominated by float64 H×H work, T·P per-step
+    /// norms of the window plus L·S lags of products (L = <see cref="AnalysisLength"/>, or T when 0;
+    /// S = <see cref="ProductSequences"/>), each about H³, while a training step is about T·B·H². Their ratio,
+    /// H·(P + L·S/T)/B, times <see cref="StepsPerWorkRatio"/>, rounded up to a multiple of 100 steps, is the period:
+    /// 1,600 / 3,200 / 6,400 steps at H = 64 / 128 / 256 with T = 128, B = 32 and the other options at their defaults.
+    /// Below 64 units an analysis costs about what it costs at 64 (per-operation overhead), so H counts as at least 64.
+    /// </summary>
+    public int DefaultPeriod(int hidden, int window, int batch)
+    {
+        double lags = (AnalysisLength > 0 ? AnalysisLength : window) * (double)ProductSequences;
+        double steps = StepsPerWorkRatio * Math.Max(hidden, 64) * (ProbeSequences + lags / window) / batch;
+        return (int)Math.Min(1_000_000, 100 * Math.Ceiling(steps / 100));
+    }
+
+    /// <summary>
+    /// Training steps per unit of the analysis-to-step work ratio in <see cref="DefaultPeriod"/>. Set from the analysis
+    /// cost that <c>make bench</c> measures (README, Performance): one analysis then adds 2–4% to the training time
+    /// between two analyses at H = 64–256 on two cores, with room for the ±50% its time varies between runs.
+    /// </summary>
+    public const double StepsPerWorkRatio = 100;
 }

@@ -15,8 +15,9 @@ internal static class JacobianProducts
     /// log ‖J_{T−1}⋯J_{T−k}‖₂ and log Π_j ‖J_{T−j}‖₂ (j = 1..k) for k = 0..T−1 (0 at k = 0) for each sequence of
     /// <paramref name="derivatives"/> [T, P, H], both as float64 [T, P] and both from the same factors. The product
     /// M_k = M_{k−1}·J_{T−k} is accumulated explicitly in float64 ([P, H, H], T·H³ work per sequence) and kept at unit
-    /// scale with its log-scale carried separately, so vanishing products do not underflow; its norm is exact
-    /// (<see cref="SpectralNorms.OfMatrices"/>). An exactly zero product (e.g. a dead ReLU layer) gives −∞.
+    /// Frobenius norm with its log-scale carried separately, so vanishing products do not underflow; its spectral norm
+    /// is exact (<see cref="SpectralNorms.OfMatrices"/>), taken for a batch of lags at a time. An exactly zero product
+    /// (e.g. a dead ReLU layer) gives −∞.
     /// </summary>
     public static (Tensor LogProduct, Tensor LogBound) LogNorms(Tensor derivatives, Tensor w)
     {
@@ -24,18 +25,31 @@ internal static class JacobianProducts
         var d = derivatives.to(float64);
         var w64 = w.to(float64);
         var logFactors = SpectralNorms.OfScaledRows(d.reshape(steps * p, h), w64).reshape(steps, p).log();
+        var logBound = cat([zeros(1, p, dtype: float64), (logFactors.flip(0)[..(int)(steps - 1)] + RoundingSlack).cumsum(0)], 0);
         var logProduct = zeros(steps, p, dtype: float64);
-        var logBound = zeros(steps, p, dtype: float64);
         var logScale = zeros(p, dtype: float64);
-        var product = eye(h, dtype: float64).expand(p, h, h).clone();
-        for (long k = 1; k < steps; k++)
+        long lagsPerBatch = Math.Max(1, SpectralNorms.MatricesPerBatch(h) / p);
+        var units = zeros(Math.Min(lagsPerBatch, steps), p, h, h, dtype: float64);    // M_k / ‖M_k‖_F for a batch of lags
+        var scaled = eye(h, dtype: float64).expand(p, h, h).clone();                   // M_{k−1}·diag(f'), M_0 = I
+        for (long first = 1; first < steps; first += lagsPerBatch)
         {
-            product = product.mul_(d[steps - k].unsqueeze(1)).matmul(w64);        // M_k = M_{k−1}·diag(f')·W
-            var norm = SpectralNorms.OfMatrices(product);
-            logScale.add_(norm.log());
-            logProduct[k] = logScale;
-            logBound[k] = logBound[k - 1] + logFactors[steps - k] + RoundingSlack;
-            product = product.div_(where(norm.gt(0), norm, ones_like(norm)).view(p, 1, 1));
+            using var scope = NewDisposeScope();
+            long count = Math.Min(lagsPerBatch, steps - first);
+            var scales = new Tensor[count];
+            for (long i = 0; i < count; i++)
+            {
+                var unit = units[i];
+                if (first + i > 1) scaled.copy_(units[(i > 0 ? i : lagsPerBatch) - 1]);      // the previous lag, maybe of the previous batch
+                scaled.mul_(d[steps - first - i].unsqueeze(1));
+                unit.view(p * h, h).addmm_(scaled.view(p * h, h), w64, beta: 0);    // M_k = M_{k−1}·diag(f')·W
+                var frobenius = linalg.matrix_norm(unit);
+                logScale = logScale + frobenius.log();
+                unit.div_(where(frobenius.gt(0), frobenius, ones_like(frobenius)).view(p, 1, 1));
+                scales[i] = logScale;
+            }
+            var logNorm = SpectralNorms.OfMatrices(units[..(int)count].view(count * p, h, h)).log().view(count, p);
+            logProduct.narrow(0, first, count).copy_(stack(scales, 0) + logNorm);
+            logScale = scope.MoveToOuter(logScale);
         }
         return (logProduct, logBound);
     }

@@ -69,7 +69,8 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         if (Session.Step == 0)
             Log.RunStarting(logger, spec.Name, index + 1, suite.Runs.Count, spec.Model.Activation.ToString(),
                 spec.Model.Init.ToString(), spec.Model.InitGain, spec.Model.HiddenSize, spec.Training.WindowLength,
-                spec.Corpus.Kind == CorpusKind.TextFile ? Path.GetFileName(spec.Corpus.Path!) : spec.Corpus.Kind.ToString(), spec.Training.Steps);
+                spec.Corpus.Kind == CorpusKind.TextFile ? Path.GetFileName(spec.Corpus.Path!) : spec.Corpus.Kind.ToString(), spec.Training.Steps,
+                Session.DiagnosticsPeriod > 0 ? $"diagnostics every {Session.DiagnosticsPeriod} steps" : "no diagnostics");
         return Session;
     }
 

@@ -35,6 +35,25 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
+    public void Train_EveryUnset_AnalysesAtTheDefaultPeriodThatGrowsWithTheWork()
+    {
+        // 100·max(H, 64)·(P + L·S/T)/B = 100·64·(1 + 16/16)/64 = 200 steps for H = 16, T = 16, B = 64, P = S = 1, L = T.
+        static RunSpec Spec(int? every) => TestData.Spec(s =>
+        {
+            (s.Training.Steps, s.Training.BatchSize, s.Training.EvalEvery) = (401, 64, 1000);
+            s.Diagnostics = new DiagnosticsOptions { Every = every, ProbeSequences = 1, AnalysisLength = 0 };
+        });
+        string text = RnnPipeline.Text.SampleTextGenerator.Generate(8000, 1);
+        Assert.Equal(200, Spec(null).Diagnostics.DefaultPeriod(16, 16, 64));
+        Assert.Equal([0, 200, 400], Run(Spec(null), text, out _).Stability.Select(s => s.Step));
+        Assert.Equal([0, 150, 300, 400], Run(Spec(150), text, out _).Stability.Select(s => s.Step));
+        Assert.Empty(Run(Spec(0), text, out _).Stability);
+        // Four times the probe sequences and lags, four times the hidden units: a period as many times longer.
+        var larger = new DiagnosticsOptions { ProbeSequences = 4, AnalysisLength = 64 };
+        Assert.Equal(16 * 200, larger.DefaultPeriod(256, 16, 64));
+    }
+
+    [Fact]
     public void Train_PeriodicText_ValidationFallsFarBelowUnigramEntropy()
     {
         // 9 equiprobable symbols: unigram entropy log2(9) ≈ 3.17 bits/char; the sequence is deterministic given the last char.
