@@ -27,7 +27,7 @@ namespace RnnPipeline.Bench
 
         public static BenchOptions Parse(string[] args)
         {
-            var o = new BenchOptions([64, 128, 256, 512, 1024], 128, 32, 2, 5, 256, [64, 256], 8, 256, 5000, "out/bench");
+            var o = new BenchOptions([64, 128, 256, 512, 1024], 128, 32, 2, 5, 512, [64, 256], 8, 256, 5000, "out/bench");
             for (int i = 0; i < args.Length; i += 2)
             {
                 if (i + 1 >= args.Length) throw new FormatException($"option {args[i]} needs a value: {Usage}");

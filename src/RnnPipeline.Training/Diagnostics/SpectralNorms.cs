@@ -21,7 +21,11 @@ internal static class SpectralNorms
         var d = derivatives.to(float64);
         var w64 = w.to(float64);
         var gram = w64.matmul(w64.t()).unsqueeze(0);                               // W Wᵀ
-        return cat(d.split(MatricesPerBatch(w.shape[0])).Select(c => Largest(c.unsqueeze(2) * gram * c.unsqueeze(1))).ToArray(), 0);
+        return cat(d.split(MatricesPerBatch(w.shape[0])).Select(c =>
+        {
+            using var scope = NewDisposeScope();                                    // one batch of J Jᵀ alive at a time
+            return scope.MoveToOuter(Largest(c.unsqueeze(2) * gram * c.unsqueeze(1)));
+        }).ToArray(), 0);
     }
 
     /// <summary>‖M‖₂ of each matrix of the batch [N, H, H] from the largest eigenvalue of MᵀM (exactly 0 for M = 0).</summary>
@@ -36,34 +40,29 @@ internal static class SpectralNorms
     /// </summary>
     private static Tensor Largest(Tensor symmetric)
     {
-        var parts = symmetric.tensor_split(Math.Min(get_num_threads(), symmetric.shape[0]));
+        int threads = get_num_threads();
+        var parts = symmetric.tensor_split(Math.Min(threads, symmetric.shape[0]));
         var largest = new double[parts.Length][];
         var failures = new Exception?[parts.Length];
-        lock (Gate)
+        try
         {
-            int threads = get_num_threads();
-            try
+            var workers = parts.Select((part, i) => new Thread(() =>
             {
-                var workers = parts.Select((part, i) => new Thread(() =>
+                try
                 {
-                    try
-                    {
-                        set_num_threads(1);                                         // this worker only; it ends here
-                        using var values = linalg.eigvalsh(part);                   // made and freed on this thread
-                        using var column = values.select(1, -1);
-                        using var top = column.contiguous();
-                        largest[i] = top.data<double>().ToArray();
-                    }
-                    catch (Exception e) { failures[i] = e; }
-                })).ToArray();
-                foreach (var worker in workers) worker.Start();
-                foreach (var worker in workers) worker.Join();
-            }
-            finally { set_num_threads(threads); }                                  // the caller's and new threads' default
+                    set_num_threads(1);                                             // this worker only; it ends here
+                    using var values = linalg.eigvalsh(part);                       // made and freed on this thread
+                    using var column = values.select(1, -1);
+                    using var top = column.contiguous();
+                    largest[i] = top.data<double>().ToArray();
+                }
+                catch (Exception e) { failures[i] = e; }
+            })).ToArray();
+            foreach (var worker in workers) worker.Start();
+            foreach (var worker in workers) worker.Join();
         }
+        finally { set_num_threads(threads); }            // the workers also set the process default for threads not yet started
         if (failures.FirstOrDefault(e => e is not null) is { } failure) ExceptionDispatchInfo.Throw(failure);
         return tensor(largest.SelectMany(v => v).ToArray(), dtype: float64).clamp_min(0).sqrt();
     }
-
-    private static readonly Lock Gate = new();
 }
