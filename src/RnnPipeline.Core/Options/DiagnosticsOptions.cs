@@ -86,8 +86,9 @@ public sealed class DiagnosticsOptions
 
     /// <summary>
     /// Training steps per unit of the analysis-to-step work ratio in <see cref="DefaultPeriod"/>. Set from the analysis
-    /// cost that <c>make bench</c> measures (README, Performance): one analysis then adds 2–4% to the training time
-    /// between two analyses at H = 64–256 on two cores, with room for the ±50% its time varies between runs.
+    /// cost that <c>make bench</c> measures (README, Performance): one analysis then adds about 2% (2.1–2.6% in two
+    /// runs) to the training time between two analyses at H = 64–512 on two cores, leaving room below 5% for machines
+    /// and runs where the analysis is slower relative to the step.
     /// </summary>
     public const double StepsPerWorkRatio = 100;
 }
