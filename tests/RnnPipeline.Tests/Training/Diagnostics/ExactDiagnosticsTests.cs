@@ -8,7 +8,7 @@ namespace RnnPipeline.Tests.Training.Diagnostics;
 /// <summary>
 /// The analyzer against an independent float64 recomputation (explicit Jacobians, explicit products, singular values),
 /// on float32 traces of the size where an iterative estimator used to fail (H = 128, orthogonal W: clustered singular values),
-/// over more lags than one batch of product norms holds (128 lags at H = 128 with 2 sequences).
+/// over more lags than one batch of product norms holds (32 lags at H = 128 with 2 sequences).
 /// </summary>
 public sealed class ExactDiagnosticsTests
 {
