@@ -203,13 +203,9 @@ public sealed partial class TrainingSession : IDisposable
     {
         if (!DiagnosticsDue(step)) return null;
         long started = Stopwatch.GetTimestamp();
-        var options = _spec.Diagnostics;
-        var window = RecurrentTrace.From(_network, pass, local, delta);
-        var analysis = options.AnalysisLength > 0
-            ? AnalysisSequence.Run(_network, _corpus.Validation, options.ProbeSequences, options.BurnIn, options.AnalysisLength)
-            : null;
+        var traces = AnalysisSequence.Traces(_network, pass, local, delta, _corpus.Validation, _spec.Diagnostics);
         _diagnosticsSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return (window, analysis);
+        return traces;
     }
 
     private void Analyze(int step, (RecurrentTrace Window, RecurrentTrace? Analysis) trace)

@@ -57,17 +57,13 @@ public sealed class StepProfiler : IDisposable
     {
         using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
-        var options = _spec.Diagnostics;
         _stream.Next(_inputs, _targets);
         long[] shape = [_stream.WindowLength, _stream.BatchSize];
         var targets = tensor(_targets, shape);
-        var pass = _network.Forward(tensor(_inputs, shape), _hidden, options.ProbeSequences);
+        var pass = _network.Forward(tensor(_inputs, shape), _hidden, _spec.Diagnostics.ProbeSequences);
         var (local, delta) = _network.Backward(pass, targets, _grads);
         timer.Start();
-        var window = RecurrentTrace.From(_network, pass, local, delta);
-        var analysis = options.AnalysisLength > 0
-            ? AnalysisSequence.Run(_network, _validation, options.ProbeSequences, options.BurnIn, options.AnalysisLength)
-            : null;
+        var (window, analysis) = AnalysisSequence.Traces(_network, pass, local, delta, _validation, _spec.Diagnostics);
         timer.Mark("trace + analysis sequence");
         _analyzer.Analyze(0, window, analysis, timer);
     }

@@ -1,3 +1,4 @@
+using RnnPipeline.Options;
 using RnnPipeline.Training.Model;
 using static TorchSharp.torch;
 
@@ -10,6 +11,17 @@ namespace RnnPipeline.Training.Diagnostics;
 /// </summary>
 public static class AnalysisSequence
 {
+    /// <summary>
+    /// What a logged step hands to <see cref="StabilityAnalyzer.Analyze"/>: the training window's trace (from
+    /// <paramref name="pass"/> and its backward's <paramref name="local"/> and <paramref name="delta"/>) and, with
+    /// <see cref="DiagnosticsOptions.AnalysisLength"/> &gt; 0, the trace of the analysis sequence on
+    /// <paramref name="validation"/>, both through the network's current weights.
+    /// </summary>
+    internal static (RecurrentTrace Window, RecurrentTrace? Analysis) Traces(CharRnnNetwork network, ForwardPass pass,
+        Tensor local, Tensor delta, long[] validation, DiagnosticsOptions options) =>
+        (RecurrentTrace.From(network, pass, local, delta),
+         options.AnalysisLength > 0 ? Run(network, validation, options.ProbeSequences, options.BurnIn, options.AnalysisLength) : null);
+
     /// <summary>
     /// The trace of <paramref name="length"/> steps after <paramref name="burnIn"/> steps for <paramref name="sequences"/>
     /// stretches of <paramref name="text"/> starting at evenly spaced offsets (read cyclically when the text is short), so
