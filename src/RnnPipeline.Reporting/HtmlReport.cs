@@ -5,7 +5,6 @@ using OxyPlot;
 using RnnPipeline.MLNet;
 using RnnPipeline.Options;
 using RnnPipeline.Reporting.Plots;
-using RnnPipeline.Statistics;
 
 namespace RnnPipeline.Reporting;
 
@@ -42,21 +41,29 @@ public static class HtmlReport
             html.Append($"<section id=\"{id}\"><h2>{E(corpus)}: {groupRuns.Length} run(s)</h2><h3>Comparison</h3><ul class=\"narrative\">");
             foreach (string line in Narrative.Compare(groupRuns)) html.Append($"<li>{E(line)}</li>");
             html.Append("</ul>");
-            double epsilon = groupRuns[0].Spec.Diagnostics.HorizonEpsilon;
-            Figure(html, "How far back does gradient reach?", StabilityPlots.GradientVersusLag(records, epsilon));
-            Figure(html, "Is the per-step norm the whole story?", StabilityPlots.ProductVersusBound(records));
-            Figure(html, "Why: the per-step Jacobians", StabilityPlots.JacobianNorms(records));
-            Figure(html, "Why: saturated and dead units", StabilityPlots.SaturationAndDeadUnits(records));
-            Figure(html, "How did stability evolve while training?", TrainingPlots.LyapunovOverTraining(records));
-            html.Append("<div class=\"grid\">");
-            foreach (var run in records) Image(html, StabilityPlots.GradientHeatmap(run), 640, 380);
-            html.Append("</div>");
-            Figure(html, "What did the model learn?", TrainingPlots.BitsPerChar(records));
-            if (records.Any(r => r.Probes.Count > 0))
+            var analysed = records.Where(r => r.Stability.Count > 0).ToArray();    // runs with stability diagnostics
+            if (analysed.Length > 0)
             {
-                double threshold = groupRuns[0].Spec.Probe.SolvedThreshold;
-                Figure(html, "Which dependency lags were learned?", ProbePlots.AccuracyVersusLag(records, threshold));
-                ProbeTable.Write(html, ProbeUnit.Pool(records), threshold);
+                double epsilon = groupRuns[0].Spec.Diagnostics.HorizonEpsilon;
+                Figure(html, "How far back does gradient reach?", StabilityPlots.GradientVersusLag(analysed, epsilon));
+                Figure(html, "Is the per-step norm the whole story?", StabilityPlots.ProductVersusBound(analysed));
+                Figure(html, "Why: the per-step Jacobians", StabilityPlots.JacobianNorms(analysed));
+                Figure(html, "Why: saturated and dead units", StabilityPlots.SaturationAndDeadUnits(analysed));
+                Figure(html, "How did stability evolve while training?", TrainingPlots.LyapunovOverTraining(analysed));
+                html.Append("<div class=\"grid\">");
+                foreach (var run in analysed) Image(html, StabilityPlots.GradientHeatmap(run), 640, 380);
+                html.Append("</div>");
+            }
+            Figure(html, "What did the model learn?", TrainingPlots.BitsPerChar(records));
+            if (ProbeFindings.Of(groupRuns) is { } probe)
+            {
+                html.Append("<h3>Which unit learns long-range dependencies?</h3><ul class=\"narrative\">");
+                foreach (string line in probe.Narrative) html.Append($"<li>{E(line)}</li>");
+                html.Append("</ul>");
+                Figure(html, "Which dependency lags were learned?", ProbePlots.AccuracyVersusLag(records, probe.Options.SolvedThreshold));
+                ProbeTable.Write(html, probe.Units, probe.Options.SolvedThreshold);
+                ProbeTable.WriteComparisons(html, probe.Comparisons);
+                if (probe.Power is { } power) html.Append($"<p class=\"note\">{E(power)}</p>");
             }
             Figure(html, "Was training stable?", TrainingPlots.GradientNormAndClipping(records));
             html.Append("</section>");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using RnnPipeline.Diagnostics;
-using RnnPipeline.Statistics;
 
 namespace RnnPipeline.Reporting;
 
@@ -40,8 +39,6 @@ public static class Narrative
         var evaluated = runs.Where(r => double.IsFinite(r.Summary.ValidationBitsPerChar)).OrderBy(r => r.Summary.ValidationBitsPerChar).ToArray();
         if (evaluated.Length > 1)
             lines.Add($"Lowest validation loss: {evaluated[0].Name} at {F(evaluated[0].Summary.ValidationBitsPerChar, "F3")} bits/char; highest: {evaluated[^1].Name} at {F(evaluated[^1].Summary.ValidationBitsPerChar, "F3")}.");
-        if (runs.Count > 0)
-            lines.AddRange(ProbeNarrative.Compare(ProbeUnit.Pool(runs.Select(r => r.Run)), SeparationRule.From(runs[0].Spec.Probe), runs[0].Spec.Probe.SolvedThreshold));
         return lines;
     }
 

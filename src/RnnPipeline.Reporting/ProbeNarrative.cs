@@ -1,12 +1,13 @@
 using System.Globalization;
+using RnnPipeline.Options;
 using RnnPipeline.Statistics;
 
 namespace RnnPipeline.Reporting;
 
 /// <summary>
-/// The probe comparison in words, computed from the pooled counts by the stated rules (<see cref="SeparationRule"/>,
-/// <see cref="PooledAccuracy.IsSolved"/>, <see cref="PooledAccuracy.IsAtChance"/>): which units separate at which lags,
-/// which do not, where each first falls to chance, and whether that agrees with the literature's order.
+/// The probe comparison in words, from the seeds by the stated procedure (<see cref="ProbeComparison"/>,
+/// <see cref="LagStatus"/>): what each unit solves and where it is at chance, which separations replicated on the
+/// confirmatory seeds (the findings), which did not, and what the data do not decide.
 /// </summary>
 public static class ProbeNarrative
 {
@@ -19,113 +20,107 @@ public static class ProbeNarrative
     /// </summary>
     private static readonly Dictionary<string, int> ExpectedRank = new() { ["sigmoid"] = 0, ["tanh"] = 1, ["ReLU"] = 2, ["IRNN"] = 2 };
 
-    /// <summary>Sentences about the probe accuracies of <paramref name="units"/> under <paramref name="rule"/>.</summary>
-    public static IReadOnlyList<string> Compare(IReadOnlyList<ProbeUnit> units, SeparationRule rule, double solvedThreshold)
+    /// <summary>Sentences about <paramref name="units"/> and their <paramref name="comparisons"/> (made with <paramref name="options"/>).</summary>
+    public static IReadOnlyList<string> Compare(IReadOnlyList<ProbeUnit> units, IReadOnlyList<PairComparison> comparisons, ProbeOptions options)
     {
         if (units.Count == 0) return [];
-        var lines = new List<string>();
-        var chances = units.SelectMany(u => u.Lags).Select(l => l.Chance).Distinct().ToArray();
-        string chance = chances.Length == 1 ? $" ({chances[0].ToString("0.000", C)})" : "";
-        lines.Add($"Rule: A beats B at lag k when both have ≥ {rule.MinimumSeeds} seeds there, every seed of A is above every seed of B, " +
-                  $"and A's mean accuracy is at least {rule.MinimumGap.ToString("0.00", C)} higher. Solved: mean ≥ {solvedThreshold.ToString("0.00", C)} with the pooled 95% Wilson interval above chance; " +
-                  $"at chance: the interval's lower bound ≤ chance{chance}.");
+        var (solvedThreshold, errorRate) = (options.SolvedThreshold, options.ErrorRate);
+        bool split = ProbeComparison.Splits(units, options.Replicate);
+        var lines = new List<string> { Procedure(units, solvedThreshold, errorRate, split) };
         foreach (var u in units) lines.Add(Reach(u, solvedThreshold));
         foreach (int lag in units.SelectMany(u => u.Lags).Select(l => l.Lag).Distinct().Order())
         {
-            var solved = units.Where(u => u.At(lag)?.IsSolved(solvedThreshold) == true).Select(u => u.Name).ToArray();
-            var atChance = units.Where(u => u.At(lag)?.IsAtChance == true).Select(u => u.Name).ToArray();
+            string[] solved = Named(units, u => u.At(lag)?.Status(solvedThreshold) == LagStatus.Solved);
+            string[] atChance = Named(units, u => u.At(lag)?.Status(solvedThreshold) == LagStatus.AtChance);
             if (solved.Length > 0 && atChance.Length > 0)
                 lines.Add($"Lag {lag}: solved by {string.Join(", ", solved)} while {string.Join(", ", atChance)} {(atChance.Length == 1 ? "is" : "are")} at chance.");
         }
-        var apart = new List<string>();
-        var together = new List<string>();
-        var undecided = new HashSet<ProbeUnit>();
-        var verdicts = new Dictionary<(ProbeUnit, ProbeUnit), (int[] FirstWins, int[] SecondWins)>();
-        for (int i = 0; i < units.Count; i++)
-            for (int j = i + 1; j < units.Count; j++)
+
+        var found = comparisons.Where(c => c.Verdict is Verdict.Replicated or Verdict.Unconfirmed).ToArray();
+        foreach (var group in found.GroupBy(c => (c.Winner!, c.Loser!)))
+            lines.Add($"{(split ? "Finding (replicated)" : "Separated (not confirmed on other seeds)")}: {group.Key.Item1.Name} above {group.Key.Item2.Name} at {Lags(group.Select(c => c.Lag))} " +
+                      $"({string.Join("; ", group.OrderBy(c => c.Lag).Select(Effect))}).");
+        var unreplicated = comparisons.Where(c => c.Verdict == Verdict.NotReplicated).ToArray();
+        if (unreplicated.Length > 0)
+            lines.Add("Seen on the exploratory seeds but not replicated on the confirmatory seeds, so not findings: " +
+                      string.Join("; ", unreplicated.GroupBy(c => (c.Winner!, c.Loser!)).Select(g => $"{g.Key.Item1.Name} above {g.Key.Item2.Name} at {Lags(g.Select(c => c.Lag))}")) + ".");
+        var undecided = comparisons.GroupBy(c => (c.First, c.Second)).Where(g => g.All(c => c.Verdict is Verdict.NotSeparated or Verdict.NotReplicated)).ToArray();
+        if (undecided.Length > 0)
+            lines.Add("Not decided by these seeds at any lag: " + string.Join("; ", undecided.Select(g =>
             {
-                var (a, b) = (units[i], units[j]);
-                var common = a.Lags.Where(l => b.At(l.Lag) is not null).Select(l => (A: l, B: b.At(l.Lag)!)).ToArray();
-                var outcomes = common.Select(c => (c.A.Lag, Result: rule.Compare(c.A, c.B))).ToArray();
-                int[] aWins = outcomes.Where(o => o.Result == Separation.FirstBeatsSecond).Select(o => o.Lag).ToArray();
-                int[] bWins = outcomes.Where(o => o.Result == Separation.SecondBeatsFirst).Select(o => o.Lag).ToArray();
-                if (common.Length == 0) continue;
-                if (outcomes.All(o => o.Result == Separation.TooFewSeeds))
-                {
-                    undecided.UnionWith(new[] { a, b }.Where(u => u.Lags.Min(l => l.Seeds) < rule.MinimumSeeds));
-                    continue;
-                }
-                verdicts[(a, b)] = (aWins, bWins);
-                if (aWins.Length + bWins.Length == 0)
-                {
-                    var widest = common.MaxBy(c => Math.Abs(c.A.Mean - c.B.Mean));
-                    together.Add($"{a.Name} vs {b.Name} (largest mean gap {Math.Abs(widest.A.Mean - widest.B.Mean).ToString("0.00", C)} at lag {widest.A.Lag})");
-                }
-                else
-                {
-                    var parts = new List<string>();
-                    if (aWins.Length > 0) parts.Add($"{a.Name} beats {b.Name} at {Lags(aWins)}");
-                    if (bWins.Length > 0) parts.Add($"{b.Name} beats {a.Name} at {Lags(bWins)}");
-                    int[] rest = common.Select(c => c.A.Lag).Except(aWins).Except(bWins).ToArray();
-                    apart.Add(string.Join(" and ", parts) + (rest.Length > 0 ? $" (not separated at {Lags(rest)})" : ""));
-                }
-            }
-        lines.AddRange(apart.Select(a => $"Separated by the rule: {a}."));
-        if (together.Count > 0) lines.Add("Not separated at any lag: " + string.Join("; ", together) + ".");
-        if (undecided.Count > 0)
-            lines.Add($"Not compared by the rule, fewer than {rule.MinimumSeeds} seeds: " +
-                      string.Join(", ", units.Where(undecided.Contains).Select(u => $"{u.Name} ({u.Seeds})")) + ".");
-        string? literature = Literature(units, verdicts);
-        if (literature is not null) lines.Add(literature);
+                var widest = g.MaxBy(c => Math.Abs(c.Shift.Estimate))!;
+                return $"{g.Key.First.Name} vs {g.Key.Second.Name} (largest shift {Signed(widest.Shift.Estimate)} at lag {widest.Lag}, 95% [{Signed(widest.Shift.Low)}, {Signed(widest.Shift.High)}])";
+            })) + ".");
+        if (Literature(units, found, solvedThreshold) is { } literature) lines.Add(literature);
         return lines;
+    }
+
+    private static string Procedure(IReadOnlyList<ProbeUnit> units, double solvedThreshold, double errorRate, bool split)
+    {
+        var seeds = units.Select(u => u.Seeds).Distinct().Order().ToArray();
+        string count = seeds.Length == 1 ? seeds[0].ToString(C) : $"{seeds[0]}–{seeds[^1]}";
+        string a = errorRate.ToString("0.###", C);
+        string compare = split
+            ? $"Each unit's {count} seeds are split in seed order into an exploratory and a confirmatory half. A pair of units is compared at every lag by the exact Wilcoxon–Mann–Whitney test of the exploratory seeds, " +
+              $"screened with Benjamini–Hochberg at a false-discovery rate of {a} over all {{pair, lag}}; each separation found is tested again one-sided on the confirmatory seeds, with Holm's correction at a family-wise error rate of {a}. " +
+              "Only separations that pass both are findings."
+            : $"With {count} seed(s) per unit and no confirmatory half, pairs are compared by the exact Wilcoxon–Mann–Whitney test on all seeds with Holm's correction at {a}; separations are not confirmed on other seeds.";
+        return compare + $" A lag is solved when the 95% distribution-free interval of the median over all seeds lies at or above {Narrative.Percent(solvedThreshold)}, above chance when it lies above chance, at chance otherwise.";
     }
 
     private static string Reach(ProbeUnit u, double solvedThreshold)
     {
-        int solved = u.MaxSolvedLag(solvedThreshold);
+        bool Holds(PooledAccuracy p, LagStatus status) => p.Status(solvedThreshold) == status;
+        if (u.Lags.All(l => l.Status(solvedThreshold) == LagStatus.TooFewSeeds))
+            return $"{u.Name} ({u.Seeds} seed{(u.Seeds == 1 ? "" : "s")}): too few seeds for a 95% interval of the median (6 or more needed).";
+        int solved = u.Lags.Where(l => Holds(l, LagStatus.Solved)).Select(l => l.Lag).DefaultIfEmpty(0).Max();
+        var chance = u.Lags.FirstOrDefault(l => Holds(l, LagStatus.AtChance));
         var last = u.Lags[^1];
-        string chance = u.FirstLagAtChance is int lag
-            ? $"first at chance at lag {lag} ({Accuracy(u.At(lag)!)})"
-            : $"above chance at every lag tested (lag {last.Lag}: {Accuracy(last)})";
-        return $"{u.Name} ({u.Seeds} seed{(u.Seeds == 1 ? "" : "s")}): {(solved > 0 ? $"solves lags up to {solved}" : "solves no lag")}; {chance}.";
+        return $"{u.Name} ({u.Seeds} seeds): {(solved > 0 ? $"solves lags up to {solved}" : "solves no lag")}; " +
+               (chance is not null ? $"at chance from lag {chance.Lag} (median {Accuracy(chance)})" : $"not shown at chance at any lag (lag {last.Lag}: median {Accuracy(last)})") + ".";
     }
 
-    private static string? Literature(IReadOnlyList<ProbeUnit> units, Dictionary<(ProbeUnit, ProbeUnit), (int[] FirstWins, int[] SecondWins)> verdicts)
+    private static string? Literature(IReadOnlyList<ProbeUnit> units, IReadOnlyList<PairComparison> found, double solvedThreshold)
     {
         var agree = new List<string>();
         var contradict = new List<string>();
-        var open = new List<string>();
-        foreach (var ((a, b), (aWins, bWins)) in verdicts)
+        foreach (var c in found)
         {
-            int rankA = ExpectedRank[a.Family], rankB = ExpectedRank[b.Family];
-            if (rankA == rankB) continue;
-            var (longer, shorter, longerWins, shorterWins) = rankA > rankB ? (a, b, aWins, bWins) : (b, a, bWins, aWins);
-            string pair = $"{longer.Name} over {shorter.Name}";
-            if (longerWins.Length > 0 && shorterWins.Length == 0) agree.Add($"{pair} ({Lags(longerWins)})");
-            else if (shorterWins.Length > 0 && longerWins.Length == 0) contradict.Add($"{shorter.Name} beats {longer.Name} ({Lags(shorterWins)})");
-            else if (longerWins.Length > 0) contradict.Add($"{pair} at {Lags(longerWins)} but the reverse at {Lags(shorterWins)}");
-            else open.Add(pair);
+            int rankWinner = ExpectedRank[c.Winner!.Family], rankLoser = ExpectedRank[c.Loser!.Family];
+            if (rankWinner > rankLoser) agree.Add($"{c.Winner.Name} > {c.Loser.Name} at {c.Lag}");
+            else if (rankWinner < rankLoser) contradict.Add($"{c.Winner.Name} > {c.Loser.Name} at {c.Lag}");
         }
-        if (agree.Count + contradict.Count + open.Count == 0) return null;
+        if (agree.Count + contradict.Count == 0) return null;
         var parts = new List<string>();
-        if (agree.Count > 0) parts.Add("agrees for " + string.Join(", ", agree));
-        if (contradict.Count > 0) parts.Add("contradicts it where " + string.Join(", ", contradict));
-        if (open.Count > 0) parts.Add("cannot tell (not separated) for " + string.Join(", ", open));
-        var failing = units.Where(u => u.FirstLagAtChance is not null).OrderBy(u => u.FirstLagAtChance).ToArray();
-        var firsts = failing.Where(u => u.FirstLagAtChance == failing.FirstOrDefault()?.FirstLagAtChance).ToArray();
-        bool sigmoidFirst = firsts.Length > 0 && firsts.All(u => u.Family == "sigmoid");
-        string first = failing.Length == 0
-            ? " No unit falls to chance within the lags tested."
-            : $" First to fall to chance: {string.Join(", ", firsts.Select(u => $"{u.Name} ({u.Family})"))} at lag {failing[0].FirstLagAtChance}" +
-              (units.All(u => u.Family != "sigmoid") ? "." : sigmoidFirst ? ", as expected." : failing.Any(u => u.Family == "sigmoid") ? ", not sigmoid alone as expected." : "; sigmoid never does.");
+        if (agree.Count > 0) parts.Add($"agree with it ({string.Join(", ", agree)})");
+        if (contradict.Count > 0) parts.Add($"contradict it ({string.Join(", ", contradict)})");
         return "The literature expects sigmoid to fail first, then tanh, with ReLU and IRNN reaching furthest (Bengio et al. 1994; Pascanu et al. 2013; Le et al. 2015). " +
-               "By the rule the measurement " + string.Join("; ", parts) + "." + first;
+               $"The findings {string.Join(" and ", parts)}.";
+    }
+
+    private static string[] Named(IReadOnlyList<ProbeUnit> units, Func<ProbeUnit, bool> where) => units.Where(where).Select(u => u.Name).ToArray();
+
+    private static string Effect(PairComparison c)
+    {
+        int sign = c.Direction;
+        var (estimate, low, high) = c.Shift;
+        if (sign < 0) (estimate, low, high) = (-estimate, -high, -low);
+        string p = c.ConfirmatoryAdjusted is double q ? $"confirmatory p {Format(q)}" : $"p {Format(c.ExploratoryAdjusted)}";
+        return $"lag {c.Lag}: shift {Signed(estimate)} [{Signed(low)}, {Signed(high)}], {p}";
     }
 
     private static string Accuracy(PooledAccuracy p) =>
-        $"mean {p.Mean.ToString("0.00", C)}, 95% [{p.Interval.Low.ToString("0.00", C)}, {p.Interval.High.ToString("0.00", C)}]";
+        p.SeedInterval is { } i ? $"{p.Median.ToString("0.00", C)}, 95% [{i.Low.ToString("0.00", C)}, {i.High.ToString("0.00", C)}]" : p.Median.ToString("0.00", C);
 
-    /// <summary>"lag 8", "lags 8, 16", or <paramref name="none"/>.</summary>
-    private static string Lags(IReadOnlyList<int> lags, string none = "no lag") =>
-        lags.Count == 0 ? none : (lags.Count == 1 ? "lag " : "lags ") + string.Join(", ", lags.Order().Select(l => l.ToString(C)));
+    private static string Signed(double value) => (value >= 0 ? "+" : "−") + Math.Abs(value).ToString("0.00", C);
+
+    /// <summary>A p-value: 3 significant digits, or "&lt; 0.0001".</summary>
+    internal static string Format(double p) => p < 1e-4 ? "< 0.0001" : p.ToString(p < 0.01 ? "0.0000" : "0.000", C);
+
+    /// <summary>"lag 8", "lags 8, 16".</summary>
+    internal static string Lags(IEnumerable<int> lags)
+    {
+        var sorted = lags.Order().ToArray();
+        return (sorted.Length == 1 ? "lag " : "lags ") + string.Join(", ", sorted.Select(l => l.ToString(C)));
+    }
 }

@@ -18,17 +18,21 @@ public static class SuiteReport
         {
             var records = group.Select(r => r.Run).ToArray();
             string prefix = group.Key.ToString().ToLowerInvariant();
-            double epsilon = group.First().Spec.Diagnostics.HorizonEpsilon;
-            Png(plots, $"{prefix}-1-gradient-vs-lag", StabilityPlots.GradientVersusLag(records, epsilon));
-            Png(plots, $"{prefix}-2-product-vs-bound", StabilityPlots.ProductVersusBound(records));
-            Png(plots, $"{prefix}-3-jacobian-norms", StabilityPlots.JacobianNorms(records));
-            Png(plots, $"{prefix}-4-saturation", StabilityPlots.SaturationAndDeadUnits(records));
-            Png(plots, $"{prefix}-5-lyapunov", TrainingPlots.LyapunovOverTraining(records));
+            var analysed = records.Where(r => r.Stability.Count > 0).ToArray();    // runs with stability diagnostics
+            if (analysed.Length > 0)
+            {
+                double epsilon = group.First().Spec.Diagnostics.HorizonEpsilon;
+                Png(plots, $"{prefix}-1-gradient-vs-lag", StabilityPlots.GradientVersusLag(analysed, epsilon));
+                Png(plots, $"{prefix}-2-product-vs-bound", StabilityPlots.ProductVersusBound(analysed));
+                Png(plots, $"{prefix}-3-jacobian-norms", StabilityPlots.JacobianNorms(analysed));
+                Png(plots, $"{prefix}-4-saturation", StabilityPlots.SaturationAndDeadUnits(analysed));
+                Png(plots, $"{prefix}-5-lyapunov", TrainingPlots.LyapunovOverTraining(analysed));
+            }
             Png(plots, $"{prefix}-6-bits-per-char", TrainingPlots.BitsPerChar(records));
             Png(plots, $"{prefix}-7-gradient-norm-clipping", TrainingPlots.GradientNormAndClipping(records));
             if (records.Any(r => r.Probes.Count > 0))
                 Png(plots, $"{prefix}-8-probe-accuracy", ProbePlots.AccuracyVersusLag(records, group.First().Spec.Probe.SolvedThreshold));
-            foreach (var run in group)
+            foreach (var run in group.Where(r => r.Run.Stability.Count > 0))
                 Png(plots, $"heatmap-{run.Name}", StabilityPlots.GradientHeatmap(run.Run));
         }
         string report = Path.Combine(suiteFolder, "report.html");

@@ -98,7 +98,7 @@ public sealed class TrainingBatch
         var inputs = runs.Select(r => r.NextStep(started)).ToArray();
         var network = new StackedNetwork([.. runs.Select(r => r.Network)]);
         var pass = network.Forward(stack(inputs.Select(i => i.Inputs)), stack(runs.Select(r => r.HiddenState)), inputs.Max(i => i.Keep));
-        var grads = network.Backward(pass, stack(inputs.Select(i => i.Targets)));
+        var grads = network.Backward(pass, stack(inputs.Select(i => i.Targets)), inputs[0].Weights is null ? null : stack(inputs.Select(i => i.Weights!)));
         return [.. runs.Select((run, r) => run.FinishStep(inputs[r], pass.Run(r, inputs[r].Keep), () => grads.CopyRun(r, run.Gradients)))];
     }
 }

@@ -25,6 +25,7 @@ public sealed partial class TrainingSession : IDisposable
     private readonly WindowStream _stream;
     private readonly StabilityAnalyzer _analyzer;
     private readonly long[] _inputs, _targets;
+    private readonly float[]? _weights;
     private TrainingState? _snapshot;
     private double _lrScale = 1, _elapsedBefore, _diagnosticsSeconds;
     private int _events, _clipped, _stepsThisProcess;
@@ -40,6 +41,7 @@ public sealed partial class TrainingSession : IDisposable
         _analyzer = new StabilityAnalyzer(spec.Diagnostics);
         _inputs = new long[_stream.WindowLength * _stream.BatchSize];
         _targets = new long[_inputs.Length];
+        _weights = corpus.TrainWeights is null ? null : new float[_inputs.Length];
     }
 
     /// <summary>A new run initialised from the spec's seed.</summary>
@@ -144,15 +146,15 @@ public sealed partial class TrainingSession : IDisposable
         using var scope = NewDisposeScope();
         var input = NextStep(Stopwatch.GetTimestamp());
         var pass = _network.Forward(input.Inputs, _state.Hidden, input.Keep);
-        return FinishStep(input, pass, () => _network.Backward(pass, input.Targets, _grads));
+        return FinishStep(input, pass, () => _network.Backward(pass, input.Targets, _grads, input.Weights));
     }
 
     /// <summary>The next window of the step about to run (call inside its dispose scope); resets the carried state at an epoch start.</summary>
     internal StepInput NextStep(long started)
     {
         int step = Step, cursor = _state.Cursor;
-        var (inputs, targets) = NextBatch();
-        return new StepInput(step, cursor, started, inputs, targets, DiagnosticsDue(step) ? _spec.Diagnostics.ProbeSequences : 0);
+        var (inputs, targets, weights) = NextBatch();
+        return new StepInput(step, cursor, started, inputs, targets, weights, DiagnosticsDue(step) ? _spec.Diagnostics.ProbeSequences : 0);
     }
 
     /// <summary>The carried hidden state [B, H] the next step starts from.</summary>
@@ -169,7 +171,7 @@ public sealed partial class TrainingSession : IDisposable
     {
         int step = input.Step;
         double lr = LearningRate(step);
-        float loss = CharRnnNetwork.Loss(pass, input.Targets).item<float>();
+        float loss = CharRnnNetwork.Loss(pass, input.Targets, input.Weights).item<float>();
         var fault = NonFiniteGuard.Forward(loss, pass.Hidden);
         var (local, delta) = fault is null ? backward() : default;
         double norm = fault is null ? GradientClipper.GlobalNorm(_grads) : double.NaN;
@@ -223,18 +225,21 @@ public sealed partial class TrainingSession : IDisposable
         else _sink.OnNonFinite(new NonFiniteEvent(step, "validation loss", -1, _spec.NonFinite.Policy, "evaluation not recorded", lr));
     }
 
-    private (Tensor Inputs, Tensor Targets) NextBatch()
+    private (Tensor Inputs, Tensor Targets, Tensor? Weights) NextBatch()
     {
         _stream.Cursor = _state.Cursor;
         if (_stream.AtEpochStart) _state.Hidden.zero_();
-        _stream.Next(_inputs, _targets);
+        _stream.Next(_inputs, _targets, _corpus.TrainWeights, _weights);
         _state.Cursor = _stream.Cursor;
         long[] shape = [_stream.WindowLength, _stream.BatchSize];
-        return (tensor(_inputs, shape), tensor(_targets, shape));
+        return (tensor(_inputs, shape), tensor(_targets, shape), _weights is null ? null : tensor(_weights, shape));
     }
 
-    /// <summary>A step's window: its step number, data cursor before it, start time, [T, B] characters and how many sequences the diagnostics trace.</summary>
-    internal sealed record StepInput(int Step, int Cursor, long Started, Tensor Inputs, Tensor Targets, int Keep);
+    /// <summary>
+    /// A step's window: its step number, data cursor before it, start time, [T, B] characters, the [T, B] loss weights
+    /// (null: every character counts) and how many sequences the diagnostics trace.
+    /// </summary>
+    internal sealed record StepInput(int Step, int Cursor, long Started, Tensor Inputs, Tensor Targets, Tensor? Weights, int Keep);
 
     private bool DiagnosticsDue(int step) => DiagnosticsPeriod > 0 && (step % DiagnosticsPeriod == 0 || step == TotalSteps - 1);
 

@@ -63,4 +63,7 @@ internal static partial class Log
 
     [LoggerMessage(30, LogLevel.Warning, "'{Folder}' was last held by a process that ended without releasing it ({Holder}): taking it over and deleting that process's temporary files")]
     public static partial void LockTakenOver(ILogger logger, string folder, string holder);
+
+    [LoggerMessage(43, LogLevel.Information, "Numerics: kernels {Kernels}, {Threads} compute thread(s) per run")]
+    public static partial void Numerics(ILogger logger, string kernels, int threads);
 }

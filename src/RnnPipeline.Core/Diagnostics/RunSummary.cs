@@ -13,8 +13,8 @@ namespace RnnPipeline.Diagnostics;
 /// <param name="MemoryHorizon">Memory horizon in steps at the last logged step (−1 without diagnostics).</param>
 /// <param name="WindowLength">Length of the sequence the lag records were measured on: the analysis length, or the training window
 /// without one (the horizon's ceiling; 0 without diagnostics).</param>
-/// <param name="MaxSolvedLag">Largest probe lag solved: accuracy ≥ the threshold and 95% Wilson interval above chance
-/// (<see cref="Statistics.PooledAccuracy.IsSolved"/>; 0 when none; null without probes).</param>
+/// <param name="MaxSolvedLag">Largest probe lag this run solved: accuracy ≥ the threshold with its 95% Wilson interval
+/// above chance (0 when none; null without probes). A unit's verdicts use its seeds instead (<see cref="Statistics.LagStatus"/>).</param>
 public sealed record RunSummary(
     RunInfo Info, int Steps, double ValidationBitsPerChar, double ClipRate, int NonFiniteEvents,
     double MeanJacobianNorm, double Lyapunov1, int MemoryHorizon, int WindowLength, int? MaxSolvedLag)
@@ -30,7 +30,7 @@ public sealed record RunSummary(
         int? solved = run.Probes.Count == 0
             ? null
             : run.Probes.GroupBy(p => p.Lag).Select(g => PooledAccuracy.From(g.ToArray()))
-                .Where(p => p.IsSolved(solvedThreshold)).Select(p => p.Lag).DefaultIfEmpty(0).Max();
+                .Where(p => p.Mean >= solvedThreshold && p.Interval.Low > p.Chance).Select(p => p.Lag).DefaultIfEmpty(0).Max();
         return new RunSummary(
             run.Info,
             run.Metrics.Count == 0 ? 0 : run.Metrics.Max(m => m.Step) + 1,

@@ -14,6 +14,12 @@ public sealed class CorpusOptions
     /// <summary>Dependency lags k of generated probe text (characters between the key and the dependent character).</summary>
     public int[] Lags { get; set; } = [2, 4, 8, 16, 32];
 
+    /// <summary>Which characters of generated probe text the training loss counts (validation bits/char always counts every character).</summary>
+    public ProbeLoss Loss { get; set; } = ProbeLoss.AllCharacters;
+
+    /// <summary>What fills the gap between key and dependent character in generated probe text.</summary>
+    public ProbeFiller Filler { get; set; } = ProbeFiller.Random;
+
     /// <summary>Number of distinct key characters in generated probe text (chance level = 1/KeyCount; up to 26 for DelayedRecall, 8 for BracketMatching).</summary>
     [Range(2, 26)]
     public int KeyCount { get; set; } = 4;

@@ -76,3 +76,29 @@ public enum CorpusKind
     /// <summary>Generated bracket/quote matching probe text: the opener's kind must be closed after a known lag.</summary>
     BracketMatching,
 }
+
+/// <summary>Which characters of generated probe text the training loss counts.</summary>
+public enum ProbeLoss
+{
+    /// <summary>Every character (a language model of the probe text; the filler's loss dominates).</summary>
+    AllCharacters,
+    /// <summary>
+    /// Only the dependent characters: every step's gradient is about the dependency, none is spent on unpredictable
+    /// filler or keys (the copy and adding tasks score only their answer positions; Hochreiter &amp; Schmidhuber 1997,
+    /// Arjovsky et al. 2016). Training loss and bits/char are then those of the dependents.
+    /// </summary>
+    Dependents,
+}
+
+/// <summary>What fills the gap between a probe's key and its dependent character.</summary>
+public enum ProbeFiller
+{
+    /// <summary>Random characters (digits for delayed recall, lower-case letters for brackets): k−2 (or k−1) unpredictable characters a language model spends its loss on.</summary>
+    Random,
+    /// <summary>
+    /// One blank character ('.') repeated: the filler is predictable, so after it is learnt the loss left is the key, the
+    /// cue's timing and the dependent character — the training signal is the dependency itself (the copy-memory task's
+    /// blank filler; Arjovsky, Shah &amp; Bengio 2016).
+    /// </summary>
+    Blank,
+}

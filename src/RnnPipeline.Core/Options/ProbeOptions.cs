@@ -9,7 +9,10 @@ namespace RnnPipeline.Options;
 /// </summary>
 public sealed class ProbeOptions
 {
-    /// <summary>Mean accuracy over seeds at or above which a lag counts as solved (the pooled 95% Wilson interval must also lie above chance).</summary>
+    /// <summary>
+    /// Accuracy a unit's seed median must reach, with 95% confidence, for a lag to count as solved (see
+    /// Statistics.LagStatus). A report setting: not part of the run's configuration hash.
+    /// </summary>
     [Range(0.0, 1.0)]
     public double SolvedThreshold { get; set; } = 0.9;
 
@@ -17,11 +20,26 @@ public sealed class ProbeOptions
     [Range(1, 1_000_000)]
     public int SamplesPerLag { get; set; } = 300;
 
-    /// <summary>"A beats B at lag k" needs the mean accuracy of A to exceed that of B by at least this much (and every seed of A above every seed of B).</summary>
-    [Range(0.0, 1.0)]
-    public double SeparationGap { get; set; } = 0.15;
+    /// <summary>
+    /// Error rate of the report's comparisons between units: the false-discovery rate of the exploratory screen and the
+    /// family-wise error rate of the confirmed verdicts (see ProbeComparison). A report setting: not part of the run's
+    /// configuration hash.
+    /// </summary>
+    [Range(0.0001, 0.5)]
+    public double ErrorRate { get; set; } = 0.05;
 
-    /// <summary>Seeds each unit needs at a lag before the report compares it (3 against 3 completely separated: p = 1/20).</summary>
-    [Range(1, 1000)]
-    public int SeparationSeeds { get; set; } = 3;
+    /// <summary>
+    /// Split each unit's seeds into an exploratory first half and a confirmatory second half, and state as findings
+    /// only what the second half replicates. A report setting: not part of the run's configuration hash.
+    /// </summary>
+    public bool Replicate { get; set; } = true;
+
+    /// <summary>
+    /// Seeds per unit at which the report estimates the replication power of its findings (empty: the suite's own
+    /// count). A report setting: not part of the run's configuration hash.
+    /// </summary>
+    public int[] PowerSeeds { get; set; } = [];
+
+    /// <summary>Settings that only change how the report reads the results, not what a run trains or records.</summary>
+    internal static readonly string[] ReportOnly = [nameof(SolvedThreshold), nameof(ErrorRate), nameof(Replicate), nameof(PowerSeeds)];
 }

@@ -43,11 +43,16 @@ public sealed class RunSpec
     /// <summary>The specification as indented JSON (enums as names).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, CanonicalJson);
 
-    /// <summary>First 12 hex digits of the SHA-256 of <see cref="ToJson"/> without the name: equal hashes, equal runs.</summary>
+    /// <summary>
+    /// First 12 hex digits of the SHA-256 of <see cref="ToJson"/> without the name and the report-only probe settings
+    /// (thresholds and error rates the report applies): equal hashes, equal training and records.
+    /// </summary>
     public string ConfigHash()
     {
         var node = JsonSerializer.SerializeToNode(this, CanonicalJson)!.AsObject();
         node.Remove(nameof(Name));
+        var probe = node[nameof(Probe)]!.AsObject();
+        foreach (string setting in ProbeOptions.ReportOnly) probe.Remove(setting);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(node.ToJsonString())))[..12];
     }
 

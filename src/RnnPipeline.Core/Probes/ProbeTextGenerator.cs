@@ -9,9 +9,11 @@ namespace RnnPipeline.Probes;
 /// the filler between key and dependent character is drawn independently of the key, so the dependent character is
 /// determined only by the key k characters back (no leakage).
 /// <list type="bullet">
-/// <item>Delayed recall: <c>K f…f &gt; K ⏎</c> — key K (one of up to 26 capitals), k−2 random digits, the cue '&gt;', then K again at distance k.</item>
-/// <item>Bracket matching: <c>( w…w ) ⏎</c> — an opener (one of up to 8), k−1 random lower-case letters, the matching closer at distance k.</item>
+/// <item>Delayed recall: <c>K f…f &gt; K ⏎</c> — key K (one of up to 26 capitals), k−2 filler characters, the cue '&gt;', then K again at distance k.</item>
+/// <item>Bracket matching: <c>( w…w ) ⏎</c> — an opener (one of up to 8), k−1 filler characters, the matching closer at distance k.</item>
 /// </list>
+/// The filler (<see cref="CorpusOptions.Filler"/>) is random digits (recall) or lower-case letters (brackets), or one
+/// blank character '.' repeated.
 /// </summary>
 public static class ProbeTextGenerator
 {
@@ -113,15 +115,10 @@ public static class ProbeTextGenerator
         int key = random.Next(keys.Length);
         int start = text.Length;
         text.Append(keys[key]);
-        if (options.Kind == CorpusKind.DelayedRecall)
-        {
-            for (int i = 0; i < lag - 2; i++) text.Append((char)('0' + random.Next(10)));
-            text.Append('>');
-        }
-        else
-        {
-            for (int i = 0; i < lag - 1; i++) text.Append((char)('a' + random.Next(26)));
-        }
+        bool recall = options.Kind == CorpusKind.DelayedRecall;
+        for (int i = 0; i < (recall ? lag - 2 : lag - 1); i++)
+            text.Append(options.Filler == ProbeFiller.Blank ? '.' : recall ? (char)('0' + random.Next(10)) : (char)('a' + random.Next(26)));
+        if (recall) text.Append('>');
         text.Append(answers[key]).Append('\n');
         return new ProbeTarget(start + lag, answers[key], lag);
     }

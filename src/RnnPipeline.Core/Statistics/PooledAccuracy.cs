@@ -2,11 +2,24 @@ using RnnPipeline.Diagnostics;
 
 namespace RnnPipeline.Statistics;
 
+/// <summary>What the seeds of a unit show at one lag (<see cref="PooledAccuracy.Classify"/>).</summary>
+public enum LagStatus
+{
+    /// <summary>The seed median is at least the solved threshold with 95% confidence.</summary>
+    Solved,
+    /// <summary>The seed median is above chance with 95% confidence, but not shown to be solved.</summary>
+    AboveChance,
+    /// <summary>The seeds do not show the median above chance.</summary>
+    AtChance,
+    /// <summary>Too few seeds for a 95% interval of the median (5 or fewer).</summary>
+    TooFewSeeds,
+}
+
 /// <summary>
 /// Probe accuracy of one unit (runs that differ only in their seed) at one lag: each seed's accuracy, and the counts
-/// of all seeds pooled. The pooled Wilson interval is a binomial interval over every evaluated dependent; it does not
-/// include the seed-to-seed spread, which is why comparisons between units use <see cref="SeparationRule"/> on the
-/// per-seed accuracies instead.
+/// of all seeds pooled. Seed-to-seed spread is far larger than the binomial error of the evaluated dependents, so
+/// every judgement is made on the seeds (<see cref="Classify"/>, <see cref="ProbeComparison"/>); the pooled Wilson
+/// interval <see cref="Interval"/> describes only the evaluation text's sampling error.
 /// </summary>
 /// <param name="Lag">Dependency lag k.</param>
 /// <param name="SeedAccuracies">Accuracy of each seed, in seed order.</param>
@@ -21,20 +34,37 @@ public sealed record PooledAccuracy(int Lag, IReadOnlyList<double> SeedAccuracie
     /// <summary>Mean accuracy over seeds (each seed weighs the same).</summary>
     public double Mean => SeedAccuracies.Average();
 
-    /// <summary>95% Wilson interval of the pooled proportion Correct / Samples.</summary>
+    /// <summary>Median accuracy over seeds.</summary>
+    public double Median
+    {
+        get
+        {
+            var s = SeedAccuracies.Order().ToArray();
+            return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+        }
+    }
+
+    /// <summary>95% distribution-free interval of the seed median (null with 5 seeds or fewer).</summary>
+    public MedianInterval? SeedInterval => MedianInterval.Of(SeedAccuracies);
+
+    /// <summary>95% Wilson interval of the pooled proportion Correct / Samples (the evaluation's sampling error only).</summary>
     public ProportionInterval Interval => ProportionInterval.Wilson(Correct, Samples);
 
-    /// <summary>
-    /// Solved: the mean over seeds is at least <paramref name="threshold"/> and the pooled interval lies wholly above
-    /// chance (lower bound &gt; chance).
-    /// </summary>
-    public bool IsSolved(double threshold) => Mean >= threshold && Interval.Low > Chance;
+    /// <summary>What all seeds show (<see cref="Classify"/>).</summary>
+    public LagStatus Status(double threshold) => Classify(SeedAccuracies, threshold, Chance);
 
     /// <summary>
-    /// At chance: the pooled interval does not lie above chance (lower bound ≤ chance) — the dependents evaluated give no
-    /// evidence that the unit recalls anything at this lag.
+    /// Solved when the 95% interval of the seed median (<see cref="MedianInterval"/>) lies at or above
+    /// <paramref name="threshold"/>; above chance when it lies above <paramref name="chance"/>; at chance otherwise. A
+    /// single seed cannot carry a unit: with 8 seeds the interval's lower end is the lowest seed.
     /// </summary>
-    public bool IsAtChance => Interval.Low <= Chance;
+    public static LagStatus Classify(IReadOnlyList<double> seeds, double threshold, double chance) => MedianInterval.Of(seeds) switch
+    {
+        null => LagStatus.TooFewSeeds,
+        { Low: var low } when low >= threshold => LagStatus.Solved,
+        { Low: var low } when low > chance => LagStatus.AboveChance,
+        _ => LagStatus.AtChance,
+    };
 
     /// <summary>Pools the probe rows of one lag, one row per seed.</summary>
     /// <exception cref="ArgumentException">No rows, rows of several lags, or rows with different chance levels.</exception>

@@ -19,11 +19,11 @@ public sealed record ProbeUnit(string Name, RunInfo Info, IReadOnlyList<RunRecor
     /// <summary>Pooled accuracy at <paramref name="lag"/>, or null when the unit was not probed there.</summary>
     public PooledAccuracy? At(int lag) => Lags.FirstOrDefault(l => l.Lag == lag);
 
-    /// <summary>Largest lag solved (<see cref="PooledAccuracy.IsSolved"/>); 0 when none.</summary>
-    public int MaxSolvedLag(double threshold) => Lags.Where(l => l.IsSolved(threshold)).Select(l => l.Lag).DefaultIfEmpty(0).Max();
+    /// <summary>Largest lag solved (<see cref="LagStatus.Solved"/>); 0 when none.</summary>
+    public int MaxSolvedLag(double threshold) => Lags.Where(l => l.Status(threshold) == LagStatus.Solved).Select(l => l.Lag).DefaultIfEmpty(0).Max();
 
-    /// <summary>Smallest lag at chance (<see cref="PooledAccuracy.IsAtChance"/>), or null when every lag is above chance.</summary>
-    public int? FirstLagAtChance => Lags.FirstOrDefault(l => l.IsAtChance)?.Lag;
+    /// <summary>Smallest lag at chance (<see cref="LagStatus.AtChance"/>), or null when no lag is.</summary>
+    public int? FirstLagAtChance(double threshold) => Lags.FirstOrDefault(l => l.Status(threshold) == LagStatus.AtChance)?.Lag;
 
     /// <summary>
     /// The family the literature speaks of: sigmoid, tanh, ReLU, or IRNN (ReLU with identity initialisation; Le, Jaitly

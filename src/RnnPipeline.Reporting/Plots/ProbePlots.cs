@@ -12,15 +12,16 @@ public static class ProbePlots
 {
     /// <summary>
     /// Accuracy on the dependent character vs lag, one line per unit (<see cref="ProbeUnit"/>: runs that differ only in
-    /// their seed): the mean over seeds, a bar for the 95% Wilson interval of the pooled dependents, each seed as a faint
-    /// dot; chance dotted, the solved threshold dashed. Units are nudged apart along x so bars do not hide each other.
+    /// their seed): the median over seeds, a bar for the 95% interval of the seed median (<see cref="MedianInterval"/>;
+    /// none with 5 seeds or fewer), each seed as a faint dot; chance dotted, the solved threshold dashed. Units are
+    /// nudged apart along x so bars do not hide each other.
     /// </summary>
     public static PlotModel AccuracyVersusLag(IReadOnlyList<RunRecording> runs, double solvedThreshold)
     {
         var units = ProbeUnit.Pool(runs);
         int dependents = units.SelectMany(u => u.Lags).Select(l => l.Samples / Math.Max(1, l.Seeds)).DefaultIfEmpty(0).Min();
         var model = PlotStyle.Model("Long-range probe: accuracy vs dependency lag",
-            $"line: mean of seeds · bar: 95% Wilson interval, seeds pooled (≥ {dependents} per seed) · dots: seeds · dashed: solved (≥ {Narrative.Percent(solvedThreshold)})");
+            $"line: median of seeds · bar: its 95% interval · dots: seeds ({dependents} dependents each) · dashed: solved (≥ {Narrative.Percent(solvedThreshold)})");
         model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Bottom, Title = "lag k (characters, log scale)", Base = 2, MajorGridlineStyle = LineStyle.Solid, MajorGridlineColor = OxyColor.FromRgb(0xE6, 0xE6, 0xE6) });
         model.Axes.Add(PlotStyle.Linear(AxisPosition.Left, "accuracy", 0, 1.02));
         for (int i = 0; i < units.Count; i++)
@@ -34,9 +35,9 @@ public static class ProbePlots
             foreach (var lag in unit.Lags)
             {
                 double x = lag.Lag * nudge;
-                mean.Points.Add(new DataPoint(x, lag.Mean));
+                mean.Points.Add(new DataPoint(x, lag.Median));
                 foreach (double accuracy in lag.SeedAccuracies) seeds.Points.Add(new ScatterPoint(x, accuracy));
-                var interval = lag.Interval;
+                if (lag.SeedInterval is not { } interval) continue;
                 model.Annotations.Add(new LineAnnotation
                 {
                     Type = LineAnnotationType.Vertical, X = x, MinimumY = interval.Low, MaximumY = interval.High,

@@ -59,8 +59,14 @@ internal static class JacobianProducts
     /// re-orthonormalisation (Q ← qr(J_t Q), λ_i += log|R_ii|; Vogt et al. 2020, Engelken et al. 2020), mean over probe
     /// sequences, sorted descending. Q starts from a random orthonormal basis (seeded, so deterministic): coordinate
     /// axes would follow single units, which a diagonal J_t never mixes. The first <paramref name="burnIn"/> steps
-    /// only align Q with the leading subspace; the average runs over the remaining steps. An exactly zero R_ii means
-    /// the product has lost that direction for good: its exponent is −∞.
+    /// only align Q with the leading subspace; the average runs over the remaining steps.
+    /// <para>
+    /// Rank rule: once some analysed J_t has rank r &lt; k, the product has lost every direction beyond r for good and
+    /// λ_k = −∞. The rank of J_t = diag(f'(a_t))·W_hh is at most the number of units with f' ≠ 0 (a ReLU's active
+    /// units), so λ_k is −∞ for k above the smallest such count over the analysed steps; and an R_ii at or below
+    /// <see cref="RankTolerance"/>·H times the largest |R_jj| of its step (rounding, not signal: a float32 QR returns
+    /// about 1e-7 relative where the exact value is 0) counts as 0, making its direction's exponent −∞ too.
+    /// </para>
     /// </summary>
     public static double[] Lyapunov(Tensor derivatives, Tensor w, int count, int burnIn)
     {
@@ -68,14 +74,28 @@ internal static class JacobianProducts
         var start = randn(h, count, dtype: float64, generator: new Generator(StartSeed));
         var q = linalg.qr(start).Q.to(w.dtype).expand(p, h, count).clone();
         var sum = zeros(p, count, dtype: float64);
+        var rank = full(p, h, dtype: int64);                                        // smallest nonzero-f' count so far
+        double tolerance = RankTolerance * h;
         for (long t = 0; t < steps; t++)
         {
             var (qNext, r) = linalg.qr(derivatives[t].unsqueeze(2) * w.matmul(q));  // J_t Q = Q' R
-            if (t >= burnIn) sum.add_(r.diagonal(0, 1, 2).abs().to(float64).log());
+            if (t >= burnIn)
+            {
+                var diagonal = r.diagonal(0, 1, 2).abs().to(float64);
+                var floor = diagonal.amax([1], keepdim: true) * tolerance;
+                sum.add_(diagonal.where(diagonal > floor, 0.0).log());             // log 0 = −∞: a lost direction
+                rank = minimum(rank, derivatives[t].ne(0).sum([1]));
+            }
             q = qNext;
         }
-        return (sum / (steps - burnIn)).mean([0]).sort(descending: true).Values.data<double>().ToArray();
+        var exponents = (sum / (steps - burnIn)).sort(1, descending: true).Values;  // per sequence, [P, count]
+        var beyondRank = arange(count, dtype: int64).unsqueeze(0) >= rank.unsqueeze(1);
+        exponents = exponents.masked_fill(beyondRank, double.NegativeInfinity);
+        return exponents.mean([0]).sort(descending: true).Values.data<double>().ToArray();
     }
+
+    /// <summary>Relative size of an R_ii below which the rank rule treats it as 0, per unit of H: float32's machine epsilon 2^−23.</summary>
+    public const double RankTolerance = 1.1920928955078125e-7;
 
     private const ulong StartSeed = 12345;
 }

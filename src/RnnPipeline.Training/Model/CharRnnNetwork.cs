@@ -67,30 +67,43 @@ public sealed class CharRnnNetwork(CharRnnWeights weights, Activation activation
     public Tensor Head(Tensor hidden) =>
         hidden.view(hidden.shape[0] * hidden.shape[1], -1).matmul(Weights.Why.t()).add_(Weights.By).log_softmax(1);
 
-    /// <summary>Mean cross-entropy (nats per character) of <paramref name="pass"/> against <paramref name="targets"/> [T, B].</summary>
-    public static Tensor Loss(ForwardPass pass, Tensor targets) =>
-        -pass.LogProbabilities.gather(1, targets.reshape(-1, 1)).mean();
+    /// <summary>
+    /// Mean cross-entropy (nats per character) of <paramref name="pass"/> against <paramref name="targets"/> [T, B]; with
+    /// <paramref name="weights"/> [T, B] the weighted mean Σ w·ℓ / Σ w.
+    /// </summary>
+    public static Tensor Loss(ForwardPass pass, Tensor targets, Tensor? weights = null)
+    {
+        var nll = -pass.LogProbabilities.gather(1, targets.reshape(-1, 1)).view(-1);
+        return weights is null ? nll.mean() : nll.mul(weights.reshape(-1)).sum().div(WeightTotal(weights));
+    }
+
+    /// <summary>Σ w of a weighted loss (at least 1e-30, so a window without a scored character has loss and gradients 0).</summary>
+    internal static Tensor WeightTotal(Tensor weights) => weights.sum().clamp_min(1e-30);
 
     /// <summary>
-    /// Backpropagates the mean cross-entropy of <paramref name="pass"/> into <paramref name="grads"/> (overwritten).
+    /// Backpropagates the mean cross-entropy of <paramref name="pass"/> (weighted by <paramref name="weights"/> [T, B] when
+    /// given, see <see cref="Loss"/>) into <paramref name="grads"/> (overwritten).
     /// Returns the local gradients ∂L_t/∂h_t through the head [T, B, H] and the total δ_t = ∂L/∂h_t [T, B, H].
     /// </summary>
-    public (Tensor Local, Tensor Delta) Backward(ForwardPass pass, Tensor targets, CharRnnWeights grads)
+    public (Tensor Local, Tensor Delta) Backward(ForwardPass pass, Tensor targets, CharRnnWeights grads, Tensor? weights = null)
     {
-        var local = HeadBackward(pass, targets, grads);
+        var local = HeadBackward(pass, targets, grads, weights);
         var (delta, da) = RecurBackward(pass, local);
         WeightGradients(pass, da, grads);
         return (local, delta);
     }
 
     /// <summary>
-    /// Gradients of the head (W_hy, b_y into <paramref name="grads"/>) and the local gradients ∂L_t/∂h_t [T, B, H].
+    /// Gradients of the head (W_hy, b_y into <paramref name="grads"/>) and the local gradients ∂L_t/∂h_t [T, B, H], of
+    /// the mean or, with <paramref name="weights"/> [T, B], the weighted mean cross-entropy.
     /// </summary>
-    public Tensor HeadBackward(ForwardPass pass, Tensor targets, CharRnnWeights grads)
+    public Tensor HeadBackward(ForwardPass pass, Tensor targets, CharRnnWeights grads, Tensor? weights = null)
     {
         long steps = pass.Hidden.shape[0], batch = pass.Hidden.shape[1], n = steps * batch;
         var dlogits = pass.LogProbabilities.exp();                                  // softmax
-        dlogits.scatter_add_(1, targets.reshape(-1, 1), full(n, 1, -1.0, dtype: dlogits.dtype)).div_(n);  // (p − onehot) / N
+        dlogits.scatter_add_(1, targets.reshape(-1, 1), full(n, 1, -1.0, dtype: dlogits.dtype));  // p − onehot
+        if (weights is null) dlogits.div_(n);                                       // ∂(mean)/∂logits
+        else dlogits.mul_(weights.reshape(-1, 1)).div_(WeightTotal(weights));       // w (p − onehot) / Σ w
         grads.Why.copy_(dlogits.t().matmul(pass.Hidden.view(n, -1)));
         grads.By.copy_(dlogits.sum(dim: 0));
         return dlogits.matmul(Weights.Why).view(steps, batch, -1);                  // ∂L_t/∂h_t via the head

@@ -69,14 +69,17 @@ public sealed class StackedNetwork
 
     /// <summary>
     /// Backpropagates each run's mean cross-entropy against its targets in <paramref name="targets"/> [R, T, B]: the
-    /// parameter gradients [R, …] and δ and the local gradients [R, T, B, H], as <see cref="CharRnnNetwork.Backward"/> per run.
+    /// parameter gradients [R, …] and δ and the local gradients [R, T, B, H], as <see cref="CharRnnNetwork.Backward"/> per run
+    /// (with <paramref name="weights"/> [R, T, B], each run's weighted mean).
     /// </summary>
-    public StackedGradients Backward(StackedPass pass, Tensor targets)
+    public StackedGradients Backward(StackedPass pass, Tensor targets, Tensor? weights = null)
     {
         long runs = targets.shape[0], steps = targets.shape[1], batch = targets.shape[2], n = steps * batch, h = _whh.shape[1];
         var hidden = pass.Hidden.view(runs, n, h);
         var dlogits = pass.LogProbabilities.exp();                                  // (softmax − onehot) / N per run
-        dlogits.scatter_add_(2, targets.view(runs, n, 1), full(runs, n, 1, -1.0)).div_(n);
+        dlogits.scatter_add_(2, targets.view(runs, n, 1), full(runs, n, 1, -1.0));
+        if (weights is null) dlogits.div_(n);
+        else dlogits.mul_(weights.view(runs, n, 1)).div_(weights.view(runs, n).sum(1).clamp_min(1e-30).view(runs, 1, 1));
         var why = empty_like(_why);
         var local = empty(runs, steps, batch, h);                                  // ∂L_t/∂h_t via the head
         var localRows = local.view(runs, n, h);

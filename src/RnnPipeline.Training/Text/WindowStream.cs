@@ -36,8 +36,11 @@ public sealed class WindowStream
     /// <summary>True when the next window starts a new epoch (the carried hidden state must be reset).</summary>
     public bool AtEpochStart => Cursor == 0;
 
-    /// <summary>Fills <paramref name="inputs"/> and <paramref name="targets"/> (both [T, B], time-major) and advances.</summary>
-    public void Next(long[] inputs, long[] targets)
+    /// <summary>
+    /// Fills <paramref name="inputs"/> and <paramref name="targets"/> (both [T, B], time-major) and advances; with
+    /// <paramref name="textWeights"/> (one per text character) also each target's weight into <paramref name="weights"/>.
+    /// </summary>
+    public void Next(long[] inputs, long[] targets, float[]? textWeights = null, float[]? weights = null)
     {
         int t0 = Cursor * WindowLength;
         for (int t = 0; t < WindowLength; t++)
@@ -46,6 +49,7 @@ public sealed class WindowStream
             int at = b * _segment + t0 + t;
             inputs[t * BatchSize + b] = _text[at];
             targets[t * BatchSize + b] = _text[at + 1];
+            if (textWeights is not null) weights![t * BatchSize + b] = textWeights[at + 1];
         }
         Cursor = (Cursor + 1) % WindowsPerEpoch;
     }

@@ -31,7 +31,15 @@ public sealed class WorkerOptions
     /// </summary>
     public string Shard { get; set; } = "";
 
-    /// <summary>Compute threads in total (0: all cores); split evenly between parallel runs.</summary>
+    /// <summary>
+    /// Pin libtorch's math kernels (see KernelPinning) and, unless <see cref="Threads"/> is set, train every run on one
+    /// thread, so a run gives the same bits on every x86-64 machine with AVX2. False: the kernels this CPU picks and
+    /// all cores (faster where AVX-512 helps; results then differ between machines in their last bits, and chaotic
+    /// training can amplify that).
+    /// </summary>
+    public bool PinKernels { get; set; } = true;
+
+    /// <summary>Compute threads in total (0: one per run when <see cref="PinKernels"/>, else all cores); split evenly between parallel runs.</summary>
     [Range(0, 1024)]
     public int Threads { get; set; }
 

@@ -53,7 +53,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
             return new RunOutcome(spec, saved, folder.ReadState()!.Value, 0, folder.Path);
         }
         (string text, _probe) = LoadText();
-        _corpus = CharCorpus.FromText(text, spec);
+        _corpus = CharCorpus.FromText(text, spec, scored: spec.Corpus.Loss == ProbeLoss.Dependents ? _probe?.Targets.Select(t => t.Position) : null);
         _resume = resume;
         return null;
     }

@@ -30,8 +30,10 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         if (shard is null) Log.SuiteStarting(logger, suite.Name, suite.Runs.Count, suiteFolder);
         else Log.ShardStarting(logger, suite.Name, shard.ToString(), runs.Count, suite.Runs.Count, suiteFolder,
             runs.Count == 0 ? "none" : string.Join(", ", runs.Select(i => suite.Runs[i].Name)));
-        int cores = o.Threads > 0 ? o.Threads : Environment.ProcessorCount;
+        if (o.PinKernels) KernelPinning.Pin();
+        int cores = o.Threads > 0 ? o.Threads : o.PinKernels ? o.ParallelRuns : Environment.ProcessorCount;
         TorchRuntime.Configure(Math.Max(1, cores / o.ParallelRuns));
+        Log.Numerics(logger, KernelPinning.Describe(), Math.Max(1, cores / o.ParallelRuns));
         using var locks = LockRuns(suite, runs, suiteFolder, o.Resume, ml);
         var jobs = runs.Select(i => new RunJob(suite, i, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), ml, logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds))).ToArray();
         var outcomes = new RunOutcome[runs.Count];
@@ -52,7 +54,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
                 }
             }
             var throughput = new ThroughputReporter(logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds));
-            Parallel.ForEach(Partitioner.Create(Units(jobs, ready, o.BatchRuns && o.ParallelRuns == 1), EnumerablePartitionerOptions.NoBuffering),
+            Parallel.ForEach(Partitioner.Create(Units(jobs, ready, o.BatchRuns), EnumerablePartitionerOptions.NoBuffering),
                 new ParallelOptions { MaxDegreeOfParallelism = o.ParallelRuns },
                 unit => Train(jobs, unit, outcomes, throughput, cancellation));
             double seconds = clock.GetElapsedTime(started).TotalSeconds;

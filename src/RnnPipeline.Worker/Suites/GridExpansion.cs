@@ -11,7 +11,7 @@ internal static class GridExpansion
     {
         var activations = grid.Activations.Length > 0 ? grid.Activations : [run.Model.Activation];
         var gains = grid.InitGains.Length > 0 ? grid.InitGains : [run.Model.InitGain];
-        var seeds = grid.Seeds.Length > 0 ? grid.Seeds : [run.Training.Seed];
+        var seeds = (grid.Seeds.Length > 0 ? grid.Seeds : [run.Training.Seed]).Select(s => checked(s + grid.SeedOffset)).ToArray();
         var clips = grid.ClipModes.Length > 0 ? grid.ClipModes : [run.Clipping.Mode];
         foreach (var activation in activations)
         foreach (double gain in gains)

@@ -18,6 +18,12 @@ public sealed class GridOptions
     /// <summary>Training seeds.</summary>
     public int[] Seeds { get; set; } = [];
 
+    /// <summary>
+    /// Added to every run's seed (the listed seeds, or the run's own): rerun a suite on fresh seeds with
+    /// <c>--Suite:Grid:SeedOffset=1000</c> (a run's own <c>Grid</c> takes its own offset). Names carry the shifted seed.
+    /// </summary>
+    public int SeedOffset { get; set; }
+
     /// <summary>Clipping modes.</summary>
     public ClipMode[] ClipModes { get; set; } = [];
 }

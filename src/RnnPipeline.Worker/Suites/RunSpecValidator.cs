@@ -21,6 +21,12 @@ public static class RunSpecValidator
         {
             string where = $"run '{run.Name}'";
             errors.AddRange(OptionRules.Check(run, $"{where}: "));
+            if (run.Corpus.Kind == CorpusKind.TextFile)
+            {
+                const string fix = "needs a generated probe (Corpus.Kind DelayedRecall or BracketMatching): remove it for a text file";
+                if (run.Corpus.Loss != ProbeLoss.AllCharacters) errors.Add($"{where}: Corpus.Loss {run.Corpus.Loss} {fix}");
+                if (run.Corpus.Filler != ProbeFiller.Random) errors.Add($"{where}: Corpus.Filler {run.Corpus.Filler} {fix}");
+            }
             try
             {
                 CheckCorpus(suite, run);

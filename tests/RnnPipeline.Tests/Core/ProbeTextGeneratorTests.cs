@@ -29,6 +29,18 @@ public sealed class ProbeTextGeneratorTests
     }
 
     [Theory]
+    [InlineData(CorpusKind.DelayedRecall, 2)]
+    [InlineData(CorpusKind.BracketMatching, 1)]
+    public void Generate_BlankFiller_IsOneRepeatedCharacter(CorpusKind kind, int gapShorterThanLag)
+    {
+        var options = Options(kind);
+        options.Filler = ProbeFiller.Blank;
+        var probe = ProbeTextGenerator.Generate(options, seed: 1);
+        foreach (var t in probe.Targets)
+            Assert.Equal(new string('.', t.Lag - gapShorterThanLag), probe.Text.Substring(t.Position - t.Lag + 1, t.Lag - gapShorterThanLag));
+    }
+
+    [Theory]
     [InlineData(CorpusKind.DelayedRecall)]
     [InlineData(CorpusKind.BracketMatching)]
     public void Generate_FillerIsIndependentOfTheKey_NoLeakage(CorpusKind kind)

@@ -7,71 +7,69 @@ namespace RnnPipeline.Tests.Reporting;
 
 public sealed class ProbeNarrativeTests
 {
-    private static readonly SeparationRule Rule = new(0.15, 3);
-
-    /// <summary>Runs of one unit: correct[lag][seed] of 300 dependents at lags 2, 16, 64, chance 1/16.</summary>
-    private static IEnumerable<RunRecording> Unit(string name, Activation activation, RecurrentInit init, params int[][] correct)
+    /// <summary>Runs of one unit at lags 2, 16, 64 (chance 1/16, 300 dependents): seed s scores accuracy[lag] + 0.002·s (at most 1).</summary>
+    private static IEnumerable<RunRecording> Unit(string name, Activation activation, RecurrentInit init, int seeds, params double[] accuracy)
     {
         int[] lags = [2, 16, 64];
-        for (int seed = 0; seed < correct[0].Length; seed++)
+        for (int seed = 1; seed <= seeds; seed++)
         {
-            var spec = new RunSpec { Name = $"{name}-s{seed + 1}", Model = { Activation = activation, Init = init }, Training = { Seed = seed + 1 } };
+            var spec = new RunSpec { Name = $"{name}-s{seed}", Model = { Activation = activation, Init = init }, Training = { Seed = seed } };
             var run = new RunRecording(RunInfo.For("suite", spec));
-            for (int i = 0; i < lags.Length; i++) run.OnProbe(new ProbeAccuracy(lags[i], seed + 1, correct[i][seed], 300, 1.0 / 16));
+            for (int i = 0; i < lags.Length; i++)
+                run.OnProbe(new ProbeAccuracy(lags[i], seed, (int)Math.Round(300 * Math.Min(1, accuracy[i] + 0.002 * seed)), 300, 1.0 / 16));
             yield return run;
         }
     }
 
-    private static IReadOnlyList<string> Compare(params IEnumerable<RunRecording>[] units) =>
-        ProbeNarrative.Compare(ProbeUnit.Pool(units.SelectMany(u => u)), Rule, 0.9);
+    private static IReadOnlyList<string> Compare(bool replicate, params IEnumerable<RunRecording>[] units)
+    {
+        var pooled = ProbeUnit.Pool(units.SelectMany(u => u));
+        return ProbeNarrative.Compare(pooled, ProbeComparison.Compare(pooled, 0.05, replicate), new ProbeOptions { Replicate = replicate });
+    }
 
-    private static IEnumerable<RunRecording> Sigmoid(int seeds = 3) => Unit("sigmoid", Activation.Sigmoid, RecurrentInit.Orthogonal,
-        [.. new[] { 290, 291, 289 }.Take(seeds)], [.. new[] { 19, 20, 18 }.Take(seeds)], [.. new[] { 18, 19, 20 }.Take(seeds)]);
-
-    private static IEnumerable<RunRecording> Tanh() => Unit("tanh", Activation.Tanh, RecurrentInit.Orthogonal, [295, 296, 297], [150, 160, 140], [20, 19, 21]);
-
-    private static IEnumerable<RunRecording> Irnn() => Unit("irnn", Activation.Relu, RecurrentInit.Identity, [299, 298, 300], [285, 290, 280], [90, 100, 80]);
+    private static IEnumerable<RunRecording> Sigmoid(int seeds = 16) => Unit("sigmoid", Activation.Sigmoid, RecurrentInit.Orthogonal, seeds, 0.95, 0.03, 0.03);
+    private static IEnumerable<RunRecording> Tanh(int seeds = 16) => Unit("tanh", Activation.Tanh, RecurrentInit.Orthogonal, seeds, 0.95, 0.5, 0.03);
+    private static IEnumerable<RunRecording> Irnn(int seeds = 16) => Unit("irnn", Activation.Relu, RecurrentInit.Identity, seeds, 0.95, 0.92, 0.3);
 
     [Fact]
-    public void Compare_StatesTheRuleReachAndSeparationsFromTheCounts()
+    public void Compare_StatesTheProcedureReachAndReplicatedFindings()
     {
-        var lines = Compare(Sigmoid(), Tanh(), Irnn());
-        Assert.StartsWith("Rule: A beats B at lag k when both have ≥ 3 seeds there, every seed of A is above every seed of B, and A's mean accuracy is at least 0.15 higher.", lines[0]);
-        Assert.Contains("sigmoid (3 seeds): solves lags up to 2; first at chance at lag 16 (mean 0.06, 95% [0.05, 0.08]).", lines);
-        Assert.Contains("tanh (3 seeds): solves lags up to 2; first at chance at lag 64 (mean 0.07, 95% [0.05, 0.08]).", lines);
-        Assert.Contains("irnn (3 seeds): solves lags up to 16; above chance at every lag tested (lag 64: mean 0.30, 95% [0.27, 0.33]).", lines);
+        var lines = Compare(true, Sigmoid(), Tanh(), Irnn());
+        Assert.StartsWith("Each unit's 16 seeds are split in seed order into an exploratory and a confirmatory half.", lines[0]);
+        Assert.Contains("Benjamini–Hochberg at a false-discovery rate of 0.05", lines[0]);
+        Assert.Contains("sigmoid (16 seeds): solves lags up to 2; at chance from lag 16 (median 0.05, 95% [0.04, 0.06]).", lines);
+        Assert.Contains("tanh (16 seeds): solves lags up to 2; at chance from lag 64 (median 0.05, 95% [0.04, 0.06]).", lines);
+        Assert.Contains("irnn (16 seeds): solves lags up to 16; not shown at chance at any lag (lag 64: median 0.32, 95% [0.31, 0.33]).", lines);
         Assert.Contains("Lag 16: solved by irnn while sigmoid is at chance.", lines);
-        Assert.Contains("Separated by the rule: tanh beats sigmoid at lag 16 (not separated at lags 2, 64).", lines);
-        Assert.Contains("Separated by the rule: irnn beats sigmoid at lags 16, 64 (not separated at lag 2).", lines);
-        Assert.Contains("Separated by the rule: irnn beats tanh at lags 16, 64 (not separated at lag 2).", lines);
-        Assert.Contains("By the rule the measurement agrees for tanh over sigmoid (lag 16), irnn over sigmoid (lags 16, 64), irnn over tanh (lags 16, 64). " +
-                        "First to fall to chance: sigmoid (sigmoid) at lag 16, as expected.", lines[^1]);
-        Assert.DoesNotContain(lines, l => l.StartsWith("Not separated", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Finding (replicated): tanh above sigmoid at lag 16 (lag 16: shift +0.47 [", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Finding (replicated): irnn above sigmoid at lags 16, 64 (", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Finding (replicated): irnn above tanh at lags 16, 64 (", StringComparison.Ordinal));
+        Assert.Contains("The findings agree with it (tanh > sigmoid at 16, irnn > sigmoid at 16, irnn > sigmoid at 64, irnn > tanh at 16, irnn > tanh at 64).", lines[^1]);
     }
 
     [Fact]
-    public void Compare_NamesPairsThatDoNotSeparate_WithTheirLargestGap()
+    public void Compare_SaysWhatTheSeedsDoNotDecide()
     {
-        var lines = Compare(Tanh(), Unit("relu", Activation.Relu, RecurrentInit.Orthogonal, [296, 295, 297], [170, 120, 150], [21, 20, 19]));
-        Assert.Contains("Not separated at any lag: tanh vs relu (largest mean gap 0.01 at lag 16).", lines);
-        Assert.Contains("cannot tell (not separated) for relu over tanh", lines[^1]);
+        var lines = Compare(true, Tanh(), Unit("relu", Activation.Relu, RecurrentInit.Orthogonal, 16, 0.95, 0.5, 0.03));
+        Assert.Contains(lines, l => l.StartsWith("Not decided by these seeds at any lag: tanh vs relu (largest shift", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("Finding", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Compare_ReportsAContradictionOfTheLiterature()
     {
-        var lines = Compare(Unit("sigmoid", Activation.Sigmoid, RecurrentInit.Orthogonal, [295, 296, 297], [285, 290, 280], [90, 100, 80]), Tanh());
-        Assert.Contains("Separated by the rule: sigmoid beats tanh at lags 16, 64 (not separated at lag 2).", lines);
-        Assert.Contains("contradicts it where sigmoid beats tanh (lags 16, 64)", lines[^1]);
-        Assert.Contains("First to fall to chance: tanh (tanh) at lag 64; sigmoid never does.", lines[^1]);
+        var lines = Compare(true, Unit("sigmoid", Activation.Sigmoid, RecurrentInit.Orthogonal, 16, 0.95, 0.92, 0.3), Tanh());
+        Assert.Contains(lines, l => l.StartsWith("Finding (replicated): sigmoid above tanh at lags 16, 64", StringComparison.Ordinal));
+        Assert.Contains("contradict it (sigmoid > tanh at 16, sigmoid > tanh at 64)", lines[^1]);
     }
 
     [Fact]
-    public void Compare_WithTwoSeeds_SaysTheRuleCannotDecide()
+    public void Compare_WithThreeSeeds_MakesNoLabelAndConfirmsNothing()
     {
-        var lines = Compare(Sigmoid(seeds: 2), Irnn());
-        Assert.Contains("Not compared by the rule, fewer than 3 seeds: sigmoid (2).", lines);
-        Assert.DoesNotContain(lines, l => l.StartsWith("Separated", StringComparison.Ordinal));
-        Assert.DoesNotContain(lines, l => l.StartsWith("The literature", StringComparison.Ordinal));
+        var lines = Compare(true, Sigmoid(3), Irnn(3));
+        Assert.StartsWith("With 3 seed(s) per unit and no confirmatory half", lines[0]);
+        Assert.Contains("sigmoid (3 seeds): too few seeds for a 95% interval of the median (6 or more needed).", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("Finding", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Not decided by these seeds at any lag: sigmoid vs irnn", StringComparison.Ordinal));
     }
 }

@@ -48,11 +48,23 @@ public sealed partial class SampleTests
         AssertMatches(Expected("DiagnosticsQuery"), output.ToString());
     }
 
+    /// <summary>
+    /// The sample's text, and what it shows: pooled char-RNN features nearly solve the task, above the final state
+    /// alone, which is above FeaturizeText's bag of n-grams. The accuracies themselves are a trained network's digits,
+    /// which kernels and summation order move from machine to machine (0.74–0.93 seen for the final state), so they
+    /// are not asserted.
+    /// </summary>
     [Fact]
     public void NestingDepth_ProducesItsExpectedOutput()
     {
         var output = new StringWriter();
         NestingDepthSample.Run(output);
-        AssertMatches(Expected("NestingDepth"), output.ToString());
+        string[] expected = Expected("NestingDepth"), lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        AssertMatches(expected[..1], output.ToString());
+        for (int i = 1; i < expected.Length; i++) Assert.Equal(Number().Replace(expected[i], "#"), Number().Replace(lines[i].TrimEnd('\r'), "#"));
+        double Accuracy(int line) => double.Parse(Number().Matches(lines[line])[^1].Value, CultureInfo.InvariantCulture);
+        double text = Accuracy(1), final = Accuracy(2), pooled = Accuracy(3), both = Accuracy(4);
+        Assert.True(pooled >= 0.95 && both >= 0.95, output.ToString());
+        Assert.True(pooled > final && final > text, output.ToString());
     }
 }

@@ -37,6 +37,32 @@ public sealed class CharRnnNetworkTests
 
     [Theory]
     [InlineData(Activation.Tanh)]
+    [InlineData(Activation.Sigmoid)]
+    public void Backward_WeightedLoss_MatchesAutogradReference(Activation activation)
+    {
+        using var scope = NewDisposeScope();
+        using var weights = TestData.Weights(vocabulary: 7, hidden: 6, 0, RecurrentInit.Normal, gain: 1.2);
+        using var grads = weights.ZerosLike();
+        var inputs = TestData.Tokens(9, 3, 7, seed: 1);
+        var targets = TestData.Tokens(9, 3, 7, seed: 2);
+        var lossWeights = TestData.Tokens(9, 3, 4, seed: 3).eq(0).to(float32);        // the loss counts about a quarter of the positions
+        var h0 = randn(3, 6, generator: new Generator(5)) * 0.3;
+        var network = new CharRnnNetwork(weights, activation);
+
+        var pass = network.Forward(inputs, h0);
+        var loss = CharRnnNetwork.Loss(pass, targets, lossWeights);
+        var (_, delta) = network.Backward(pass, targets, grads, lossWeights);
+        var reference = ReferenceRnn.Run(weights, activation, inputs, targets, h0, lossWeights);
+
+        TestData.AssertClose(reference.Loss, loss, 1e-6, "weighted loss");
+        foreach (var (name, g) in grads.Named())
+            TestData.AssertClose(reference.Parameters[name].grad!, g, 1e-5, $"∂L/∂{name}");
+        for (int t = 0; t < 9; t++)
+            TestData.AssertClose(reference.Hidden[t].grad!, delta[t], 1e-5, $"δ_{t}");
+    }
+
+    [Theory]
+    [InlineData(Activation.Tanh)]
     [InlineData(Activation.Relu)]
     public void ForwardBackward_MatchesTorchNnRnn_WithSameWeights(Activation activation)
     {

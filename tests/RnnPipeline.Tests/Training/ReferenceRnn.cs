@@ -14,7 +14,8 @@ internal sealed class ReferenceRnn
     public required Tensor Loss { get; init; }
     public required Tensor[] Hidden { get; init; }
 
-    public static ReferenceRnn Run(CharRnnWeights weights, Activation activation, Tensor inputs, Tensor targets, Tensor h0)
+    /// <summary>Runs and backpropagates the mean cross-entropy, or with <paramref name="lossWeights"/> [T, B] the weighted mean Σ w·ℓ / Σ w.</summary>
+    public static ReferenceRnn Run(CharRnnWeights weights, Activation activation, Tensor inputs, Tensor targets, Tensor h0, Tensor? lossWeights = null)
     {
         var p = weights.Named().ToDictionary(x => x.Name, x => x.Value.detach().clone().requires_grad_(true));
         long steps = inputs.shape[0];
@@ -31,7 +32,9 @@ internal sealed class ReferenceRnn
             hidden[t] = h;
             logits.Add(h.matmul(p["W_hy"].t()) + p["b_y"]);
         }
-        var loss = nn.functional.cross_entropy(cat(logits, 0), targets.flatten());
+        var loss = lossWeights is null
+            ? nn.functional.cross_entropy(cat(logits, 0), targets.flatten())
+            : (nn.functional.cross_entropy(cat(logits, 0), targets.flatten(), reduction: nn.Reduction.None) * lossWeights.flatten()).sum() / lossWeights.sum();
         loss.backward();
         return new ReferenceRnn { Parameters = p, Loss = loss, Hidden = hidden };
     }

@@ -19,11 +19,12 @@ public sealed class TrainingBatchTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Theory]
-    [InlineData(Activation.Tanh, 0)]
-    [InlineData(Activation.Sigmoid, 0)]
-    [InlineData(Activation.Relu, 0)]
-    [InlineData(Activation.Tanh, 5)]
-    public void StackedNetwork_GivesEachRunWhatItsOwnNetworkGives(Activation activation, int embedding)
+    [InlineData(Activation.Tanh, 0, false)]
+    [InlineData(Activation.Sigmoid, 0, false)]
+    [InlineData(Activation.Relu, 0, false)]
+    [InlineData(Activation.Tanh, 5, false)]
+    [InlineData(Activation.Relu, 0, true)]
+    public void StackedNetwork_GivesEachRunWhatItsOwnNetworkGives(Activation activation, int embedding, bool weighted)
     {
         using var scope = NewDisposeScope();
         const int runs = 3, steps = 9, batch = 4, vocabulary = 7, hidden = 6;
@@ -32,21 +33,23 @@ public sealed class TrainingBatchTests : IDisposable
         var inputs = Enumerable.Range(0, runs).Select(r => TestData.Tokens(steps, batch, vocabulary, seed: 10 + r)).ToArray();
         var targets = Enumerable.Range(0, runs).Select(r => TestData.Tokens(steps, batch, vocabulary, seed: 20 + r)).ToArray();
         var h0 = Enumerable.Range(0, runs).Select(r => randn(batch, hidden, generator: new Generator((ulong)(30 + r))) * 0.3).ToArray();
+        // Loss weights as a probe's dependents give them: 1 on a few positions, 0 elsewhere (a different set per run).
+        Tensor?[] lossWeights = [.. Enumerable.Range(0, runs).Select(r => weighted ? TestData.Tokens(steps, batch, 3, seed: 40 + r).eq(0).to(float32) : null)];
 
         var stacked = new StackedNetwork(networks);
         var pass = stacked.Forward(stack(inputs), stack(h0), keepPreActivations: 2);
-        var grads = stacked.Backward(pass, stack(targets));
+        var grads = stacked.Backward(pass, stack(targets), weighted ? stack(lossWeights.Select(w => w!)) : null);
 
         for (int r = 0; r < runs; r++)
         {
             using var alone = weights[r].ZerosLike();
             var single = networks[r].Forward(inputs[r], h0[r], keepPreActivations: 2);
-            var (local, delta) = networks[r].Backward(single, targets[r], alone);
+            var (local, delta) = networks[r].Backward(single, targets[r], alone, lossWeights[r]);
             using var together = weights[r].ZerosLike();
             var mine = pass.Run(r, 2);
             var (localTogether, deltaTogether) = grads.CopyRun(r, together);
 
-            TestData.AssertClose(CharRnnNetwork.Loss(single, targets[r]), CharRnnNetwork.Loss(mine, targets[r]), 1e-6, $"run {r} loss");
+            TestData.AssertClose(CharRnnNetwork.Loss(single, targets[r], lossWeights[r]), CharRnnNetwork.Loss(mine, targets[r], lossWeights[r]), 1e-6, $"run {r} loss");
             TestData.AssertClose(single.Hidden, mine.Hidden, 1e-6, $"run {r} h_t");
             TestData.AssertClose(single.PreActivations!, mine.PreActivations!, 1e-6, $"run {r} a_t");
             foreach (var ((name, expected), (_, actual)) in alone.Named().Zip(together.Named()))

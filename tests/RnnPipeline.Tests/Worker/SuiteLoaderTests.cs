@@ -28,16 +28,17 @@ public sealed class SuiteLoaderTests : IDisposable
     public void Load_DefaultSuite_ExpandsGridAndKeepsRunsWithOwnGrid()
     {
         var suite = SuiteLoader.Load(Path.Combine(Configs(), "compare-activations.json"));
+        string[] seeds = [.. Enumerable.Range(1, 16).Select(s => $"-s{s}")];
         Assert.Equal(
             ["text-tanh", "text-sigmoid", "text-relu",
-             "recall-tanh-s1", "recall-tanh-s2", "recall-tanh-s3", "recall-sigmoid-s1", "recall-sigmoid-s2", "recall-sigmoid-s3",
-             "recall-relu-s1", "recall-relu-s2", "recall-relu-s3",
-             "text-relu-identity", "recall-relu-identity-s1", "recall-relu-identity-s2", "recall-relu-identity-s3"],
+             .. seeds.Select(s => "recall-tanh" + s), .. seeds.Select(s => "recall-sigmoid" + s), .. seeds.Select(s => "recall-relu" + s),
+             "text-relu-identity", .. seeds.Select(s => "recall-relu-identity" + s)],
             suite.Runs.Select(r => r.Name));
         var irnn = suite.Runs.Where(r => r.Name.StartsWith("recall-relu-identity", StringComparison.Ordinal)).ToArray();
         Assert.All(irnn, r => Assert.Equal((Activation.Relu, RecurrentInit.Identity), (r.Model.Activation, r.Model.Init)));
-        Assert.Equal([1, 2, 3], irnn.Select(r => r.Training.Seed));
+        Assert.Equal(Enumerable.Range(1, 16), irnn.Select(r => r.Training.Seed));
         Assert.All(irnn, r => Assert.Equal(64, r.Model.HiddenSize)); // from Defaults
+        Assert.All(irnn, r => Assert.Equal(ProbeLoss.Dependents, r.Corpus.Loss));
     }
 
     [Fact]
@@ -65,6 +66,44 @@ public sealed class SuiteLoaderTests : IDisposable
         var runs = SuiteLoader.Load(path).Runs;
         Assert.Equal(["r-g0.5-s1", "r-g0.5-s2", "r-g2-s1", "r-g2-s2"], runs.Select(r => r.Name));
         Assert.Equal([0.5, 0.5, 2, 2], runs.Select(r => r.Model.InitGain));
+    }
+
+    [Fact]
+    public void Load_SeedOffset_ShiftsListedAndOwnSeeds_AndNamesCarryTheShiftedSeed()
+    {
+        string path = _suites.Write("so.json", """
+            { "Name": "so", "Defaults": { "Corpus": { "Path": "tiny.txt" } },
+              "Runs": [ { "Name": "a", "Grid": { "Seeds": [1, 2] } }, { "Name": "b", "Training": { "Seed": 5 } } ] }
+            """);
+        var overrides = new ConfigurationBuilder().AddCommandLine(["--Suite:Grid:SeedOffset=1000", "--Suite:Runs:0:Grid:SeedOffset=100"]).Build();
+        var runs = SuiteLoader.Load(path, overrides.GetSection("Suite")).Runs;
+        Assert.Equal([("a-s101", 101), ("a-s102", 102), ("b", 1005)], runs.Select(r => (r.Name, r.Training.Seed)));
+    }
+
+    [Fact]
+    public void Validate_ProbeLossOrFillerOnATextFile_NamesTheSetting()
+    {
+        string path = _suites.Write("pl.json", """
+            { "Name": "pl", "Runs": [ { "Name": "r", "Corpus": { "Path": "tiny.txt", "Loss": "Dependents", "Filler": "Blank" } } ] }
+            """);
+        var errors = RunSpecValidator.Validate(SuiteLoader.Load(path));
+        Assert.Contains(errors, e => e.StartsWith("run 'r': Corpus.Loss Dependents needs a generated probe", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("run 'r': Corpus.Filler Blank needs a generated probe", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ConfigHash_LeavesOutReportSettings_ButNotWhatTrains()
+    {
+        var spec = new RunSpec();
+        string hash = spec.ConfigHash();
+        spec.Probe.SolvedThreshold = 0.5;
+        spec.Probe.ErrorRate = 0.01;
+        spec.Probe.Replicate = false;
+        spec.Probe.PowerSeeds = [8];
+        Assert.Equal(hash, spec.ConfigHash());
+        spec.Probe.SamplesPerLag = 10;
+        Assert.NotEqual(hash, spec.ConfigHash());
+        Assert.NotEqual(hash, new RunSpec { Corpus = { Loss = ProbeLoss.Dependents } }.ConfigHash());
     }
 
     [Fact]

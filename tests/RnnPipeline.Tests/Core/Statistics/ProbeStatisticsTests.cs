@@ -6,62 +6,31 @@ namespace RnnPipeline.Tests.Core.Statistics;
 
 public sealed class ProbeStatisticsTests
 {
-    private static readonly SeparationRule Rule = new(MinimumGap: 0.15, MinimumSeeds: 3);
-
     /// <summary>One unit at lag 8 with each seed scoring <paramref name="correct"/> of 100 (chance 1/16).</summary>
     private static PooledAccuracy At(params int[] correct) =>
         PooledAccuracy.From(correct.Select((c, seed) => new ProbeAccuracy(8, seed, c, 100, 1.0 / 16)).ToArray());
 
     [Fact]
-    public void Pooled_SumsCountsAndAveragesSeeds()
+    public void Pooled_SumsCountsAndTakesMeanAndMedianOfSeeds()
     {
-        var p = At(90, 80, 70);
-        Assert.Equal((240, 300, 3), (p.Correct, p.Samples, p.Seeds));
-        Assert.Equal(0.8, p.Mean, 12);
-        Assert.Equal(ProportionInterval.Wilson(240, 300), p.Interval);
+        var p = At(90, 80, 70, 10);
+        Assert.Equal((250, 400, 4), (p.Correct, p.Samples, p.Seeds));
+        Assert.Equal(0.625, p.Mean, 12);
+        Assert.Equal(0.75, p.Median, 12);
+        Assert.Equal(ProportionInterval.Wilson(250, 400), p.Interval);
     }
 
     [Fact]
-    public void Beats_EverySeedAboveAndGapAtLeastMinimum()
+    public void Status_JudgesTheSeedMedian_NotThePooledCounts()
     {
-        Assert.True(Rule.Beats(At(80, 75, 70), At(60, 55, 50)));        // gap 0.20, complete separation
-        Assert.Equal(Separation.FirstBeatsSecond, Rule.Compare(At(80, 75, 70), At(60, 55, 50)));
-        Assert.Equal(Separation.SecondBeatsFirst, Rule.Compare(At(60, 55, 50), At(80, 75, 70)));
-    }
-
-    [Fact]
-    public void Beats_GapOfExactlyTheMinimumCounts_JustBelowDoesNot()
-    {
-        Assert.True(Rule.Beats(At(75, 70, 65), At(60, 55, 50)));         // gap 0.15
-        Assert.False(Rule.Beats(At(75, 70, 64), At(60, 55, 50)));        // gap 0.1467, still completely separated
-        Assert.Equal(Separation.None, Rule.Compare(At(75, 70, 64), At(60, 55, 50)));
-    }
-
-    [Fact]
-    public void Beats_ATieBetweenSeedsIsNotSeparation()
-    {
-        Assert.False(Rule.Beats(At(90, 90, 60), At(60, 20, 10)));        // best of B equals worst of A; gap 0.50
-        Assert.False(Rule.Beats(At(90, 90, 59), At(60, 20, 10)));        // overlap
-        Assert.True(Rule.Beats(At(90, 90, 61), At(60, 20, 10)));
-    }
-
-    [Fact]
-    public void Compare_TwoSeedsAgainstThree_IsTooFewForTheRule()
-    {
-        Assert.Equal(Separation.TooFewSeeds, Rule.Compare(At(90, 90), At(10, 10, 10)));
-        Assert.False(Rule.Beats(At(90, 90), At(10, 10, 10)));
-        Assert.True(new SeparationRule(0.15, 2).Beats(At(90, 90), At(10, 10, 10)));
-    }
-
-    [Fact]
-    public void SolvedAndAtChance_FollowThePooledInterval()
-    {
-        Assert.True(At(95, 92, 90).IsSolved(0.9));                      // mean 0.923, interval far above 1/16
-        Assert.False(At(95, 92, 80).IsSolved(0.9));                     // mean 0.89
-        Assert.True(At(6, 7, 6).IsAtChance);                            // 19/300 = 0.063: lower bound 0.041 ≤ 0.0625
-        Assert.True(At(2, 3, 1).IsAtChance);                            // below chance counts as at chance
-        Assert.False(At(12, 12, 12).IsAtChance);                        // 36/300: lower bound 0.088 > 0.0625
-        Assert.False(At(12, 12, 12).IsSolved(0.9));
+        Assert.Equal(LagStatus.Solved, At(95, 92, 90, 99, 91, 93, 90, 97).Status(0.9));        // lowest of 8 ≥ 0.9
+        Assert.Equal(LagStatus.AboveChance, At(95, 92, 89, 99, 91, 93, 90, 97).Status(0.9));   // one seed at 0.89
+        Assert.Equal(LagStatus.AtChance, At(6, 7, 6, 30, 5, 9, 8, 7).Status(0.9));             // lowest 0.05 ≤ 1/16
+        // One seed cannot carry a unit: pooled 70/800 = 0.0875 has a Wilson interval above chance, the seeds do not.
+        var carried = At(7, 19, 6, 7, 6, 6, 7, 12);
+        Assert.True(carried.Interval.Low > carried.Chance);
+        Assert.Equal(LagStatus.AtChance, carried.Status(0.9));
+        Assert.Equal(LagStatus.TooFewSeeds, At(95, 95, 95).Status(0.9));
     }
 
     [Fact]
@@ -80,9 +49,8 @@ public sealed class ProbeStatisticsTests
         Assert.Equal([1, 2], units[0].Runs.Select(r => r.Info.Seed));
         Assert.Equal([2, 8], units[0].Lags.Select(l => l.Lag));
         Assert.Equal([0.6, 0.4], units[0].At(8)!.SeedAccuracies);
-        Assert.Equal(2, units[0].MaxSolvedLag(0.9));
-        Assert.Null(units[0].FirstLagAtChance);
-        Assert.Equal(8, units[1].FirstLagAtChance);
+        Assert.Equal(0, units[0].MaxSolvedLag(0.9));                   // 2 seeds: too few for an interval of the median
+        Assert.Null(units[1].FirstLagAtChance(0.9));
         Assert.Equal(("tanh", "sigmoid"), (units[0].Family, units[1].Family));
     }
 

@@ -57,6 +57,23 @@ public sealed class ExactDiagnosticsTests
         Assert.All(snapshot.Summary.Lyapunov, l => Assert.True(Math.Abs(l) < 1e-5, $"λ = {l}"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Lyapunov_FewerActiveReluUnitsThanExponents_TheRestAreMinusInfinity(bool float32)
+    {
+        using var scope = NewDisposeScope();
+        // 3 of 8 units active at every step (a random orthogonal W mixes them): rank(J_t) = 3, so λ4 and λ5 are −∞.
+        // Float32 QR returns R_44 of rounding size (~1e-7 relative) instead of 0; the rank rule must still give −∞.
+        var w = linalg.qr(Traces.Gaussian(8, 1.0, 31)).Q;
+        var drive = cat([full(60, 1, 3, 2.0, dtype: float64), full(60, 1, 5, -1000.0, dtype: float64)], 2);
+        var trace = Traces.Drive(Activation.Relu, w, drive);
+        var snapshot = new StabilityAnalyzer(new DiagnosticsOptions { LyapunovExponents = 5, LyapunovBurnIn = 10, UseFloat64 = !float32 })
+            .Analyze(0, float32 ? Traces.Float32(trace) : trace)!;
+        Assert.All(snapshot.Summary.Lyapunov.Take(3), l => Assert.True(double.IsFinite(l), $"λ = {l}"));
+        Assert.All(snapshot.Summary.Lyapunov.Skip(3), l => Assert.Equal(double.NegativeInfinity, l));
+    }
+
     [Fact]
     public void GradRatio_SigmoidInFloat32PastLag60_MatchesFloat64()
     {

@@ -1,0 +1,51 @@
+using System.Globalization;
+using RnnPipeline.Options;
+using RnnPipeline.Statistics;
+
+namespace RnnPipeline.Reporting;
+
+/// <summary>
+/// Everything the report says about the long-range probes of one group of runs, computed once: the units, the
+/// comparisons by the stated procedure, the sentences, and how likely a rerun on fresh seeds replicates each finding.
+/// </summary>
+/// <param name="Options">The probe settings of the group (thresholds, error rate, replication).</param>
+/// <param name="Units">Runs pooled by unit.</param>
+/// <param name="Comparisons">Every pair of units at every lag (<see cref="ProbeComparison"/>).</param>
+/// <param name="Narrative">The findings in words (<see cref="ProbeNarrative"/>).</param>
+/// <param name="Power">The replication-power sentence, or null without replicated findings.</param>
+public sealed record ProbeFindings(ProbeOptions Options, IReadOnlyList<ProbeUnit> Units, IReadOnlyList<PairComparison> Comparisons,
+    IReadOnlyList<string> Narrative, string? Power)
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    /// <summary>Bootstrap reruns behind the power estimate.</summary>
+    public const int Resamples = 200;
+
+    /// <summary>The findings of the probe runs among <paramref name="runs"/>, or null when none was probed.</summary>
+    public static ProbeFindings? Of(IReadOnlyList<ReportRun> runs)
+    {
+        var probed = runs.Where(r => r.Run.Probes.Count > 0).ToArray();
+        if (probed.Length == 0) return null;
+        var options = probed[0].Spec.Probe;
+        var units = ProbeUnit.Pool(probed.Select(r => r.Run));
+        var comparisons = ProbeComparison.Compare(units, options.ErrorRate, options.Replicate);
+        var narrative = ProbeNarrative.Compare(units, comparisons, options);
+        return new ProbeFindings(options, units, comparisons, narrative, PowerSentence(units, comparisons, options));
+    }
+
+    private static string? PowerSentence(IReadOnlyList<ProbeUnit> units, IReadOnlyList<PairComparison> comparisons, ProbeOptions options)
+    {
+        var found = comparisons.Where(c => c.Verdict is Verdict.Replicated or Verdict.Unconfirmed).ToArray();
+        if (found.Length == 0 || !ProbeComparison.Splits(units, options.Replicate)) return null;
+        int[] counts = options.PowerSeeds.Length > 0 ? options.PowerSeeds : [units.Min(u => u.Seeds)];
+        var parts = counts.Select(seeds =>
+        {
+            double[] power = ReplicationPower.Estimate(units, found, seeds, options.ErrorRate, Resamples);
+            var weakest = found.Zip(power).OrderBy(p => p.Second).Take(3)
+                .Select(p => $"{p.First.Winner!.Name} > {p.First.Loser!.Name} at lag {p.First.Lag} {p.Second.ToString("0.00", C)}");
+            return $"with {seeds} seeds per unit, {power.Count(p => p >= 0.8)} of {power.Length} findings replicate with probability ≥ 0.80 " +
+                   $"(mean {power.Average().ToString("0.00", C)}, lowest {power.Min().ToString("0.00", C)}: {string.Join(", ", weakest)})";
+        });
+        return $"Replication power (the whole procedure rerun on seeds drawn with replacement from these, {Resamples} resamples): {string.Join("; ", parts)}.";
+    }
+}
