@@ -4,14 +4,14 @@ using RnnPipeline.Reporting.Plots;
 
 namespace RnnPipeline.Reporting;
 
-/// <summary>Writes a suite's report: <c>report.html</c> and every plot as PNG under <c>plots/</c>.</summary>
+/// <summary>Writes a suite's report: <c>report.html</c>, every plot as PNG under <c>plots/</c>, and the measured tables as <c>summary.md</c>.</summary>
 public static class SuiteReport
 {
     /// <summary>
     /// Writes the report of <paramref name="runs"/> into <paramref name="suiteFolder"/>, listing <paramref name="absent"/>
-    /// runs of the suite it leaves out; returns the HTML path.
+    /// runs of the suite it leaves out; <paramref name="machine"/> (where the runs trained) heads summary.md. Returns the HTML path.
     /// </summary>
-    public static string Write(string suiteFolder, string suite, string description, IReadOnlyList<ReportRun> runs, IReadOnlyList<AbsentRun>? absent = null)
+    public static string Write(string suiteFolder, string suite, string description, IReadOnlyList<ReportRun> runs, IReadOnlyList<AbsentRun>? absent = null, string machine = "")
     {
         string plots = Path.Combine(suiteFolder, "plots");
         foreach (var group in runs.GroupBy(r => r.Spec.Corpus.Kind))
@@ -37,6 +37,7 @@ public static class SuiteReport
         }
         string report = Path.Combine(suiteFolder, "report.html");
         AtomicFile.Write(report, s => HtmlReport.Write(s, suite, description, runs, absent));
+        AtomicFile.Write(Path.Combine(suiteFolder, "summary.md"), s => MarkdownSummary.Write(s, suite, machine, runs));
         return report;
     }
 

@@ -91,7 +91,8 @@ public sealed record LagStats(int Step, int Lag, double ProductNorm, double Prod
 /// <param name="MeanJacobianNorm">Mean of ‖J_t‖₂ over the window.</param>
 /// <param name="Lyapunov">Leading Lyapunov exponents λ1 ≥ λ2 ≥ … per step (QR re-orthonormalisation).</param>
 /// <param name="MemoryHorizon">Smallest lag k with grad ratio &lt; ε; T when never below ε.</param>
-/// <param name="LongLagGradShare">Share of the W_hh gradient norm carried by contributions from lags &gt; L.</param>
+/// <param name="LongLagGradShare">Σ_{k&gt;L} ‖C_k‖_F / Σ_k ‖C_k‖_F over the per-lag contributions C_k to the last step's W_hh
+/// gradient: a share of contribution norms, not of the gradient's norm (the contributions partly cancel in their sum).</param>
 public sealed record StabilitySummary(
     int Step, double WhhNorm, double SpectralRadius, double Gamma, double MeanJacobianNorm,
     double[] Lyapunov, int MemoryHorizon, double LongLagGradShare);

@@ -14,7 +14,8 @@ internal static class SpectralNorms
     /// <summary>
     /// ‖diag(d)·W‖₂ for every row d of <paramref name="derivatives"/> [N, H], exact: the largest eigenvalue of the
     /// symmetric J Jᵀ = diag(d)·(W Wᵀ)·diag(d) (eigvalsh, several times cheaper than singular values of J). Computed in
-    /// float64 whatever the input precision, so the relative error is ~1e−13. Returns float64 [N].
+    /// float64 whatever the input precision: ~1e−13 relative to the exact norm of the numbers given; a float32 trace
+    /// (as the trainer records it) carries its own ~1e−7. Returns float64 [N].
     /// </summary>
     public static Tensor OfScaledRows(Tensor derivatives, Tensor w)
     {

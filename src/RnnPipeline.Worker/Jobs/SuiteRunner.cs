@@ -54,7 +54,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
                 }
             }
             var throughput = new ThroughputReporter(logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds));
-            Parallel.ForEach(Partitioner.Create(Units(jobs, ready, o.BatchRuns), EnumerablePartitionerOptions.NoBuffering),
+            Parallel.ForEach(Partitioner.Create(Units(jobs, ready, o.BatchRuns && o.ParallelRuns == 1), EnumerablePartitionerOptions.NoBuffering),
                 new ParallelOptions { MaxDegreeOfParallelism = o.ParallelRuns },
                 unit => Train(jobs, unit, outcomes, throughput, cancellation));
             double seconds = clock.GetElapsedTime(started).TotalSeconds;
@@ -97,7 +97,8 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
 
     private static string WriteReport(Suite suite, string suiteFolder, IReadOnlyList<RunOutcome> runs, IReadOnlyList<AbsentRun> absent) =>
         SuiteReport.Write(suiteFolder, suite.Name, suite.Description,
-            runs.Select(r => new ReportRun(r.Recording, r.Spec, Path.GetRelativePath(suiteFolder, new RunFolder(suiteFolder, r.Spec.Name).Data))).ToArray(), absent);
+            runs.Select(r => new ReportRun(r.Recording, r.Spec, Path.GetRelativePath(suiteFolder, new RunFolder(suiteFolder, r.Spec.Name).Data))).ToArray(), absent,
+            Machine.Describe());
 
     /// <summary>
     /// What trains together: with <paramref name="batch"/>, runs of one shape (<see cref="TrainingSession.ShapeKeyOf"/>) in

@@ -20,7 +20,8 @@ public sealed class GridOptions
 
     /// <summary>
     /// Added to every run's seed (the listed seeds, or the run's own): rerun a suite on fresh seeds with
-    /// <c>--Suite:Grid:SeedOffset=1000</c> (a run's own <c>Grid</c> takes its own offset). Names carry the shifted seed.
+    /// <c>--Suite:Grid:SeedOffset=1000</c>. The suite's offset shifts every run, also runs with a <c>Grid</c> of their
+    /// own, whose offset adds to it. Names carry the shifted seed.
     /// </summary>
     public int SeedOffset { get; set; }
 

@@ -47,6 +47,7 @@ public static class SuiteLoader
             var merged = Merge((JsonObject)defaults.DeepClone(), run);
             if (!merged.ContainsKey("Name")) merged["Name"] = runs.Count == 1 ? "run" : $"run{i}";
             var runGrid = merged["Grid"] is { } own ? Deserialize<GridOptions>(own, where, $"Runs[{i}].Grid") : grid;
+            if (!ReferenceEquals(runGrid, grid)) runGrid.SeedOffset = checked(runGrid.SeedOffset + grid.SeedOffset);   // the suite's offset shifts every run
             merged.Remove("Grid");
             specs.AddRange(GridExpansion.Expand(Deserialize<RunSpec>(merged, where, $"Runs[{i}]"), runGrid));
         }

@@ -77,7 +77,7 @@ public sealed class SuiteLoaderTests : IDisposable
             """);
         var overrides = new ConfigurationBuilder().AddCommandLine(["--Suite:Grid:SeedOffset=1000", "--Suite:Runs:0:Grid:SeedOffset=100"]).Build();
         var runs = SuiteLoader.Load(path, overrides.GetSection("Suite")).Runs;
-        Assert.Equal([("a-s101", 101), ("a-s102", 102), ("b", 1005)], runs.Select(r => (r.Name, r.Training.Seed)));
+        Assert.Equal([("a-s1101", 1101), ("a-s1102", 1102), ("b", 1005)], runs.Select(r => (r.Name, r.Training.Seed)));
     }
 
     [Fact]
