@@ -15,7 +15,7 @@ internal static class Report
         var c = CultureInfo.InvariantCulture;
         double chars = (double)o.Window * o.Batch;
         var md = new StringBuilder();
-        md.AppendLine(c, $"Benchmark: T={o.Window}, B={o.Batch}, V={r.Vocabulary}, tanh, Adam, norm clipping 5, {o.Threads} threads; {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
+        md.AppendLine(c, $"Benchmark: T={o.Window}, B={o.Batch}, V={r.Vocabulary}, tanh, Adam, norm clipping 5, {o.Threads} threads, kernels {RnnPipeline.Training.KernelPinning.Describe()}; {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
         md.AppendLine(c, $"Load average (1, 5, 15 min) at the start: {r.LoadBefore}; at the end: {r.LoadAfter} (other processes may share the machine; compare variants within a row, not across runs).");
         md.AppendLine(c, $"Per size, {o.Rounds} rounds of interleaved chunks (fused, ours, ours with analysis, sgemm probe); medians over rounds. Steps per chunk: {string.Join(", ", r.Sizes.Select(s => $"H={s.Hidden}: {s.ChunkSteps}"))}.");
         md.AppendLine();

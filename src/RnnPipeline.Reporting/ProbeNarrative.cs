@@ -84,16 +84,17 @@ public static class ProbeNarrative
     {
         var agree = new List<string>();
         var contradict = new List<string>();
-        foreach (var c in found)
+        foreach (var pair in found.GroupBy(c => (Winner: c.Winner!, Loser: c.Loser!)))
         {
-            int rankWinner = ExpectedRank[c.Winner!.Family], rankLoser = ExpectedRank[c.Loser!.Family];
-            if (rankWinner > rankLoser) agree.Add($"{c.Winner.Name} > {c.Loser.Name} at {c.Lag}");
-            else if (rankWinner < rankLoser) contradict.Add($"{c.Winner.Name} > {c.Loser.Name} at {c.Lag}");
+            int rankWinner = ExpectedRank[pair.Key.Winner.Family], rankLoser = ExpectedRank[pair.Key.Loser.Family];
+            string claim = $"{pair.Key.Winner.Name} > {pair.Key.Loser.Name} at {Lags(pair.Select(c => c.Lag))}";
+            if (rankWinner > rankLoser) agree.Add(claim);
+            else if (rankWinner < rankLoser) contradict.Add(claim);
         }
         if (agree.Count + contradict.Count == 0) return null;
         var parts = new List<string>();
-        if (agree.Count > 0) parts.Add($"agree with it ({string.Join(", ", agree)})");
-        if (contradict.Count > 0) parts.Add($"contradict it ({string.Join(", ", contradict)})");
+        if (agree.Count > 0) parts.Add($"agree with it ({string.Join("; ", agree)})");
+        if (contradict.Count > 0) parts.Add($"contradict it ({string.Join("; ", contradict)})");
         return "The literature expects sigmoid to fail first, then tanh, with ReLU and IRNN reaching furthest (Bengio et al. 1994; Pascanu et al. 2013; Le et al. 2015). " +
                $"The findings {string.Join(" and ", parts)}.";
     }

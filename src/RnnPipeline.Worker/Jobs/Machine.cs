@@ -17,6 +17,6 @@ internal static class Machine
             string vector = flags is null ? "" : flags.Contains(" avx512f", StringComparison.Ordinal) ? ", AVX-512" : flags.Contains(" avx2", StringComparison.Ordinal) ? ", AVX2" : "";
             if (model is not null) cpu = model + vector;
         }
-        return $"Written on: {cpu}; {Environment.ProcessorCount} cores; {RuntimeInformation.OSDescription}; kernels {KernelPinning.Describe()}.";
+        return $"Report written on: {cpu}; {Environment.ProcessorCount} cores; {RuntimeInformation.OSDescription}; kernels {KernelPinning.Describe()}.";
     }
 }

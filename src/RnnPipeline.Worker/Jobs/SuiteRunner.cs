@@ -23,6 +23,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         Suite suite = source.Suite;
         string suiteFolder = Path.GetFullPath(Path.Combine(o.Output, suite.Name));
         EnsureWritable(suiteFolder);
+        if (o.PinKernels) KernelPinning.Pin();                                   // before anything loads libtorch
         var ml = new MLContext(seed: 0);
         if (o.ReportOnly) return Merge(suite, suiteFolder, ml);
         Shard? shard = Shard.Parse(o.Shard);
@@ -30,7 +31,6 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         if (shard is null) Log.SuiteStarting(logger, suite.Name, suite.Runs.Count, suiteFolder);
         else Log.ShardStarting(logger, suite.Name, shard.ToString(), runs.Count, suite.Runs.Count, suiteFolder,
             runs.Count == 0 ? "none" : string.Join(", ", runs.Select(i => suite.Runs[i].Name)));
-        if (o.PinKernels) KernelPinning.Pin();
         int cores = o.Threads > 0 ? o.Threads : o.PinKernels ? o.ParallelRuns : Environment.ProcessorCount;
         TorchRuntime.Configure(Math.Max(1, cores / o.ParallelRuns));
         Log.Numerics(logger, KernelPinning.Describe(), Math.Max(1, cores / o.ParallelRuns));

@@ -44,7 +44,7 @@ public sealed class ProbeNarrativeTests
         Assert.Contains(lines, l => l.StartsWith("Finding (replicated): tanh above sigmoid at lag 16 (lag 16: shift +0.47 [", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Finding (replicated): irnn above sigmoid at lags 16, 64 (", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Finding (replicated): irnn above tanh at lags 16, 64 (", StringComparison.Ordinal));
-        Assert.Contains("The findings agree with it (tanh > sigmoid at 16, irnn > sigmoid at 16, irnn > sigmoid at 64, irnn > tanh at 16, irnn > tanh at 64).", lines[^1]);
+        Assert.Contains("The findings agree with it (tanh > sigmoid at lag 16; irnn > sigmoid at lags 16, 64; irnn > tanh at lags 16, 64).", lines[^1]);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class ProbeNarrativeTests
     {
         var lines = Compare(true, Unit("sigmoid", Activation.Sigmoid, RecurrentInit.Orthogonal, 16, 0.95, 0.92, 0.3), Tanh());
         Assert.Contains(lines, l => l.StartsWith("Finding (replicated): sigmoid above tanh at lags 16, 64", StringComparison.Ordinal));
-        Assert.Contains("contradict it (sigmoid > tanh at 16, sigmoid > tanh at 64)", lines[^1]);
+        Assert.Contains("contradict it (sigmoid > tanh at lags 16, 64)", lines[^1]);
     }
 
     [Fact]
