@@ -3,9 +3,16 @@ using RnnPipeline.Training;
 
 namespace RnnPipeline.Tests;
 
-/// <summary>The test process computes with pinned kernels, as the worker does (see <see cref="KernelPinning"/>).</summary>
+/// <summary>
+/// The test process computes as the worker does: pinned kernels (see <see cref="KernelPinning"/>) and a fixed number
+/// of compute threads (2, whatever the machine's cores), so that what a test computes does not depend on the machine.
+/// </summary>
 internal static class PinnedKernels
 {
     [ModuleInitializer]
-    internal static void Pin() => KernelPinning.Pin();
+    internal static void Pin()
+    {
+        KernelPinning.Pin();
+        TorchSharp.torch.set_num_threads(2);
+    }
 }

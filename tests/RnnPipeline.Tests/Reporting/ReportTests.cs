@@ -77,36 +77,40 @@ public sealed class ReportTests : IDisposable
     {
         var model = ProbePlots.AccuracyVersusLag(Runs(), 0.9);
         Assert.Equal(2, model.Series.Count);
-        Assert.Equal([0.75], ((LineSeries)model.Series[0]).Points.Select(p => p.Y));
+        Assert.Equal([0.75], ((LineSeries)model.Series[0]).Points.Select(p => p.Y));   // one seed: its accuracy is the median
         Assert.Contains(model.Annotations.OfType<OxyPlot.Annotations.LineAnnotation>(), a => a.Y == 0.25);
     }
 
     [Fact]
-    public void ProbeAccuracy_PoolsRunsThatDifferOnlyInSeed_WithWilsonBarsAndSeedDots()
+    public void ProbeAccuracy_PoolsRunsThatDifferOnlyInSeed_WithSeedMedianBarsAndSeedDots()
     {
-        RunRecording[] seeds = [Recordings.Make("tanh-s1", Activation.Tanh, seed: 1), Recordings.Make("tanh-s2", Activation.Tanh, seed: 2)];
-        seeds[1].Probes[0] = seeds[1].Probes[0] with { Correct = 10 };       // 30/40 and 10/40
+        // Six tanh seeds scoring 10, 20, …, 30 of 40 (an interval of the median needs 6 seeds), one relu run.
+        int[] correct = [10, 14, 18, 22, 26, 30];
+        var seeds = correct.Select((c, i) =>
+        {
+            var run = Recordings.Make($"tanh-s{i + 1}", Activation.Tanh, seed: i + 1);
+            run.Probes[0] = run.Probes[0] with { Correct = c };
+            return run;
+        }).ToArray();
         var model = ProbePlots.AccuracyVersusLag([.. seeds, Recordings.Make("relu", Activation.Relu)], 0.9);
         var lines = model.Series.OfType<LineSeries>().ToArray();
-        Assert.Equal(["tanh (2 seeds)", "relu"], lines.Select(l => l.Title));
-        Assert.Equal([0.5], lines[0].Points.Select(p => p.Y));                  // mean of 0.75 and 0.25
-        Assert.Equal([0.75, 0.25], model.Series.OfType<ScatterSeries>().Single().Points.Select(p => p.Y));
-        var bars = model.Annotations.OfType<OxyPlot.Annotations.LineAnnotation>().Where(a => a.Type == OxyPlot.Annotations.LineAnnotationType.Vertical).ToArray();
-        var pooled = RnnPipeline.Statistics.ProportionInterval.Wilson(40, 80);  // both seeds' dependents
-        Assert.Equal((pooled.Low, pooled.High), (bars[0].MinimumY, bars[0].MaximumY));
-        Assert.Equal(2, bars.Length);
-        Assert.Contains("95% Wilson interval", model.Subtitle);
+        Assert.Equal(["tanh (6 seeds)", "relu"], lines.Select(l => l.Title));
+        Assert.Equal([0.5], lines[0].Points.Select(p => p.Y));                  // median of 0.25 … 0.75
+        Assert.Equal(correct.Select(c => c / 40.0), model.Series.OfType<ScatterSeries>().Single().Points.Select(p => p.Y));
+        var bar = Assert.Single(model.Annotations.OfType<OxyPlot.Annotations.LineAnnotation>(), a => a.Type == OxyPlot.Annotations.LineAnnotationType.Vertical);
+        Assert.Equal((0.25, 0.75), (bar.MinimumY, bar.MaximumY));              // 6 seeds: [min, max] covers the median with 96.9%
+        Assert.Contains("median of seeds", model.Subtitle);
     }
 
     [Fact]
-    public void SuiteReport_ProbeSection_HasTheTableWithIntervalsAndTheRule()
+    public void SuiteReport_ProbeSection_HasTheTableAndTheProcedure()
     {
         string html = File.ReadAllText(SuiteReport.Write(_folder, "demo", "demo", ReportRuns()));
-        var tanh = RnnPipeline.Statistics.ProportionInterval.Wilson(30, 40);
         Assert.Contains("<table class=\"probe\">", html);
-        Assert.Contains($"0.75 <span class=\"ci\">[{tanh.Low:0.00}, {tanh.High:0.00}]</span>", html);
-        Assert.Contains("Rule: A beats B at lag k", html);
-        Assert.Contains("Not compared by the rule, fewer than 3 seeds: tanh (1), sigmoid (1).", html);
+        Assert.Contains("<td class=\"n\" title=\"seeds: 0.75; too few seeds for an interval\">0.75</td>", html);
+        Assert.Contains("no confirmatory half, pairs are compared by the exact Wilcoxon–Mann–Whitney test", html);
+        Assert.Contains("tanh (1 seed): too few seeds for a 95% interval of the median (6 or more needed).", html);
+        Assert.True(File.Exists(Path.Combine(_folder, "summary.md")));
     }
 
     [Fact]
