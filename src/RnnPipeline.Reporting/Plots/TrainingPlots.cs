@@ -8,66 +8,139 @@ namespace RnnPipeline.Reporting.Plots;
 /// <summary>Plots of the optimisation itself: loss, gradient norms and clipping, Lyapunov exponents over training.</summary>
 public static class TrainingPlots
 {
-    /// <summary>Training bits/char (exponential moving average, raw faint) and validation bits/char (markers).</summary>
+    /// <summary>
+    /// Training bits/char and validation bits/char (markers), one colour per unit (runs that differ only in their seed,
+    /// <see cref="SeedGroup"/>): a single run as its raw curve (faint) and a 21-step running median, several seeds as the
+    /// median over seeds with their interquartile band. A running median, unlike a moving average, does not smear one
+    /// spike over the steps after it. The axis keeps the ordinary range (<see cref="ClipSpikes"/>): an exploding step can
+    /// reach 1e30 bits/char; such spikes are labelled with their value and step at the top edge and stay in the data views.
+    /// </summary>
     public static PlotModel BitsPerChar(IReadOnlyList<RunRecording> runs)
     {
-        // Rare loss spikes (an exploding step can reach 1e30 bits/char) would flatten every curve: the axis stops at
-        // 1.2 × the 99th percentile of the plotted values; the spikes stay in the data views.
-        var values = runs.SelectMany(r => r.Metrics.Select(m => m.BitsPerChar).Concat(r.Evaluations.Select(e => e.BitsPerChar))).Where(double.IsFinite).Order().ToArray();
-        double? top = values.Length == 0 ? null : 1.2 * values[(int)(0.99 * (values.Length - 1))];
-        var model = PlotStyle.Model("Bits per character", "thin: training (EMA over 20 steps, raw faint); markers: validation");
+        var groups = SeedGroup.Of(runs);
+        var model = PlotStyle.Model("Bits per character", groups.Any(g => g.Runs.Count > 1)
+            ? "line: training, median over seeds (band: interquartile); markers: validation, median over seeds"
+            : "line: training (running median of 21 steps, raw faint); markers: validation");
         model.Axes.Add(PlotStyle.Linear(AxisPosition.Bottom, "training step"));
-        model.Axes.Add(PlotStyle.Linear(AxisPosition.Left, "bits per character", 0, top));
-        for (int i = 0; i < runs.Count; i++)
+        var axis = PlotStyle.Linear(AxisPosition.Left, "bits per character", 0);
+        model.Axes.Add(axis);
+        for (int i = 0; i < groups.Count; i++)
         {
-            var color = PlotStyle.Color(i);
-            var raw = new LineSeries { Color = OxyColor.FromAColor(50, color), StrokeThickness = 0.8 };
-            var smooth = new LineSeries { Title = $"{PlotStyle.Label(runs[i].Info)} train", Color = color, StrokeThickness = 1.6 };
-            double ema = double.NaN;
-            foreach (var m in runs[i].Metrics.Where(m => double.IsFinite(m.BitsPerChar)).OrderBy(m => m.Step))
+            var (group, color) = (groups[i], PlotStyle.Color(i));
+            var training = group.Quartiles(r => r.Metrics, m => m.Step, m => m.BitsPerChar);
+            if (group.Runs.Count == 1)
             {
-                ema = double.IsNaN(ema) ? m.BitsPerChar : 0.9 * ema + 0.1 * m.BitsPerChar;  // α = 0.1 ≈ 20-step window
-                raw.Points.Add(new DataPoint(m.Step, m.BitsPerChar));
-                smooth.Points.Add(new DataPoint(m.Step, ema));
+                var raw = new LineSeries { Color = OxyColor.FromAColor(50, color), StrokeThickness = 0.8 };
+                raw.Points.AddRange(training.Select(t => new DataPoint(t.Step, t.Median)));
+                model.Series.Add(raw);
+                model.Series.Add(Line($"{group.Name} train", color, RunningMedian(training.Select(t => (t.Step, t.Median)).ToArray(), 21)));
+            }
+            else
+            {
+                model.Series.Add(Band(color, training));
+                model.Series.Add(Line($"{group.Name} train ({group.Runs.Count} seeds)", color, training.Select(t => new DataPoint(t.Step, t.Median))));
             }
             var validation = new LineSeries
             {
-                Title = $"{PlotStyle.Label(runs[i].Info)} validation", Color = color, LineStyle = LineStyle.Dash,
+                Title = $"{group.Name} validation", Color = color, LineStyle = LineStyle.Dash,
                 MarkerType = MarkerType.Circle, MarkerSize = 3.5, MarkerFill = color, StrokeThickness = 1,
             };
-            foreach (var e in runs[i].Evaluations.Where(e => double.IsFinite(e.BitsPerChar)).OrderBy(e => e.Step))
-                validation.Points.Add(new DataPoint(e.Step, e.BitsPerChar));
-            model.Series.Add(raw);
-            model.Series.Add(smooth);
+            validation.Points.AddRange(group.Quartiles(r => r.Evaluations, e => e.Step, e => e.BitsPerChar).Select(e => new DataPoint(e.Step, e.Median)));
             model.Series.Add(validation);
         }
+        ClipSpikes(model, axis, 1.2);
         return model;
     }
 
-    /// <summary>Pre-clip gradient norm per step (log y) with the threshold and the clipped steps marked; clip rate in the legend.</summary>
+    /// <summary>
+    /// Keeps the ordinary range of a plot readable when some steps spike: when the largest plotted value is more than
+    /// 3 times the 90th percentile of all plotted values, the axis stops at <paramref name="margin"/> × that percentile
+    /// and a note in the top-right corner (where curves that fall with training leave room) lists, for each titled series that goes above it, its largest value and step.
+    /// </summary>
+    internal static void ClipSpikes(PlotModel model, Axis axis, double margin)
+    {
+        var values = model.Series.OfType<DataPointSeries>().SelectMany(s => s.Points).Select(p => p.Y).Where(double.IsFinite).Order().ToArray();
+        if (values.Length == 0) return;
+        double ordinary = values[(int)(0.9 * (values.Length - 1))];
+        if (!(values[^1] > 3 * ordinary) || ordinary <= 0) return;
+        double top = margin * ordinary;
+        axis.Maximum = top;
+        var above = model.Series.OfType<LineSeries>().Where(s => s.Title is not null)
+            .Select(s => (s.Title, Peak: s.Points.Where(p => p.Y > top).OrderByDescending(p => p.Y).FirstOrDefault()))
+            .Where(s => s.Peak.Y > top)
+            .Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Title}: {s.Peak.Y:G3} at step {s.Peak.X:F0}"))
+            .ToArray();
+        double right = model.Series.OfType<DataPointSeries>().SelectMany(s => s.Points).Max(p => p.X);
+        model.Annotations.Add(new OxyPlot.Annotations.TextAnnotation
+        {
+            TextPosition = new DataPoint(right, top), Text = "above the axis (largest value):\n" + string.Join("\n", above),
+            TextColor = OxyColors.DimGray, Background = OxyColor.FromAColor(220, OxyColors.White), Stroke = OxyColors.LightGray,
+            FontSize = 10, TextHorizontalAlignment = HorizontalAlignment.Right, TextVerticalAlignment = VerticalAlignment.Top, Padding = new OxyThickness(4),
+        });
+    }
+
+    /// <summary>
+    /// Pre-clip gradient norm per step (log y) with the threshold, one colour per unit: a single run with its clipped
+    /// steps marked, several seeds as the median over seeds with the interquartile band; clip rate in the legend.
+    /// </summary>
     public static PlotModel GradientNormAndClipping(IReadOnlyList<RunRecording> runs)
     {
-        var model = PlotStyle.Model("Gradient norm before clipping", "markers: steps where clipping fired; dashed: threshold");
+        var groups = SeedGroup.Of(runs);
+        var model = PlotStyle.Model("Gradient norm before clipping", groups.Any(g => g.Runs.Count > 1)
+            ? "line: median over seeds (band: interquartile); markers: steps where clipping fired (single runs); dashed: threshold"
+            : "markers: steps where clipping fired; dashed: threshold");
         model.Axes.Add(PlotStyle.Linear(AxisPosition.Bottom, "training step"));
-        model.Axes.Add(PlotStyle.Log(AxisPosition.Left, "global ‖∇‖₂ before clipping (log scale)"));
-        for (int i = 0; i < runs.Count; i++)
+        var axis = PlotStyle.Log(AxisPosition.Left, "global ‖∇‖₂ before clipping (log scale)");
+        model.Axes.Add(axis);
+        for (int i = 0; i < groups.Count; i++)
         {
-            var clips = runs[i].Clips.OrderBy(c => c.Step).ToArray();
+            var (group, color) = (groups[i], PlotStyle.Color(i));
+            var clips = group.Runs.SelectMany(r => r.Clips).ToArray();
             double rate = clips.Length == 0 ? 0 : (double)clips.Count(c => c.Clipped) / clips.Length;
-            var color = PlotStyle.Color(i);
-            var norms = new LineSeries { Title = $"{PlotStyle.Label(runs[i].Info)} (clipped {Narrative.Percent(rate)})", Color = color, StrokeThickness = 1.2 };
-            var fired = new ScatterSeries { MarkerType = MarkerType.Circle, MarkerSize = 2.2, MarkerFill = color };
-            foreach (var c in clips.Where(c => PlotStyle.Positive(c.PreClipNorm)))
+            var norms = group.Quartiles(r => r.Clips, c => c.Step, c => PlotStyle.Positive(c.PreClipNorm) ? c.PreClipNorm : double.NaN);
+            string seeds = group.Runs.Count > 1 ? $", {group.Runs.Count} seeds" : "";
+            if (group.Runs.Count > 1) model.Series.Add(Band(color, norms));
+            var line = Line($"{group.Name} (clipped {Narrative.Percent(rate)}{seeds})", color, norms.Select(n => new DataPoint(n.Step, n.Median)));
+            line.StrokeThickness = 1.2;
+            model.Series.Add(line);
+            if (group.Runs.Count == 1)
             {
-                norms.Points.Add(new DataPoint(c.Step, c.PreClipNorm));
-                if (c.Clipped) fired.Points.Add(new ScatterPoint(c.Step, c.PreClipNorm));
+                var fired = new ScatterSeries { MarkerType = MarkerType.Circle, MarkerSize = 2.2, MarkerFill = color };
+                fired.Points.AddRange(clips.Where(c => c.Clipped && PlotStyle.Positive(c.PreClipNorm)).OrderBy(c => c.Step).Select(c => new ScatterPoint(c.Step, c.PreClipNorm)));
+                model.Series.Add(fired);
             }
-            model.Series.Add(norms);
-            model.Series.Add(fired);
         }
         foreach (double threshold in runs.SelectMany(r => r.Clips).Select(c => c.Threshold).Where(PlotStyle.Positive).Distinct())
             model.Annotations.Add(PlotStyle.Reference(threshold, LineStyle.Dash, $"threshold {threshold:G3}"));
+        ClipSpikes(model, axis, 30);                                            // a log axis: keep a decade and a half above
         return model;
+    }
+
+    private static LineSeries Line(string title, OxyColor color, IEnumerable<DataPoint> points)
+    {
+        var line = new LineSeries { Title = title, Color = color, StrokeThickness = 1.6 };
+        line.Points.AddRange(points);
+        return line;
+    }
+
+    /// <summary>The interquartile band over seeds, translucent, without a legend entry.</summary>
+    private static AreaSeries Band(OxyColor color, IReadOnlyList<(int Step, double Low, double Median, double High)> quartiles)
+    {
+        var band = new AreaSeries { Color = OxyColors.Transparent, Fill = OxyColor.FromAColor(60, color), StrokeThickness = 0 };
+        band.Points.AddRange(quartiles.Select(q => new DataPoint(q.Step, q.High)));
+        band.Points2.AddRange(quartiles.Select(q => new DataPoint(q.Step, q.Low)));
+        return band;
+    }
+
+    /// <summary>The median of each point and the <paramref name="window"/> − 1 points around it (fewer at the ends).</summary>
+    internal static IEnumerable<DataPoint> RunningMedian(IReadOnlyList<(int Step, double Value)> points, int window)
+    {
+        for (int i = 0; i < points.Count; i++)
+        {
+            int from = Math.Max(0, i - window / 2), to = Math.Min(points.Count, i + window / 2 + 1);
+            var around = points.Skip(from).Take(to - from).Select(p => p.Value).Order().ToArray();
+            yield return new DataPoint(points[i].Step, SeedGroup.Percentile(around, 0.5));
+        }
     }
 
     /// <summary>Leading Lyapunov exponent λ1 per logged step; the zero line separates vanishing (&lt; 0) from exploding (&gt; 0).</summary>

@@ -64,6 +64,31 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void TrainingPlots_SeedsOfOneUnit_AreOneMedianLineWithABand_AndASpikeDoesNotSmear()
+    {
+        var seeds = Enumerable.Range(1, 3).Select(s => Recordings.Make($"tanh-s{s}", Activation.Tanh, seed: s)).ToArray();
+        foreach (var (run, k) in seeds.Select((r, k) => (r, k)))
+        {
+            run.Metrics.Clear();
+            for (int step = 0; step < 30; step++)
+                run.OnTrainingMetric(new TrainingMetric(step, 1, step == 10 && k == 0 ? 1e6 : 1.0 + k, 0.01, 1000, step));   // seed 1 spikes once
+        }
+        var model = TrainingPlots.BitsPerChar([.. seeds, Recordings.Make("relu", Activation.Relu)]);
+        var titled = model.Series.Where(s => s.Title is not null).Select(s => s.Title).ToArray();
+        Assert.Equal(["tanh train (3 seeds)", "tanh validation", "relu train", "relu validation"], titled);
+        var median = (LineSeries)model.Series.Single(s => s.Title == "tanh train (3 seeds)");
+        Assert.All(median.Points, p => Assert.Equal(p.X == 10 ? 3.0 : 2.0, p.Y));     // median of 1, 2, 3; at the spike of 1e6, 2, 3
+        var band = Assert.Single(model.Series.OfType<AreaSeries>());
+        Assert.Equal((1.5, 2.5), (band.Points2[0].Y, band.Points[0].Y));               // quartiles of 1, 2, 3
+
+        var single = Recordings.Make("sigmoid", Activation.Sigmoid);
+        single.Metrics.Clear();
+        for (int step = 0; step < 60; step++) single.OnTrainingMetric(new TrainingMetric(step, 1, step == 20 ? 1e6 : 2.0, 0.01, 1000, step));
+        var smooth = (LineSeries)TrainingPlots.BitsPerChar([single]).Series.Single(s => s.Title == "sigmoid train");
+        Assert.All(smooth.Points, p => Assert.Equal(2.0, p.Y));                        // the running median ignores the spike entirely
+    }
+
+    [Fact]
     public void GradientHeatmap_HasStepByTimestepLog10Grid()
     {
         var model = StabilityPlots.GradientHeatmap(Recordings.Make("tanh", Activation.Tanh));

@@ -1,0 +1,48 @@
+using RnnPipeline.Diagnostics;
+
+namespace RnnPipeline.Reporting.Plots;
+
+/// <summary>
+/// Runs that differ only in their seed, as one unit of a plot: one colour, one legend entry, the median over seeds
+/// with an interquartile band instead of one line per run.
+/// </summary>
+/// <param name="Name">The first run's name without its "-s&lt;seed&gt;" part when there are several seeds.</param>
+/// <param name="Runs">The runs, in the order given.</param>
+public sealed record SeedGroup(string Name, IReadOnlyList<RunRecording> Runs)
+{
+    /// <summary>Groups <paramref name="runs"/> by everything but run name, seed and configuration hash, in order of first appearance.</summary>
+    public static IReadOnlyList<SeedGroup> Of(IReadOnlyList<RunRecording> runs) => runs
+        .GroupBy(r => r.Info with { RunId = "", Seed = 0, ConfigHash = "" })
+        .Select(g =>
+        {
+            var first = g.First();
+            string name = PlotStyle.Label(first.Info);
+            return new SeedGroup(g.Count() > 1 ? name.Replace($"-s{first.Info.Seed}", "", StringComparison.Ordinal) : name, g.ToArray());
+        })
+        .ToArray();
+
+    /// <summary>
+    /// Per step, the 25th, 50th and 75th percentile over seeds of <paramref name="value"/> (finite values only; steps
+    /// where fewer than half the seeds have one are left out).
+    /// </summary>
+    public IReadOnlyList<(int Step, double Low, double Median, double High)> Quartiles<T>(Func<RunRecording, IEnumerable<T>> rows, Func<T, int> step, Func<T, double> value) =>
+        Runs.SelectMany(r => rows(r).Select(x => (Step: step(x), Value: value(x))))
+            .Where(x => double.IsFinite(x.Value))
+            .GroupBy(x => x.Step)
+            .Where(g => 2 * g.Count() >= Runs.Count)
+            .OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                var v = g.Select(x => x.Value).Order().ToArray();
+                return (g.Key, Percentile(v, 0.25), Percentile(v, 0.5), Percentile(v, 0.75));
+            })
+            .ToArray();
+
+    /// <summary>Linear interpolation between order statistics (the usual "type 7" quantile).</summary>
+    internal static double Percentile(double[] sorted, double q)
+    {
+        double at = q * (sorted.Length - 1);
+        int below = (int)Math.Floor(at);
+        return below + 1 < sorted.Length ? sorted[below] + (at - below) * (sorted[below + 1] - sorted[below]) : sorted[below];
+    }
+}
