@@ -21,6 +21,9 @@ public sealed record ProbeFindings(ProbeOptions Options, IReadOnlyList<ProbeUnit
     /// <summary>Bootstrap reruns behind the power estimate.</summary>
     public const int Resamples = 200;
 
+    /// <summary>Largest 95% Monte Carlo error of a share estimated from <see cref="Resamples"/> reruns: 1.96·√(¼ / 200) ≈ 0.069.</summary>
+    public static readonly double MonteCarloError = 1.96 * Math.Sqrt(0.25 / Resamples);
+
     /// <summary>The findings of the probe runs among <paramref name="runs"/>, or null when none was probed.</summary>
     public static ProbeFindings? Of(IReadOnlyList<ReportRun> runs)
     {
@@ -46,6 +49,7 @@ public sealed record ProbeFindings(ProbeOptions Options, IReadOnlyList<ProbeUnit
             return $"with {seeds} seeds per unit, {power.Count(p => p >= 0.8)} of {power.Length} findings replicate with probability ≥ 0.80 " +
                    $"(mean {power.Average().ToString("0.00", C)}, lowest {power.Min().ToString("0.00", C)}: {string.Join(", ", weakest)})";
         });
-        return $"Replication power (the whole procedure rerun on seeds drawn with replacement from these, {Resamples} resamples): {string.Join("; ", parts)}.";
+        return $"Replication power (the whole procedure rerun on seeds drawn with replacement from these, {Resamples} resamples, " +
+               $"so each probability is within ±{MonteCarloError.ToString("0.000", C)} at 95%): {string.Join("; ", parts)}.";
     }
 }

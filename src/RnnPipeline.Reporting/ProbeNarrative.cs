@@ -39,7 +39,7 @@ public static class ProbeNarrative
         var found = comparisons.Where(c => c.Verdict is Verdict.Replicated or Verdict.Unconfirmed).ToArray();
         foreach (var group in found.GroupBy(c => (c.Winner!, c.Loser!)))
             lines.Add($"{(split ? "Finding (replicated)" : "Separated (not confirmed on other seeds)")}: {group.Key.Item1.Name} above {group.Key.Item2.Name} at {Lags(group.Select(c => c.Lag))} " +
-                      $"({string.Join("; ", group.OrderBy(c => c.Lag).Select(Effect))}).");
+                      $"({Effects(group.ToArray())}).");
         var unreplicated = comparisons.Where(c => c.Verdict == Verdict.NotReplicated).ToArray();
         if (unreplicated.Length > 0)
             lines.Add("Seen on the exploratory seeds but not replicated on the confirmatory seeds, so not findings: " +
@@ -101,13 +101,15 @@ public static class ProbeNarrative
 
     private static string[] Named(IReadOnlyList<ProbeUnit> units, Func<ProbeUnit, bool> where) => units.Where(where).Select(u => u.Name).ToArray();
 
-    private static string Effect(PairComparison c)
+    /// <summary>"shift +0.27 [+0.16, +0.38], confirmatory p 0.0038" for one lag; the range of shifts and the largest p for several (the table has each).</summary>
+    private static string Effects(IReadOnlyList<PairComparison> comparisons)
     {
-        int sign = c.Direction;
-        var (estimate, low, high) = c.Shift;
-        if (sign < 0) (estimate, low, high) = (-estimate, -high, -low);
-        string p = c.ConfirmatoryAdjusted is double q ? $"confirmatory p {Format(q)}" : $"p {Format(c.ExploratoryAdjusted)}";
-        return $"lag {c.Lag}: shift {Signed(estimate)} [{Signed(low)}, {Signed(high)}], {p}";
+        var shifts = comparisons.Select(c => c.Direction > 0 ? c.Shift : (Estimate: -c.Shift.Estimate, Low: -c.Shift.High, High: -c.Shift.Low)).ToArray();
+        double p = comparisons.Max(c => c.ConfirmatoryAdjusted ?? c.ExploratoryAdjusted);
+        string which = comparisons[0].ConfirmatoryAdjusted is null ? "p" : "confirmatory p";
+        if (comparisons.Count == 1)
+            return $"shift {Signed(shifts[0].Estimate)} [{Signed(shifts[0].Low)}, {Signed(shifts[0].High)}], {which} {Format(p)}";
+        return $"shifts {Signed(shifts.Min(s => s.Estimate))} to {Signed(shifts.Max(s => s.Estimate))}, {which} ≤ {Format(p)}";
     }
 
     private static string Accuracy(PooledAccuracy p) =>

@@ -19,7 +19,7 @@ public enum Verdict
 /// <param name="First">The first unit (in report order).</param>
 /// <param name="Second">The second unit.</param>
 /// <param name="Lag">Dependency lag k.</param>
-/// <param name="Exploratory">Two-sided exact rank test on the exploratory seeds.</param>
+/// <param name="Exploratory">Two-sided exact rank test on the exploratory seeds (on all seeds when the procedure does not split them).</param>
 /// <param name="ExploratoryAdjusted">Its Benjamini–Hochberg adjusted p over every (pair, lag) of the report.</param>
 /// <param name="Direction">+1: first above second, −1: second above first, 0: not separated.</param>
 /// <param name="Confirmatory">One-sided exact rank test in <paramref name="Direction"/> on the confirmatory seeds (null when not tested).</param>
