@@ -6,7 +6,7 @@ namespace RnnPipeline.Worker.Jobs;
 
 /// <summary>
 /// Live metrics of every training run, published through <c>System.Diagnostics.Metrics</c> as a meter named
-/// <see cref="MeterName"/>: what <c>dotnet-counters monitor --counters RnnPipeline -n RnnPipeline.Worker</c>,
+/// <see cref="MeterName"/>: what <c>dotnet-counters monitor --counters RnnPipeline -p &lt;worker pid&gt;</c>,
 /// OpenTelemetry exporters and Prometheus read while a suite trains. Every measurement carries the tags <c>run</c>
 /// (the run's name), <c>unit</c> (activation/W_hh initialisation, e.g. "Relu/Identity") and <c>seed</c>.
 /// </summary>
