@@ -54,6 +54,12 @@ public sealed class WorkerOptions
     /// </summary>
     public bool BatchRuns { get; set; } = true;
 
+    /// <summary>
+    /// Also write every run's records as TensorBoard event files into <c>&lt;run&gt;/tensorboard/</c> (scalars per step,
+    /// ‖J_t‖₂ and gradient-flow histograms per stability analysis); view with <c>tensorboard --logdir &lt;output&gt;</c>.
+    /// </summary>
+    public bool TensorBoard { get; set; }
+
     /// <summary>Seconds between progress lines of a run.</summary>
     [Range(0.1, 3600)]
     public double ProgressSeconds { get; set; } = 5;

@@ -19,6 +19,8 @@ public sealed class RunFolder(string suiteFolder, string runName)
     public string Checkpoint => System.IO.Path.Combine(Path, "checkpoint.bin");
     /// <summary>Data views (.idv and .csv).</summary>
     public string Data => System.IO.Path.Combine(Path, "data");
+    /// <summary>TensorBoard event files (with <c>--Worker:TensorBoard=true</c>).</summary>
+    public string TensorBoard => System.IO.Path.Combine(Path, "tensorboard");
     /// <summary>Per-run PNG plots.</summary>
     public string Plots => System.IO.Path.Combine(Path, "plots");
     private string StatePath => System.IO.Path.Combine(Path, "run.json");

@@ -27,12 +27,16 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     private CharCorpus? _corpus;
     private ProbeCorpus? _probe;
     private ProgressReporter? _progress;
+    private IRunSink? _sink;
 
     /// <summary>The run's session between <see cref="Start"/> and <see cref="Dispose"/>.</summary>
     public TrainingSession? Session { get; private set; }
 
     /// <summary>The run's specification.</summary>
     public RunSpec Spec => spec;
+
+    /// <summary>Also write the run's records as TensorBoard event files into <see cref="RunFolder.TensorBoard"/>.</summary>
+    public bool TensorBoard { get; init; }
 
     /// <summary>The run's text (after <see cref="Prepare"/>).</summary>
     public CharCorpus Corpus => _corpus!;
@@ -62,7 +66,9 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     public TrainingSession Start()
     {
         _start = clock.GetTimestamp();
-        var sink = new LoggingSink(_recording, logger, spec.Name);
+        IRunSink sink = new LoggingSink(_recording, logger, spec.Name);
+        if (TensorBoard) sink = new SinkTee(sink, new Training.Diagnostics.TensorBoardSink(folder.TensorBoard));
+        _sink = sink;
         Session = _resume && File.Exists(folder.Checkpoint) ? Resumed(_corpus!, sink) : TrainingSession.Create(spec, _corpus!, sink);
         _firstStep = Session.Step;
         _progress = new ProgressReporter(logger, spec.Name, clock, progressInterval);
@@ -101,7 +107,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
             return new RunOutcome(spec, _recording, RunState.Cancelled, 0, folder.Path);
         var session = Session ?? Start();
         if (_probe is not null && status != RunStatus.Cancelled)
-            foreach (var row in ProbeEvaluator.Evaluate(session, spec)) _recording.OnProbe(row);
+            foreach (var row in ProbeEvaluator.Evaluate(session, spec)) _sink!.OnProbe(row);
 
         var state = status switch
         {

@@ -35,7 +35,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         TorchRuntime.Configure(Math.Max(1, cores / o.ParallelRuns));
         Log.Numerics(logger, KernelPinning.Describe(), Math.Max(1, cores / o.ParallelRuns));
         using var locks = LockRuns(suite, runs, suiteFolder, o.Resume, ml);
-        var jobs = runs.Select(i => new RunJob(suite, i, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), ml, logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds))).ToArray();
+        var jobs = runs.Select(i => new RunJob(suite, i, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), ml, logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds)) { TensorBoard = o.TensorBoard }).ToArray();
         var outcomes = new RunOutcome[runs.Count];
         long started = clock.GetTimestamp();
         try
