@@ -48,22 +48,22 @@ public static class TrainingPlots
             validation.Points.AddRange(group.Quartiles(r => r.Evaluations, e => e.Step, e => e.BitsPerChar).Select(e => new DataPoint(e.Step, e.Median)));
             model.Series.Add(validation);
         }
-        ClipSpikes(model, axis, 1.2);
+        ClipSpikes(model, axis, 0.9, 1.2);
         return model;
     }
 
     /// <summary>
-    /// Keeps the ordinary range of a plot readable when some steps spike: when the largest plotted value is more than
-    /// 3 times the 90th percentile of all plotted values, the axis stops at <paramref name="margin"/> × that percentile
-    /// and a note in the top-right corner (where curves that fall with training leave room) lists, for each titled series that goes above it, its largest value and step.
+    /// Keeps the ordinary range of a plot readable when some steps spike: the axis stops at <paramref name="margin"/> ×
+    /// the <paramref name="quantile"/> of all plotted values when the largest plotted value is beyond it, and a note in
+    /// the top-right corner (where curves that fall with training leave room) lists, for each titled series that goes
+    /// above it, its largest value and step.
     /// </summary>
-    internal static void ClipSpikes(PlotModel model, Axis axis, double margin)
+    internal static void ClipSpikes(PlotModel model, Axis axis, double quantile, double margin)
     {
         var values = model.Series.OfType<DataPointSeries>().SelectMany(s => s.Points).Select(p => p.Y).Where(double.IsFinite).Order().ToArray();
         if (values.Length == 0) return;
-        double ordinary = values[(int)(0.9 * (values.Length - 1))];
-        if (!(values[^1] > 3 * ordinary) || ordinary <= 0) return;
-        double top = margin * ordinary;
+        double top = margin * values[(int)(quantile * (values.Length - 1))];
+        if (!(values[^1] > top) || top <= 0) return;
         axis.Maximum = top;
         var above = model.Series.OfType<LineSeries>().Where(s => s.Title is not null)
             .Select(s => (s.Title, Peak: s.Points.Where(p => p.Y > top).OrderByDescending(p => p.Y).FirstOrDefault()))
@@ -112,7 +112,7 @@ public static class TrainingPlots
         }
         foreach (double threshold in runs.SelectMany(r => r.Clips).Select(c => c.Threshold).Where(PlotStyle.Positive).Distinct())
             model.Annotations.Add(PlotStyle.Reference(threshold, LineStyle.Dash, $"threshold {threshold:G3}"));
-        ClipSpikes(model, axis, 30);                                            // a log axis: keep a decade and a half above
+        ClipSpikes(model, axis, 0.5, 1000);                                     // a log axis: three decades above the median
         return model;
     }
 
