@@ -95,8 +95,8 @@ public sealed class RunDataViews(MLContext ml)
             r => r.Lags.Select(l => new LagRow { Step = l.Step, Lag = l.Lag, ProductNorm = l.ProductNorm, ProductBound = l.ProductBound, GradRatio = l.GradRatio }.With<LagRow>(r.Info)),
             (r, x) => r.Lags.Add(new LagStats(x.Step, x.Lag, x.ProductNorm, x.ProductBound, x.GradRatio))),
         new Table<ProbeRow>(Tables.Probes,
-            r => r.Probes.Select(p => new ProbeRow { Lag = p.Lag, ProbeSeed = p.Seed, Accuracy = p.Accuracy, Chance = p.Chance, Samples = p.Samples, Correct = p.Correct }.With<ProbeRow>(r.Info)),
-            (r, x) => r.OnProbe(new ProbeAccuracy(x.Lag, x.ProbeSeed, x.Correct, x.Samples, x.Chance))),
+            r => r.Probes.Select(p => new ProbeRow { Step = p.Step, Lag = p.Lag, ProbeSeed = p.Seed, Accuracy = p.Accuracy, Chance = p.Chance, Samples = p.Samples, Correct = p.Correct }.With<ProbeRow>(r.Info)),
+            (r, x) => r.OnProbe(new ProbeAccuracy(x.Lag, x.ProbeSeed, x.Correct, x.Samples, x.Chance, x.Step))),
     ];
 
     /// <summary>Names of every table, in the order they are saved.</summary>

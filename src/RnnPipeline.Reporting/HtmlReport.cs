@@ -61,6 +61,13 @@ public static class HtmlReport
                 foreach (string line in probe.Narrative) html.Append($"<li>{E(line)}</li>");
                 html.Append("</ul>");
                 Figure(html, "Which dependency lags were learned?", ProbePlots.AccuracyVersusLag(records, probe.Options.SolvedThreshold));
+                var overTraining = probe.Units.Select((u, i) => ProbePlots.AccuracyOverTraining(u, i, probe.Options.SolvedThreshold)).OfType<PlotModel>().ToArray();
+                if (overTraining.Length > 0)
+                {
+                    html.Append("<h3>When is each lag learned?</h3><div class=\"grid\">");
+                    foreach (var model in overTraining) Image(html, model, 640, 380);
+                    html.Append("</div>");
+                }
                 ProbeTable.Write(html, probe.Units, probe.Options.SolvedThreshold);
                 ProbeTable.WriteComparisons(html, probe.Comparisons);
                 if (probe.Power is { } power) html.Append($"<p class=\"note\">{E(power)}</p>");

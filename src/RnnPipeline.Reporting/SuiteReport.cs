@@ -31,7 +31,13 @@ public static class SuiteReport
             Png(plots, $"{prefix}-6-bits-per-char", TrainingPlots.BitsPerChar(records));
             Png(plots, $"{prefix}-7-gradient-norm-clipping", TrainingPlots.GradientNormAndClipping(records));
             if (records.Any(r => r.Probes.Count > 0))
-                Png(plots, $"{prefix}-8-probe-accuracy", ProbePlots.AccuracyVersusLag(records, group.First().Spec.Probe.SolvedThreshold));
+            {
+                double threshold = group.First().Spec.Probe.SolvedThreshold;
+                Png(plots, $"{prefix}-8-probe-accuracy", ProbePlots.AccuracyVersusLag(records, threshold));
+                var units = Statistics.ProbeUnit.Pool(records);
+                for (int i = 0; i < units.Count; i++)
+                    if (ProbePlots.AccuracyOverTraining(units[i], i, threshold) is { } model) Png(plots, $"{prefix}-9-probe-over-training-{units[i].Name}", model);
+            }
             foreach (var run in group.Where(r => r.Run.Stability.Count > 0))
                 Png(plots, $"heatmap-{run.Name}", StabilityPlots.GradientHeatmap(run.Run));
         }

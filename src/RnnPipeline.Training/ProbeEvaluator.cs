@@ -40,7 +40,7 @@ public static class ProbeEvaluator
                 if (candidates[best] == target.Expected) correct[target.Lag] = correct.GetValueOrDefault(target.Lag) + 1;
             }
         return samples.OrderBy(s => s.Key)
-            .Select(s => new ProbeAccuracy(s.Key, spec.Training.Seed, correct.GetValueOrDefault(s.Key), s.Value, texts[0].Chance))
+            .Select(s => new ProbeAccuracy(s.Key, spec.Training.Seed, correct.GetValueOrDefault(s.Key), s.Value, texts[0].Chance, session.Step))
             .ToArray();
     }
 }

@@ -106,7 +106,9 @@ public sealed record StabilitySnapshot(StabilitySummary Summary, IReadOnlyList<T
 /// <param name="Correct">Dependent characters predicted correctly (candidate-restricted argmax).</param>
 /// <param name="Samples">Dependent characters evaluated.</param>
 /// <param name="Chance">Chance level (1 / number of keys).</param>
-public sealed record ProbeAccuracy(int Lag, int Seed, int Correct, int Samples, double Chance)
+/// <param name="Step">Training steps done when the probe was scored (the last step's count for the final score;
+/// smaller ones with <see cref="Options.ProbeOptions.Every"/>).</param>
+public sealed record ProbeAccuracy(int Lag, int Seed, int Correct, int Samples, double Chance, int Step = 0)
 {
     /// <summary>Fraction of dependent characters predicted correctly (0 when none was evaluated).</summary>
     public double Accuracy => Samples == 0 ? 0 : (double)Correct / Samples;

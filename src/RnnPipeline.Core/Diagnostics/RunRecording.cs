@@ -59,12 +59,25 @@ public sealed class RunRecording(RunInfo info) : IRunSink
     }
 
     /// <summary>
-    /// Drops every record with Step &gt; <paramref name="step"/>, and the probe accuracies, which are measured after the
-    /// last step (used when a run resumes from a checkpoint).
+    /// The probe accuracies scored after training: those of the largest step (earlier ones, with
+    /// <see cref="Options.ProbeOptions.Every"/>, show learning over training).
+    /// </summary>
+    public IReadOnlyList<ProbeAccuracy> FinalProbes
+    {
+        get
+        {
+            int last = Probes.Count == 0 ? 0 : Probes.Max(p => p.Step);
+            return Probes.Where(p => p.Step == last).ToArray();
+        }
+    }
+
+    /// <summary>
+    /// Drops every record with Step &gt; <paramref name="step"/> (probe accuracies are labelled with the number of steps
+    /// trained, so those after step + 1) — used when a run resumes from a checkpoint.
     /// </summary>
     public void TruncateAfter(int step)
     {
-        Probes.Clear();
+        Probes.RemoveAll(p => p.Step > step + 1);
         Metrics.RemoveAll(r => r.Step > step);
         Clips.RemoveAll(r => r.Step > step);
         GradientFlow.RemoveAll(r => r.Step > step);

@@ -29,7 +29,7 @@ public sealed record RunSummary(
         int window = last is null ? 0 : run.Lags.Count(l => l.Step == last.Step);
         int? solved = run.Probes.Count == 0
             ? null
-            : run.Probes.GroupBy(p => p.Lag).Select(g => PooledAccuracy.From(g.ToArray()))
+            : run.FinalProbes.GroupBy(p => p.Lag).Select(g => PooledAccuracy.From(g.ToArray()))
                 .Where(p => p.Mean >= solvedThreshold && p.Interval.Low > p.Chance).Select(p => p.Lag).DefaultIfEmpty(0).Max();
         return new RunSummary(
             run.Info,

@@ -16,6 +16,13 @@ public sealed class ProbeOptions
     [Range(0.0, 1.0)]
     public double SolvedThreshold { get; set; } = 0.9;
 
+    /// <summary>
+    /// Also score the probe every this many steps during training (0: only after the last step), so the report shows
+    /// when each lag is learned. Each scoring costs one pass over the evaluation text.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int Every { get; set; }
+
     /// <summary>Dependent characters evaluated per lag (300 give a 95% Wilson half-width of at most ±0.056 per seed).</summary>
     [Range(1, 1_000_000)]
     public int SamplesPerLag { get; set; } = 300;

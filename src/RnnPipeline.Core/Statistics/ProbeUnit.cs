@@ -46,7 +46,7 @@ public sealed record ProbeUnit(string Name, RunInfo Info, IReadOnlyList<RunRecor
             var first = g.First();
             string name = first.Info.RunId[(first.Info.RunId.LastIndexOf('/') + 1)..];
             if (seeds.Length > 1) name = name.Replace($"-s{first.Info.Seed}", "", StringComparison.Ordinal);
-            var lags = seeds.SelectMany(r => r.Probes).GroupBy(p => p.Lag).OrderBy(l => l.Key).Select(l => PooledAccuracy.From(l.ToArray())).ToArray();
+            var lags = seeds.SelectMany(r => r.FinalProbes).GroupBy(p => p.Lag).OrderBy(l => l.Key).Select(l => PooledAccuracy.From(l.ToArray())).ToArray();
             return new ProbeUnit(name, first.Info, seeds, lags);
         })
         .ToArray();

@@ -136,9 +136,11 @@ public sealed class LagRow : RunColumns
     public double GradRatio { get; set; }
 }
 
-/// <summary>Table "probes": long-range probe accuracy per lag.</summary>
+/// <summary>Table "probes": long-range probe accuracy per lag, after training and (with Probe.Every) during it.</summary>
 public sealed class ProbeRow : RunColumns
 {
+    /// <summary>Training steps done when the probe was scored.</summary>
+    public int Step { get; set; }
     /// <summary>Dependency lag k.</summary>
     public int Lag { get; set; }
     /// <summary>Training seed.</summary>

@@ -57,4 +57,40 @@ public static class ProbePlots
         model.Annotations.Add(PlotStyle.Reference(solvedThreshold, LineStyle.Dash));
         return model;
     }
+
+    /// <summary>
+    /// Probe accuracy over training for one unit (runs that differ only in their seed, scored every
+    /// <c>Probe.Every</c> steps and after the last): one line per lag, the median over seeds, in the unit's colour from
+    /// light (short lags) to dark (long lags), so a reader sees when each lag is learned and whether it is forgotten.
+    /// Null when the unit was scored only once.
+    /// </summary>
+    public static PlotModel? AccuracyOverTraining(ProbeUnit unit, int unitIndex, double solvedThreshold)
+    {
+        var rows = unit.Runs.SelectMany(r => r.Probes).ToArray();
+        if (rows.Select(p => p.Step).Distinct().Count() < 2) return null;
+        var model = PlotStyle.Model($"{unit.Name}: probe accuracy over training", $"median of {unit.Seeds} seed(s) per lag; dashed: solved (≥ {Narrative.Percent(solvedThreshold)})");
+        model.Axes.Add(PlotStyle.Linear(AxisPosition.Bottom, "training step"));
+        model.Axes.Add(PlotStyle.Linear(AxisPosition.Left, "accuracy", 0, 1.02));
+        var color = PlotStyle.Color(unitIndex);
+        int[] lags = rows.Select(p => p.Lag).Distinct().Order().ToArray();
+        for (int k = 0; k < lags.Length; k++)
+        {
+            double shade = lags.Length == 1 ? 1 : 0.35 + 0.65 * k / (lags.Length - 1);         // light → dark with the lag
+            var line = new LineSeries
+            {
+                Title = $"lag {lags[k]}", StrokeThickness = 1.6, MarkerType = MarkerType.Circle, MarkerSize = 2.5,
+                Color = OxyColor.FromArgb(255, (byte)(255 - shade * (255 - color.R)), (byte)(255 - shade * (255 - color.G)), (byte)(255 - shade * (255 - color.B))),
+            };
+            line.MarkerFill = line.Color;
+            foreach (var step in rows.Where(p => p.Lag == lags[k]).GroupBy(p => p.Step).OrderBy(g => g.Key))
+            {
+                var accuracies = step.Select(p => p.Accuracy).Order().ToArray();
+                line.Points.Add(new DataPoint(step.Key, SeedGroup.Percentile(accuracies, 0.5)));
+            }
+            model.Series.Add(line);
+        }
+        model.Annotations.Add(PlotStyle.Reference(solvedThreshold, LineStyle.Dash));
+        model.Annotations.Add(PlotStyle.Reference(rows[0].Chance, LineStyle.Dot, "chance"));
+        return model;
+    }
 }

@@ -122,6 +122,14 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         return new RunOutcome(spec, _recording, state, seconds, folder.Path);
     }
 
+    /// <summary>With <see cref="ProbeOptions.Every"/> = N, scores the probe after every N-th step (but the last, which <see cref="Finish"/> scores).</summary>
+    public void ProbeIfDue(TrainingProgress progress)
+    {
+        int done = progress.Step + 1, every = spec.Probe.Every;
+        if (every > 0 && done % every == 0 && done < progress.TotalSteps && _probe is not null && Session is { } session)
+            foreach (var row in ProbeEvaluator.Evaluate(session, spec)) _sink!.OnProbe(row);
+    }
+
     /// <summary>
     /// With <see cref="TrainingOptions.CheckpointEvery"/> = N, after every N-th step (but the last): the data views, the
     /// state (Cancelled: resumable) and the checkpoint, so a process killed without warning continues from there with

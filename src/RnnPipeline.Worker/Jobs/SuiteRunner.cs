@@ -122,6 +122,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         {
             jobs[unit[i]].ReportProgress(p);
             throughput.Report(jobs[unit[i]].Spec.Name, p);
+            jobs[unit[i]].ProbeIfDue(p);                                        // before a checkpoint, which then holds it
             jobs[unit[i]].CheckpointIfDue(p);
         }
         RunStatus[] statuses;
