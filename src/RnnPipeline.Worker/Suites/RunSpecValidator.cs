@@ -47,6 +47,8 @@ public static class RunSpecValidator
         {
             if (string.IsNullOrWhiteSpace(corpus.Path))
                 throw new InputException("Corpus.Path is missing: name a UTF-8 text file (relative to the suite file), or use a generated Corpus.Kind");
+            if (corpus.Path.Contains('\0'))
+                throw new InputException("Corpus.Path contains a NUL character: name a UTF-8 text file (relative to the suite file)");
             string path = suite.ResolveCorpusPath(run);
             string text = TextSource.LoadUtf8(path);
             int validation = (int)(text.Length * corpus.ValidationFraction);
