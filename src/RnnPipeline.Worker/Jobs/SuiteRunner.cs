@@ -34,6 +34,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         int cores = o.Threads > 0 ? o.Threads : o.PinKernels ? o.ParallelRuns : Environment.ProcessorCount;
         TorchRuntime.Configure(Math.Max(1, cores / o.ParallelRuns));
         Log.Numerics(logger, KernelPinning.Describe(), Math.Max(1, cores / o.ParallelRuns));
+        OutputChecks.Check(suiteFolder, runs.Select(i => suite.Runs[i].Name), write: true);
         using var locks = LockRuns(suite, runs, suiteFolder, o.Resume, ml);
         var jobs = runs.Select(i => new RunJob(suite, i, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), ml, logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds))).ToArray();
         var outcomes = new RunOutcome[runs.Count];
@@ -83,8 +84,10 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
     /// <summary>Renders the report from every finished run in the folder; exit code 1 when runs are absent.</summary>
     private int Merge(Suite suite, string suiteFolder, MLContext ml)
     {
-        // Runs another process is writing are left out (see SavedRuns); the others stay locked while they are read.
-        using var locks = RunLock.AcquireAvailable(suite.Runs.Select(r => new RunFolder(suiteFolder, r.Name).Path).Where(Directory.Exists), "writing the report");
+        // Runs another process is writing are left out (see SavedRuns); the others stay read-locked while they are read,
+        // so that other reports can read them at the same time.
+        OutputChecks.Check(suiteFolder, suite.Runs.Select(r => r.Name), write: false);
+        using var locks = RunLock.AcquireReadable(suite.Runs.Select(r => new RunFolder(suiteFolder, r.Name).Path).Where(Directory.Exists), "writing the report");
         var (finished, absent) = SavedRuns.Load(ml, suite, suiteFolder, locks);
         if (finished.Count == 0)
             throw new InputException($"no finished runs in '{suiteFolder}' to report ({absent[0].Name}: {absent[0].Reason})");
@@ -95,10 +98,15 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         return absent.Count == 0 ? ExitCodes.Success : ExitCodes.RunFailed;
     }
 
-    private static string WriteReport(Suite suite, string suiteFolder, IReadOnlyList<RunOutcome> runs, IReadOnlyList<AbsentRun> absent) =>
-        SuiteReport.Write(suiteFolder, suite.Name, suite.Description,
+    private static string WriteReport(Suite suite, string suiteFolder, IReadOnlyList<RunOutcome> runs, IReadOnlyList<AbsentRun> absent)
+    {
+        // Temporary files of a report writer that was killed (another report may be writing now: only dead processes' files go).
+        AtomicFile.DeleteOrphans(suiteFolder);
+        AtomicFile.DeleteOrphans(Path.Combine(suiteFolder, "plots"));
+        return SuiteReport.Write(suiteFolder, suite.Name, suite.Description,
             runs.Select(r => new ReportRun(r.Recording, r.Spec, Path.GetRelativePath(suiteFolder, new RunFolder(suiteFolder, r.Spec.Name).Data))).ToArray(), absent,
             Machine.Describe());
+    }
 
     /// <summary>
     /// What trains together: with <paramref name="batch"/>, runs of one shape (<see cref="TrainingSession.ShapeKeyOf"/>) in
