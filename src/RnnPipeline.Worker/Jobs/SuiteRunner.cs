@@ -189,7 +189,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         {
             foreach (var (folder, holder) in locks.Interrupted) Log.LockTakenOver(logger, folder, holder);
             if (resume)
-                foreach (int i in runs) RunJob.VerifyResumable(suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), new RunDataViews(ml));
+                foreach (int i in runs) RunJob.VerifyResumable(suite, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), new RunDataViews(ml));
             return locks;
         }
         catch
