@@ -25,16 +25,17 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         EnsureWritable(suiteFolder);
         if (o.PinKernels) KernelPinning.Pin();                                   // before anything loads libtorch
         var ml = new MLContext(seed: 0);
-        if (o.ReportOnly) return Merge(suite, suiteFolder, ml);
         Shard? shard = Shard.Parse(o.Shard);
-        IReadOnlyList<int> runs = shard is null ? [.. Enumerable.Range(0, suite.Runs.Count)] : ShardAssignment.RunsOf(suite.Runs, shard);
+        IReadOnlyList<int> runs = shard is null || o.ReportOnly ? [.. Enumerable.Range(0, suite.Runs.Count)] : ShardAssignment.RunsOf(suite.Runs, shard);
+        OutputChecks.Check(suiteFolder, runs.Select(i => suite.Runs[i].Name), write: !o.ReportOnly);
+        using var suiteLock = SuiteLock.Acquire(suite, suiteFolder);
+        if (o.ReportOnly) return Merge(suite, suiteFolder, ml);
         if (shard is null) Log.SuiteStarting(logger, suite.Name, suite.Runs.Count, suiteFolder);
         else Log.ShardStarting(logger, suite.Name, shard.ToString(), runs.Count, suite.Runs.Count, suiteFolder,
             runs.Count == 0 ? "none" : string.Join(", ", runs.Select(i => suite.Runs[i].Name)));
         int cores = o.Threads > 0 ? o.Threads : o.PinKernels ? o.ParallelRuns : Environment.ProcessorCount;
         TorchRuntime.Configure(Math.Max(1, cores / o.ParallelRuns));
         Log.Numerics(logger, KernelPinning.Describe(), Math.Max(1, cores / o.ParallelRuns));
-        OutputChecks.Check(suiteFolder, runs.Select(i => suite.Runs[i].Name), write: true);
         using var locks = LockRuns(suite, runs, suiteFolder, o.Resume, ml);
         var jobs = runs.Select(i => new RunJob(suite, i, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), ml, logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds))).ToArray();
         var outcomes = new RunOutcome[runs.Count];
@@ -86,7 +87,6 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
     {
         // Runs another process is writing are left out (see SavedRuns); the others stay read-locked while they are read,
         // so that other reports can read them at the same time.
-        OutputChecks.Check(suiteFolder, suite.Runs.Select(r => r.Name), write: false);
         using var locks = RunLock.AcquireReadable(suite.Runs.Select(r => new RunFolder(suiteFolder, r.Name).Path).Where(Directory.Exists), "writing the report");
         var (finished, absent) = SavedRuns.Load(ml, suite, suiteFolder, locks);
         if (finished.Count == 0)

@@ -129,6 +129,19 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void RunAboveTheMemoryLimit_IsRejectedWithinSecondsNamingTheSetting()
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = RunWith(Suite("""{ "Corpus": { "Kind": "DelayedRecall", "GeneratedLength": 2000000 }, "Training": { "BatchSize": 4096, "WindowLength": 100000 } }"""));
+        AssertRejected(result, "run 'run'", "needs an estimated", "training window", "Training.BatchSize or Training.WindowLength", "--Worker:MemoryLimit");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"refused after {watch.Elapsed}");
+    }
+
+    [Fact]
+    public void MemoryLimitOverride_RefusesARunThatWouldFitTheMachine() =>
+        AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "tiny.txt" } }"""), "--Worker:MemoryLimit=1"), "1.0 MiB available (--Worker:MemoryLimit)", "lower");
+
+    [Fact]
     public void UnwritableOutputFolder_IsRejected()
     {
         string blocker = Path.Combine(_suites.Folder, "file-not-folder");
