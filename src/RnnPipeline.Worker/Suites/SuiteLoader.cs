@@ -122,9 +122,12 @@ public static class SuiteLoader
             while (array.Count <= index) array.Add(create());
             return array[index] ??= create();
         }
-        var obj = (JsonObject)parent;
+        var obj = parent as JsonObject ?? throw NotAContainer(parent, key);
         return obj[key] ??= create();
     }
+
+    private static InputException NotAContainer(JsonNode parent, string key) => new(
+        $"override --Suite:...:{key} goes inside '{parent.GetPath().TrimStart('$', '.')}', which holds {parent.GetValueKind().ToString().ToLowerInvariant()} {parent.ToJsonString()}: override a setting inside an object, or the value itself");
 
     private static void SetChild(JsonNode parent, string key, JsonNode value)
     {
@@ -133,7 +136,7 @@ public static class SuiteLoader
             while (array.Count <= index) array.Add(null);
             array[index] = value;
         }
-        else ((JsonObject)parent)[key] = value;
+        else (parent as JsonObject ?? throw NotAContainer(parent, key))[key] = value;
     }
 
     private static JsonNode ParseScalar(string text) =>

@@ -103,6 +103,18 @@ public sealed class ResumeAgainstSuiteTests : IClassFixture<ResumeAgainstSuiteTe
     }
 
     [Fact]
+    public void Report_AfterAReportWriterWasKilled_DeletesItsTemporaryFiles()
+    {
+        string suite = CopyFinished();
+        string orphan = Path.Combine(_suites.Output, "tiny", "plots", $"heatmap-text-tanh.png.2147483646.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(orphan, "half a PNG");
+        var result = WorkerProcess.Run(_suites.Folder, "--suite", suite, "--output", _suites.Output, "--report");
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        Assert.False(File.Exists(orphan));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_suites.Output, "tiny"), "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public void Resume_UnchangedFinishedSuite_KeepsItsRuns()
     {
         string suite = CopyFinished();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using RnnPipeline.Options;
 using RnnPipeline.Worker.Suites;
 
@@ -32,6 +33,16 @@ public sealed class SuiteShapeTests : IDisposable
     [InlineData("""{ "Name": "s", "Runs": [ { "Name": null } ] }""", "Name is null")]
     public void Load_WrongShape_IsRefusedNamingTheKey(string json, string expected) =>
         Assert.Contains(expected, Refused(json));
+
+    [Theory]
+    [InlineData("Name:x", "inside 'Name'")]
+    [InlineData("Runs:0:Corpus:Path:x", "inside 'Runs[0].Corpus.Path'")]
+    public void Load_OverrideInsideAValue_IsRefused(string key, string expected)
+    {
+        string path = _suites.Write("s.json", """{ "Name": "s", "Runs": [ { "Corpus": { "Path": "tiny.txt" } } ] }""");
+        var overrides = new ConfigurationBuilder().AddCommandLine([$"--Suite:{key}=1"]).Build().GetSection("Suite");
+        Assert.Contains(expected, Assert.Throws<InputException>(() => { SuiteLoader.Load(path, overrides); }).Message);
+    }
 
     [Fact]
     public void Load_NullWhereTheSettingIsOptional_KeepsNull()
