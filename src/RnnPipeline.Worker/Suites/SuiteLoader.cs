@@ -53,7 +53,7 @@ public static class SuiteLoader
             var merged = Merge((JsonObject)defaults.DeepClone(), run);
             if (!merged.ContainsKey("Name")) merged["Name"] = runs.Count == 1 ? "run" : $"run{i}";
             var runGrid = merged["Grid"] is { } own ? Deserialize<GridOptions>(own, where, $"Runs[{i}].Grid") : grid;
-            if (!ReferenceEquals(runGrid, grid)) runGrid.SeedOffset = checked(runGrid.SeedOffset + grid.SeedOffset);   // the suite's offset shifts every run
+            if (!ReferenceEquals(runGrid, grid)) runGrid.SeedOffset = SeedSum(runGrid.SeedOffset, grid.SeedOffset, where);   // the suite's offset shifts every run
             merged.Remove("Grid");
             declared.Add((merged, runGrid));
         }
@@ -63,8 +63,20 @@ public static class SuiteLoader
 
         var specs = new List<RunSpec>();
         for (int i = 0; i < declared.Count; i++)
-            specs.AddRange(GridExpansion.Expand(Deserialize<RunSpec>(declared[i].Run, where, $"Runs[{i}]"), declared[i].Grid));
+        {
+            var run = Deserialize<RunSpec>(declared[i].Run, where, $"Runs[{i}]");
+            foreach (int seed in declared[i].Grid.Seeds.DefaultIfEmpty(run.Training.Seed)) SeedSum(seed, declared[i].Grid.SeedOffset, where);
+            specs.AddRange(GridExpansion.Expand(run, declared[i].Grid));
+        }
         return new Suite(name, description, path, specs);
+    }
+
+    /// <summary><paramref name="seed"/> + <paramref name="offset"/>, refused when it leaves the range of a seed.</summary>
+    private static int SeedSum(int seed, int offset, string where)
+    {
+        long sum = (long)seed + offset;
+        return sum is >= int.MinValue and <= int.MaxValue ? (int)sum : throw new InputException(
+            $"{where}: seed {seed} + Grid.SeedOffset {offset} = {sum} is beyond the range of a seed (±{int.MaxValue}): use a smaller SeedOffset or smaller seeds");
     }
 
     /// <summary>A name with its control characters made visible, for an error line.</summary>

@@ -68,6 +68,13 @@ public sealed class SuiteShapeTests : IDisposable
         Assert.Contains(expected, Refused(json));
 
     [Theory]
+    [InlineData("""{ "Name": "s", "Grid": { "Seeds": [2147483000], "SeedOffset": 1000 } }""")]
+    [InlineData("""{ "Name": "s", "Runs": [ { "Training": { "Seed": 2147483000 } } ], "Grid": { "SeedOffset": 1000 } }""")]
+    [InlineData("""{ "Name": "s", "Runs": [ { "Grid": { "SeedOffset": 2147483000 } } ], "Grid": { "SeedOffset": 1000 } }""")]
+    public void Load_SeedOffsetBeyondTheRangeOfASeed_IsRefused(string json) =>
+        Assert.Contains("beyond the range of a seed", Refused(json));
+
+    [Theory]
     [InlineData("\"Norm,Value\"")]
     [InlineData("\"Norm, Value\"")]
     [InlineData("\"3\"")]
