@@ -52,7 +52,9 @@ public static class SuiteLoader
             if (runs[i] is not JsonObject run) throw new InputException($"{where}: Runs[{i}] must be an object of run settings");
             var merged = Merge((JsonObject)defaults.DeepClone(), run);
             if (!merged.ContainsKey("Name")) merged["Name"] = runs.Count == 1 ? "run" : $"run{i}";
-            var runGrid = merged["Grid"] is { } own ? Deserialize<GridOptions>(own, where, $"Runs[{i}].Grid") : grid;
+            if (merged.TryGetPropertyValue("Grid", out var own) && own is null)
+                throw new InputException($"{where}: Runs[{i}].Grid is null: give an object (\"Grid\": {{}} keeps the run as it is), or remove the key to use the suite's grid");
+            var runGrid = own is not null ? Deserialize<GridOptions>(own, where, $"Runs[{i}].Grid") : grid;
             if (!ReferenceEquals(runGrid, grid)) runGrid.SeedOffset = SeedSum(runGrid.SeedOffset, grid.SeedOffset, where);   // the suite's offset shifts every run
             merged.Remove("Grid");
             declared.Add((merged, runGrid));

@@ -27,6 +27,7 @@ public sealed class SuiteShapeTests : IDisposable
     [InlineData("""{ "Name": "s", "Defaults": [1] }""", "Defaults must be an object")]
     [InlineData("""{ "Name": "s", "Grid": "seeds" }""", "Grid must be an object")]
     [InlineData("""{ "Name": "s", "Runs": [ { "Grid": [1] } ] }""", "Runs[0].Grid must be an object")]
+    [InlineData("""{ "Name": "s", "Runs": [ { "Grid": null } ] }""", "Runs[0].Grid is null")]
     [InlineData("""{ "Name": "s", "Runs": [ { "Corpus": "tiny.txt" } ] }""", "Corpus: 'tiny.txt' is not an object of settings")]
     [InlineData("""{ "Name": "s", "Runs": [ { "Corpus": null } ] }""", "Corpus is null")]
     [InlineData("""{ "Name": "s", "Runs": [ { "Corpus": { "Lags": null } } ] }""", "Corpus.Lags is null")]
