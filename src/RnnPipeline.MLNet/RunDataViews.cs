@@ -182,7 +182,13 @@ public sealed class RunDataViews(MLContext ml)
         public void AddTo(MLContext ml, RunRecording run, string path)
         {
             if (!File.Exists(path)) return;
-            foreach (var row in ml.Data.CreateEnumerable<TRow>(Read(ml, path), reuseRowObject: false)) add(run, row);
+            foreach (var row in ml.Data.CreateEnumerable<TRow>(Read(ml, path), reuseRowObject: false))
+            {
+                if (row.RunId != run.Info.RunId || row.ConfigHash != run.Info.ConfigHash)
+                    throw new InputException(
+                        $"'{Path.GetFullPath(path)}' holds rows of run {row.RunId} (config {row.ConfigHash}) beside {Tables.Runs}.idv of run {run.Info.RunId} (config {run.Info.ConfigHash}): the folder mixes two runs' files; train the run again (without --resume)");
+                add(run, row);
+            }
         }
 
         public IDataView Concatenate(MLContext ml, string[] paths) =>

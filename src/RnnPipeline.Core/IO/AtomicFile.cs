@@ -42,6 +42,38 @@ public static partial class AtomicFile
             if (LeftoverName().IsMatch(Path.GetFileName(file))) File.Delete(file);
     }
 
+    /// <summary>
+    /// Deletes temporary files in <paramref name="folder"/> (not in subfolders) whose writing process, named in the file
+    /// name, no longer runs on this machine: safe beside other live writers of the folder.
+    /// </summary>
+    public static void DeleteOrphans(string folder)
+    {
+        if (!Directory.Exists(folder)) return;
+        foreach (string file in Directory.EnumerateFiles(folder, "*" + TempSuffix))
+        {
+            var match = LeftoverName().Match(Path.GetFileName(file));
+            if (match.Success && int.TryParse(match.Groups["pid"].ValueSpan, out int pid) && !IsRunning(pid)) File.Delete(file);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A unique temporary name beside <paramref name="full"/> (its folder is created if needed).</summary>
     internal static string TempPath(string full)
     {
@@ -57,6 +89,6 @@ public static partial class AtomicFile
         stream.Flush(flushToDisk: true);
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\.[0-9]+\.[0-9a-f]{32}\.tmp$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"\.(?<pid>[0-9]+)\.[0-9a-f]{32}\.tmp$")]
     private static partial System.Text.RegularExpressions.Regex LeftoverName();
 }

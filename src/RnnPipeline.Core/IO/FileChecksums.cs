@@ -41,6 +41,13 @@ public static class FileChecksums
             throw new InputException($"'{full}' is damaged or truncated: its SHA-256 does not match the one recorded in {FileName} when it was written: {fix}");
     }
 
+    /// <summary>Whether <paramref name="path"/> is listed in the checksum file of its folder (whether or not it exists).</summary>
+    public static bool IsListed(string path)
+    {
+        string full = Path.GetFullPath(path);
+        return ReadOrEmpty(Path.GetDirectoryName(full)!).ContainsKey(Path.GetFileName(full));
+    }
+
     /// <summary>
     /// True when a commit into <paramref name="folder"/> was interrupted: a file is listed with two contents, so the
     /// folder may hold a mix of old and new files (each intact).

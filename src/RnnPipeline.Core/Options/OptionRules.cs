@@ -33,6 +33,17 @@ public static class OptionRules
                 errors.Add($"{at} is {d.ToString(CultureInfo.InvariantCulture)}: give a finite number");
                 continue;
             }
+            if (value is Enum e && !Enum.IsDefined(e.GetType(), e))
+            {
+                errors.Add($"{at} = {Format(value)}: use one of {string.Join(", ", Enum.GetNames(e.GetType()))}");
+                continue;
+            }
+            if (value is Array { Rank: 1 } values && property.PropertyType.GetElementType() is { IsEnum: true } element
+                && values.Cast<object>().FirstOrDefault(v => !Enum.IsDefined(element, v)) is { } undefined)
+            {
+                errors.Add($"{at} contains {Format(undefined)}: use only {string.Join(", ", Enum.GetNames(element))}");
+                continue;
+            }
             foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>())
                 if (!attribute.IsValid(value))
                     errors.Add($"{at} = {Format(value)}: {Rule(attribute)}");
@@ -54,6 +65,7 @@ public static class OptionRules
         RangeAttribute r => $"must be between {Format(r.Minimum)} and {Format(r.Maximum)}",
         RequiredAttribute => "is required",
         RegularExpressionAttribute => "may contain only letters, digits, '.', '_' and '-'",
+        FolderNameAttribute => FolderName.Rule,
         _ => attribute.FormatErrorMessage("value"),
     };
 }

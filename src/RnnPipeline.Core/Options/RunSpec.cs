@@ -10,7 +10,7 @@ namespace RnnPipeline.Options;
 public sealed class RunSpec
 {
     /// <summary>Run name, unique within a suite; used as its output folder name.</summary>
-    [Required, RegularExpression("^[A-Za-z0-9._-]+$")]
+    [Required, FolderName]
     public string Name { get; set; } = "run";
 
     /// <summary>Training text.</summary>

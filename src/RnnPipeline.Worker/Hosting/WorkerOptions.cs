@@ -60,6 +60,13 @@ public sealed class WorkerOptions
     /// </summary>
     public bool TensorBoard { get; set; }
 
+    /// <summary>
+    /// MiB of memory a run may use; a run whose estimated peak (see Suites.MemoryEstimate) is larger is refused before
+    /// anything trains. 0: the process's memory limit (a container's cgroup limit) or else physical memory.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MemoryLimit { get; set; }
+
     /// <summary>Seconds between progress lines of a run.</summary>
     [Range(0.1, 3600)]
     public double ProgressSeconds { get; set; } = 5;

@@ -39,13 +39,19 @@ public sealed class RunFolder(string suiteFolder, string runName)
 
     /// <summary>The recorded state, or null when the run never wrote one.</summary>
     /// <exception cref="InputException">run.json is damaged.</exception>
-    public RunState? ReadState()
+    public RunState? ReadState() => Read()?.State;
+
+    /// <summary>The specification the run was saved with, or null when the run never wrote one.</summary>
+    /// <exception cref="InputException">run.json is damaged.</exception>
+    public RunSpec? ReadSpec() => Read()?.Spec;
+
+    private RunStateFile? Read()
     {
         if (!File.Exists(StatePath)) return null;
         FileChecksums.Verify(StatePath, DamagedFix);
         try
         {
-            return JsonSerializer.Deserialize<RunStateFile>(File.ReadAllText(StatePath), Json)?.State;
+            return JsonSerializer.Deserialize<RunStateFile>(File.ReadAllText(StatePath), Json);
         }
         catch (JsonException e)
         {

@@ -162,20 +162,33 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     }
 
     /// <summary>
-    /// Checks what <c>--resume</c> will read of this run (state, checkpoint, data views: checksums, checkpoint format
-    /// version and configuration) before any run of the suite trains, so a bad file changes nothing on disk.
+    /// Checks what <c>--resume</c> will read of this run before any run of the suite trains, so a bad file changes
+    /// nothing on disk: run.json's specification equals the suite's, a checkpoint listed in the checksums exists and is
+    /// intact and of this configuration, and the data views are intact and belong to this run (their rows carry its
+    /// RunId and configuration hash) — for finished runs too.
     /// </summary>
-    /// <exception cref="InputException">A file is damaged or belongs to another configuration.</exception>
-    public static void VerifyResumable(RunSpec spec, RunFolder folder, RunDataViews views)
+    /// <exception cref="InputException">A file is missing, damaged or belongs to another run or configuration.</exception>
+    public static void VerifyResumable(Suite suite, RunSpec spec, RunFolder folder, RunDataViews views)
     {
+        string fix = $"write to a new --output, or delete '{folder.Path}' to train the run again";
         RunState? state = folder.ReadState();
-        if (state is not (RunState.Completed or RunState.Halted))
+        bool finished = state is RunState.Completed or RunState.Halted;
+        bool checkpoint = File.Exists(folder.Checkpoint) || FileChecksums.IsListed(folder.Checkpoint);
+        if (File.Exists(folder.Checkpoint) || (checkpoint && !finished))
         {
-            if (!File.Exists(folder.Checkpoint)) return;
             FileChecksums.Verify(folder.Checkpoint, "restore it or start the run again without --resume");
             TrainingSession.VerifyCheckpoint(spec, folder.Checkpoint);
         }
-        views.VerifyFiles(folder.Data);
+        if (folder.ReadSpec() is { } saved && saved.ConfigHash() != spec.ConfigHash())
+            throw new InputException(
+                $"run '{spec.Name}' in '{folder.Path}' was saved with other settings than this suite ({SpecDifference.Describe(saved, spec)}): " +
+                $"--resume with the suite file and overrides it was started with, or {fix}");
+        if (!checkpoint && !finished) return;
+        var expected = RunInfo.For(suite.Name, spec);
+        var info = views.Load(folder.Data).Info;
+        if (info.RunId != expected.RunId || info.ConfigHash != expected.ConfigHash)
+            throw new InputException(
+                $"the data views in '{folder.Data}' belong to run {info.RunId} (config {info.ConfigHash}), not to {expected.RunId} (config {expected.ConfigHash}): {fix}");
     }
 
     private TrainingSession Resumed(CharCorpus corpus, IRunSink sink)

@@ -19,7 +19,9 @@ internal sealed class RunLock : IDisposable
 
     private readonly FileStream _stream;
 
-    private RunLock(FileStream stream, string? previousHolder) => (_stream, PreviousHolder) = (stream, previousHolder);
+    private readonly bool _shared;
+
+    private RunLock(FileStream stream, string? previousHolder, bool shared) => (_stream, PreviousHolder, _shared) = (stream, previousHolder, shared);
 
     /// <summary>Who held the folder last and ended without releasing it (killed), or null.</summary>
     public string? PreviousHolder { get; }
@@ -30,20 +32,18 @@ internal sealed class RunLock : IDisposable
         TryAcquire(runFolder, purpose) ?? throw new InputException(
             $"run folder '{runFolder}' is in use by another RnnPipeline process (its {FileName} is locked and names the process): wait for that process to finish or stop it, or write to another --output");
 
-    /// <summary>Takes the lock of <paramref name="runFolder"/> (created if needed), or returns null when another process holds it.</summary>
-    public static RunLock? TryAcquire(string runFolder, string purpose)
+    /// <summary>
+    /// Takes the lock of <paramref name="runFolder"/> (created if needed), or returns null when another process holds it.
+    /// A <paramref name="shared"/> lock is a reader's: readers share the folder, a writer excludes them all; a reader
+    /// writes nothing into the lock file and deletes nothing. The lock file is never opened through a link (see <see cref="LockFile"/>).
+    /// </summary>
+    /// <exception cref="InputException">The lock file is a symbolic or hard link, or not a regular file.</exception>
+    public static RunLock? TryAcquire(string runFolder, string purpose, bool shared = false)
     {
         Directory.CreateDirectory(runFolder);
         string path = Path.Combine(runFolder, FileName);
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return null;
-        }
+        if (LockFile.TryOpen(path, shared) is not { } stream) return null;
+        if (shared) return new RunLock(stream, null, shared: true);
         try
         {
             string previous = new StreamReader(stream, leaveOpen: true).ReadToEnd().Trim();
@@ -52,7 +52,7 @@ internal sealed class RunLock : IDisposable
                 $"process {Environment.ProcessId} on {Environment.MachineName}, started {process.StartTime.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC, {purpose}\n"));
             AtomicFile.DeleteLeftovers(runFolder);
             foreach (string sub in Directory.EnumerateDirectories(runFolder)) AtomicFile.DeleteLeftovers(sub);
-            return new RunLock(stream, previous.Length > 0 ? previous : null);
+            return new RunLock(stream, previous.Length > 0 ? previous : null, shared: false);
         }
         catch
         {
@@ -65,8 +65,8 @@ internal sealed class RunLock : IDisposable
     /// <exception cref="InputException">Another process holds one of them (the ones taken are released).</exception>
     public static RunLocks AcquireAll(IEnumerable<string> runFolders, string purpose) => Collect(runFolders, f => Acquire(f, purpose));
 
-    /// <summary>Takes the locks of the run folders no other process holds.</summary>
-    public static RunLocks AcquireAvailable(IEnumerable<string> runFolders, string purpose) => Collect(runFolders, f => TryAcquire(f, purpose));
+    /// <summary>Takes shared (reader's) locks of the run folders no writer holds.</summary>
+    public static RunLocks AcquireReadable(IEnumerable<string> runFolders, string purpose) => Collect(runFolders, f => TryAcquire(f, purpose, shared: true));
 
     private static RunLocks Collect(IEnumerable<string> runFolders, Func<string, RunLock?> acquire)
     {
@@ -84,10 +84,10 @@ internal sealed class RunLock : IDisposable
         }
     }
 
-    /// <summary>Empties the file (the folder is no longer in use) and releases the lock.</summary>
+    /// <summary>Empties the file (the folder is no longer in use; a writer's lock only) and releases the lock.</summary>
     public void Dispose()
     {
-        _stream.SetLength(0);
+        if (!_shared) _stream.SetLength(0);
         _stream.Dispose();
     }
 

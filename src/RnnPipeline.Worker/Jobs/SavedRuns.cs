@@ -1,3 +1,4 @@
+using RnnPipeline.Diagnostics;
 using Microsoft.ML;
 using RnnPipeline.IO;
 using RnnPipeline.MLNet;
@@ -39,6 +40,9 @@ internal static class SavedRuns
             {
                 var recording = new RunDataViews(ml).Load(folder.Data);
                 string expected = spec.ConfigHash();
+                if (recording.Info.ConfigHash == expected && recording.Info.RunId != RunInfo.For(suite.Name, spec).RunId)
+                    throw new InputException(
+                        $"the data views in '{folder.Data}' belong to run {recording.Info.RunId}, not to {RunInfo.For(suite.Name, spec).RunId}: restore the run's own files, or train it again");
                 if (recording.Info.ConfigHash == expected)
                     finished.Add(new RunOutcome(spec, recording, state!.Value, 0, folder.Path));
                 else

@@ -25,9 +25,11 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         EnsureWritable(suiteFolder);
         if (o.PinKernels) KernelPinning.Pin();                                   // before anything loads libtorch
         var ml = new MLContext(seed: 0);
-        if (o.ReportOnly) return Merge(suite, suiteFolder, ml);
         Shard? shard = Shard.Parse(o.Shard);
-        IReadOnlyList<int> runs = shard is null ? [.. Enumerable.Range(0, suite.Runs.Count)] : ShardAssignment.RunsOf(suite.Runs, shard);
+        IReadOnlyList<int> runs = shard is null || o.ReportOnly ? [.. Enumerable.Range(0, suite.Runs.Count)] : ShardAssignment.RunsOf(suite.Runs, shard);
+        OutputChecks.Check(suiteFolder, runs.Select(i => suite.Runs[i].Name), write: !o.ReportOnly);
+        using var suiteLock = SuiteLock.Acquire(suite, suiteFolder);
+        if (o.ReportOnly) return Merge(suite, suiteFolder, ml);
         if (shard is null) Log.SuiteStarting(logger, suite.Name, suite.Runs.Count, suiteFolder);
         else Log.ShardStarting(logger, suite.Name, shard.ToString(), runs.Count, suite.Runs.Count, suiteFolder,
             runs.Count == 0 ? "none" : string.Join(", ", runs.Select(i => suite.Runs[i].Name)));
@@ -83,8 +85,9 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
     /// <summary>Renders the report from every finished run in the folder; exit code 1 when runs are absent.</summary>
     private int Merge(Suite suite, string suiteFolder, MLContext ml)
     {
-        // Runs another process is writing are left out (see SavedRuns); the others stay locked while they are read.
-        using var locks = RunLock.AcquireAvailable(suite.Runs.Select(r => new RunFolder(suiteFolder, r.Name).Path).Where(Directory.Exists), "writing the report");
+        // Runs another process is writing are left out (see SavedRuns); the others stay read-locked while they are read,
+        // so that other reports can read them at the same time.
+        using var locks = RunLock.AcquireReadable(suite.Runs.Select(r => new RunFolder(suiteFolder, r.Name).Path).Where(Directory.Exists), "writing the report");
         var (finished, absent) = SavedRuns.Load(ml, suite, suiteFolder, locks);
         if (finished.Count == 0)
             throw new InputException($"no finished runs in '{suiteFolder}' to report ({absent[0].Name}: {absent[0].Reason})");
@@ -95,10 +98,15 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         return absent.Count == 0 ? ExitCodes.Success : ExitCodes.RunFailed;
     }
 
-    private static string WriteReport(Suite suite, string suiteFolder, IReadOnlyList<RunOutcome> runs, IReadOnlyList<AbsentRun> absent) =>
-        SuiteReport.Write(suiteFolder, suite.Name, suite.Description,
+    private static string WriteReport(Suite suite, string suiteFolder, IReadOnlyList<RunOutcome> runs, IReadOnlyList<AbsentRun> absent)
+    {
+        // Temporary files of a report writer that was killed (another report may be writing now: only dead processes' files go).
+        AtomicFile.DeleteOrphans(suiteFolder);
+        AtomicFile.DeleteOrphans(Path.Combine(suiteFolder, "plots"));
+        return SuiteReport.Write(suiteFolder, suite.Name, suite.Description,
             runs.Select(r => new ReportRun(r.Recording, r.Spec, Path.GetRelativePath(suiteFolder, new RunFolder(suiteFolder, r.Spec.Name).Data))).ToArray(), absent,
             Machine.Describe());
+    }
 
     /// <summary>
     /// What trains together: with <paramref name="batch"/>, runs of one shape (<see cref="TrainingSession.ShapeKeyOf"/>) in
@@ -182,7 +190,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         {
             foreach (var (folder, holder) in locks.Interrupted) Log.LockTakenOver(logger, folder, holder);
             if (resume)
-                foreach (int i in runs) RunJob.VerifyResumable(suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), new RunDataViews(ml));
+                foreach (int i in runs) RunJob.VerifyResumable(suite, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), new RunDataViews(ml));
             return locks;
         }
         catch

@@ -6,6 +6,16 @@ namespace RnnPipeline.Worker.Suites;
 /// <summary>Cross product of a run with a <see cref="GridOptions"/>.</summary>
 internal static class GridExpansion
 {
+    /// <summary>
+    /// Most runs a suite may expand to: every run is validated and gets a folder, so a grid beyond this is almost always
+    /// a typo (a list pasted twice, a range too fine), and would take minutes and gigabytes before anything trains.
+    /// </summary>
+    public const long MaximumRuns = 100_000;
+
+    /// <summary>How many runs <see cref="Expand"/> makes of one run with <paramref name="grid"/> (without making them).</summary>
+    public static long Count(GridOptions grid) =>
+        (long)Math.Max(1, grid.Activations.Length) * Math.Max(1, grid.InitGains.Length) * Math.Max(1, grid.Seeds.Length) * Math.Max(1, grid.ClipModes.Length);
+
     /// <summary>One copy of <paramref name="run"/> per combination of the grid's non-empty lists.</summary>
     public static IEnumerable<RunSpec> Expand(RunSpec run, GridOptions grid)
     {

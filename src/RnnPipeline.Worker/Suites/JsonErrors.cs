@@ -25,12 +25,16 @@ internal static partial class JsonErrors
             return $"{parent}: unknown key '{key}': allowed keys are {allowed}";
         }
         Type? target = TypeAt(type, path);
+        if (IsNullAt(node, path))
+            return $"{path} is null: give a value, or remove the key to keep the default";
         string value = ValueAt(node, path) ?? "?";
         Type? plain = target is null ? null : Nullable.GetUnderlyingType(target) ?? target;
         if (plain is { IsEnum: true })
             return $"{path}: '{value}' is not a valid {plain.Name}: use one of {string.Join(", ", Enum.GetNames(plain))}";
         if (plain is { IsArray: true } && plain.GetElementType()!.IsEnum)
             return $"{path}: '{value}' contains a value that is not a valid {plain.GetElementType()!.Name}: use {string.Join(", ", Enum.GetNames(plain.GetElementType()!))}";
+        if (plain is { IsClass: true, IsArray: false } && plain != typeof(string))
+            return $"{path}: '{value}' is not an object of settings: write {{ \"Setting\": value, ... }} (see the {plain.Name} keys)";
         if (plain is not null)
             return $"{path}: '{value}' is not a valid {Describe(plain)}";
         return $"{path}: {error.Message.Split(" Path:")[0]}";
@@ -52,6 +56,18 @@ internal static partial class JsonErrors
             current = int.TryParse(segment, out _) ? current.GetElementType() : current.GetProperty(segment)?.PropertyType;
         }
         return current;
+    }
+
+    private static bool IsNullAt(JsonNode node, string path)
+    {
+        string[] segments = [.. Segments(path)];
+        if (segments.Length == 0) return false;
+        JsonNode? parent = node;
+        foreach (string segment in segments[..^1])
+            parent = int.TryParse(segment, out int i) ? (parent as JsonArray)?[i] : (parent as JsonObject)?[segment];
+        return int.TryParse(segments[^1], out int last)
+            ? parent is JsonArray array && last < array.Count && array[last] is null
+            : parent is JsonObject obj && obj.TryGetPropertyValue(segments[^1], out var child) && child is null;
     }
 
     private static string? ValueAt(JsonNode node, string path)

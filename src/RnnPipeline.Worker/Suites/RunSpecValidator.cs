@@ -11,8 +11,11 @@ namespace RnnPipeline.Worker.Suites;
 /// </summary>
 public static class RunSpecValidator
 {
-    /// <summary>All problems of <paramref name="suite"/>, one line each (empty when valid).</summary>
-    public static IReadOnlyList<string> Validate(Suite suite)
+    /// <summary>
+    /// All problems of <paramref name="suite"/>, one line each (empty when valid). With <paramref name="memory"/>, also
+    /// every run whose estimated memory (<see cref="MemoryEstimate"/>) exceeds it.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(Suite suite, AvailableMemory? memory = null)
     {
         var errors = new List<string>();
         foreach (var group in suite.Runs.GroupBy(r => r.Name).Where(g => g.Count() > 1))
@@ -20,6 +23,7 @@ public static class RunSpecValidator
         foreach (var run in suite.Runs)
         {
             string where = $"run '{run.Name}'";
+            int before = errors.Count;
             errors.AddRange(OptionRules.Check(run, $"{where}: "));
             if (run.Corpus.Kind == CorpusKind.TextFile)
             {
@@ -29,7 +33,9 @@ public static class RunSpecValidator
             }
             try
             {
-                CheckCorpus(suite, run);
+                var estimate = CheckCorpus(suite, run);
+                if (memory is not null && errors.Count == before && estimate.Refusal(memory.Bytes, memory.Source) is { } refusal)
+                    errors.Add($"{where}: {refusal}");
             }
             catch (InputException e)
             {
@@ -39,7 +45,7 @@ public static class RunSpecValidator
         return errors;
     }
 
-    private static void CheckCorpus(Suite suite, RunSpec run)
+    private static MemoryEstimate CheckCorpus(Suite suite, RunSpec run)
     {
         var corpus = run.Corpus;
         int needed = 2 * (run.Training.WindowLength + 1);
@@ -47,6 +53,8 @@ public static class RunSpecValidator
         {
             if (string.IsNullOrWhiteSpace(corpus.Path))
                 throw new InputException("Corpus.Path is missing: name a UTF-8 text file (relative to the suite file), or use a generated Corpus.Kind");
+            if (corpus.Path.Contains('\0'))
+                throw new InputException("Corpus.Path contains a NUL character: name a UTF-8 text file (relative to the suite file)");
             string path = suite.ResolveCorpusPath(run);
             string text = TextSource.LoadUtf8(path);
             int validation = (int)(text.Length * corpus.ValidationFraction);
@@ -54,10 +62,11 @@ public static class RunSpecValidator
                 throw new InputException(
                     $"text file '{path}' has {text.Length} characters, too short for Training.WindowLength {run.Training.WindowLength} " +
                     $"with Corpus.ValidationFraction {corpus.ValidationFraction.ToString(CultureInfo.InvariantCulture)}: use a longer text (≥ {needed / corpus.ValidationFraction:F0} characters) or a shorter window");
+            return new MemoryEstimate(run, text.Distinct().Count(), text.Length, validation, 0);
         }
         else
         {
-            ProbeTextGenerator.Generate(corpus, run.Training.Seed);
+            var probe = ProbeTextGenerator.Generate(corpus, run.Training.Seed);
             long evaluation = ProbeTextGenerator.EvaluationLength(corpus, run.Probe.SamplesPerLag);
             if (evaluation > ProbeTextGenerator.MaximumEvaluationLength)
                 throw new InputException(
@@ -65,6 +74,7 @@ public static class RunSpecValidator
                     $"keep SamplesPerLag × Σ(lag + 2) ≤ {ProbeTextGenerator.MaximumEvaluationLength} (fewer samples or shorter lags)");
             if (corpus.GeneratedLength * corpus.ValidationFraction < run.Training.WindowLength + 1)
                 throw new InputException($"Corpus.GeneratedLength {corpus.GeneratedLength} leaves a validation split shorter than Training.WindowLength: raise GeneratedLength or ValidationFraction");
+            return new MemoryEstimate(run, probe.Text.Distinct().Count(), probe.Text.Length, (long)(probe.Text.Length * corpus.ValidationFraction), evaluation);
         }
     }
 }

@@ -19,7 +19,9 @@ public static class SuiteLoader
     private static readonly JsonSerializerOptions Strict = new()
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Converters = { new JsonStringEnumConverter(allowIntegerValues: false) },
+        RespectNullableAnnotations = true,
+        AllowDuplicateProperties = false,
+        Converters = { new StrictEnumConverter() },
     };
 
     /// <summary>Loads, overrides and expands the suite at <paramref name="path"/> (see <see cref="RunSpecValidator"/> for the checks of its runs).</summary>
@@ -32,27 +34,56 @@ public static class SuiteLoader
             if (!TopLevelKeys.Contains(key))
                 throw new InputException($"{where}: unknown key '{key}': allowed keys are {string.Join(", ", TopLevelKeys)}");
 
-        string name = root["Name"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(path);
-        if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z0-9._-]+$"))
-            throw new InputException($"{where}: Name '{name}' must use only letters, digits, '.', '_' and '-' (it names the output folder)");
-        JsonObject defaults = root["Defaults"] as JsonObject ?? [];
-        var runs = root["Runs"] as JsonArray ?? [new JsonObject()];
+        JsonShape.RequireFiniteNumbers(root, where);
+        string name = JsonShape.OptionalString(root, "Name", where) ?? Path.GetFileNameWithoutExtension(path);
+        if (!FolderName.IsValid(name))
+            throw new InputException($"{where}: Name '{Escape(name)}' {FolderName.Rule} (it names the output folder)");
+        string description = JsonShape.OptionalString(root, "Description", where) ?? "";
+        JsonObject defaults = JsonShape.Optional<JsonObject>(root, "Defaults", where, "{ \"Training\": { \"Steps\": 100 } }") ?? [];
+        var runs = JsonShape.Optional<JsonArray>(root, "Runs", where, "[{ \"Name\": \"tanh\" }]") ?? [new JsonObject()];
         if (runs.Count == 0) throw new InputException($"{where}: Runs is empty: declare at least one run, e.g. \"Runs\": [{{ \"Name\": \"tanh\" }}]");
-        GridOptions grid = Deserialize<GridOptions>(root["Grid"] ?? new JsonObject(), where, "Grid");
+        var gridNode = JsonShape.Optional<JsonObject>(root, "Grid", where, "{ \"Seeds\": [1, 2] }");
+        GridOptions grid = Deserialize<GridOptions>(gridNode ?? new JsonObject(), where, "Grid");
 
-        var specs = new List<RunSpec>();
+        // The grids first: their product is the number of runs, counted before any run is made.
+        var declared = new List<(JsonObject Run, GridOptions Grid)>();
         for (int i = 0; i < runs.Count; i++)
         {
             if (runs[i] is not JsonObject run) throw new InputException($"{where}: Runs[{i}] must be an object of run settings");
             var merged = Merge((JsonObject)defaults.DeepClone(), run);
             if (!merged.ContainsKey("Name")) merged["Name"] = runs.Count == 1 ? "run" : $"run{i}";
-            var runGrid = merged["Grid"] is { } own ? Deserialize<GridOptions>(own, where, $"Runs[{i}].Grid") : grid;
-            if (!ReferenceEquals(runGrid, grid)) runGrid.SeedOffset = checked(runGrid.SeedOffset + grid.SeedOffset);   // the suite's offset shifts every run
+            if (merged.TryGetPropertyValue("Grid", out var own) && own is null)
+                throw new InputException($"{where}: Runs[{i}].Grid is null: give an object (\"Grid\": {{}} keeps the run as it is), or remove the key to use the suite's grid");
+            var runGrid = own is not null ? Deserialize<GridOptions>(own, where, $"Runs[{i}].Grid") : grid;
+            if (!ReferenceEquals(runGrid, grid)) runGrid.SeedOffset = SeedSum(runGrid.SeedOffset, grid.SeedOffset, where);   // the suite's offset shifts every run
             merged.Remove("Grid");
-            specs.AddRange(GridExpansion.Expand(Deserialize<RunSpec>(merged, where, $"Runs[{i}]"), runGrid));
+            declared.Add((merged, runGrid));
         }
-        return new Suite(name, root["Description"]?.GetValue<string>() ?? "", path, specs);
+        long count = declared.Sum(d => GridExpansion.Count(d.Grid));
+        if (count > GridExpansion.MaximumRuns)
+            throw new InputException($"{where}: the runs and grids expand to {count} runs, more than the limit of {GridExpansion.MaximumRuns}: list fewer values in Grid (or split the suite)");
+
+        var specs = new List<RunSpec>();
+        for (int i = 0; i < declared.Count; i++)
+        {
+            var run = Deserialize<RunSpec>(declared[i].Run, where, $"Runs[{i}]");
+            foreach (int seed in declared[i].Grid.Seeds.DefaultIfEmpty(run.Training.Seed)) SeedSum(seed, declared[i].Grid.SeedOffset, where);
+            specs.AddRange(GridExpansion.Expand(run, declared[i].Grid));
+        }
+        return new Suite(name, description, path, specs);
     }
+
+    /// <summary><paramref name="seed"/> + <paramref name="offset"/>, refused when it leaves the range of a seed.</summary>
+    private static int SeedSum(int seed, int offset, string where)
+    {
+        long sum = (long)seed + offset;
+        return sum is >= int.MinValue and <= int.MaxValue ? (int)sum : throw new InputException(
+            $"{where}: seed {seed} + Grid.SeedOffset {offset} = {sum} is beyond the range of a seed (±{int.MaxValue}): use a smaller SeedOffset or smaller seeds");
+    }
+
+    /// <summary>A name with its control characters made visible, for an error line.</summary>
+    private static string Escape(string text) =>
+        string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
     private static JsonObject Parse(string path)
     {
@@ -60,7 +91,7 @@ public static class SuiteLoader
             throw new InputException($"suite file '{path}' does not exist: pass an existing file with --suite (see configs/)");
         try
         {
-            var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+            var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false };
             return JsonNode.Parse(File.ReadAllText(path), documentOptions: options) as JsonObject
                    ?? throw new InputException($"suite file '{path}' must contain a JSON object {{ \"Name\": ..., \"Runs\": [...] }}");
         }
@@ -105,9 +136,12 @@ public static class SuiteLoader
             while (array.Count <= index) array.Add(create());
             return array[index] ??= create();
         }
-        var obj = (JsonObject)parent;
+        var obj = parent as JsonObject ?? throw NotAContainer(parent, key);
         return obj[key] ??= create();
     }
+
+    private static InputException NotAContainer(JsonNode parent, string key) => new(
+        $"override --Suite:...:{key} goes inside '{parent.GetPath().TrimStart('$', '.')}', which holds {parent.GetValueKind().ToString().ToLowerInvariant()} {parent.ToJsonString()}: override a setting inside an object, or the value itself");
 
     private static void SetChild(JsonNode parent, string key, JsonNode value)
     {
@@ -116,7 +150,7 @@ public static class SuiteLoader
             while (array.Count <= index) array.Add(null);
             array[index] = value;
         }
-        else ((JsonObject)parent)[key] = value;
+        else (parent as JsonObject ?? throw NotAContainer(parent, key))[key] = value;
     }
 
     private static JsonNode ParseScalar(string text) =>
@@ -129,6 +163,7 @@ public static class SuiteLoader
     {
         try
         {
+            if (node is not JsonObject) throw new InputException($"{where}: {what} must be an object of settings (found {node.GetValueKind().ToString().ToLowerInvariant()})");
             return node.Deserialize<T>(Strict) ?? throw new InputException($"{where}: {what} must be an object");
         }
         catch (JsonException e)

@@ -102,6 +102,45 @@ public sealed class BadInputTests : IDisposable
     public void ShardWithReport_IsRejected() =>
         AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "tiny.txt" } }"""), "--shard", "0/2", "--report"), "cannot be combined with --report");
 
+    [Theory]
+    [InlineData("""{ "Name": 5, "Runs": [ { "Corpus": { "Path": "tiny.txt" } } ] }""", "Name must be a string")]
+    [InlineData("""{ "Name": "bad", "Description": [1], "Runs": [ { "Corpus": { "Path": "tiny.txt" } } ] }""", "Description must be a string")]
+    [InlineData("""{ "Name": "bad", "Runs": [ { "Corpus": null } ] }""", "Corpus is null")]
+    [InlineData("""{ "Name": "bad", "Runs": "abc" }""", "Runs must be a list")]
+    [InlineData("""{ "Name": "bad", "Runs": [ { "Corpus": { "Path": "tiny.txt" }, "Model": { "InitGain": 1e999 } } ] }""", "Model.InitGain = 1e999 is too large")]
+    [InlineData("""{ "Name": "bad", "Runs": [ { "Corpus": { "Path": "tiny.txt" }, "Clipping": { "Mode": "Norm,Value" } } ] }""", "not a valid ClipMode")]
+    [InlineData("""{ "Name": "bad", "Runs": [ { "Corpus": { "Path": "tiny.txt" }, "Corpus": { "Path": "tiny.txt" } } ] }""", "Duplicate")]
+    [InlineData("""{ "Name": "bad", "Runs": [ { "Name": "..", "Corpus": { "Path": "tiny.txt" } } ] }""", "must not be '.' or '..'")]
+    [InlineData("""{ "Name": "..", "Runs": [ { "Corpus": { "Path": "tiny.txt" } } ] }""", "must not be '.' or '..'")]
+    [InlineData("""{ "Name": "bad", "Runs": [ { "Corpus": { "Path": "/dev/zero" } } ] }""", "not a regular file")]
+    [InlineData("""{ "Name": "bad", "Runs": [ { "Corpus": { "Path": "." } } ] }""", "is a folder")]
+    [InlineData("""{ "Name": "bad", "Runs": [ { "Corpus": { "Path": "a\u0000b.txt" } } ] }""", "NUL character")]
+    public void MalformedSuite_IsRejectedWithOneLine(string json, string expected)
+    {
+        AssertRejected(RunWith(json), expected);
+        Assert.Equal(["suite.json", "tiny.txt"], Directory.EnumerateFileSystemEntries(_suites.Folder).Select(Path.GetFileName).Where(n => n != "out").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void FifoAsTextFile_IsRejectedWithoutBlocking()
+    {
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [Path.Combine(_suites.Folder, "pipe.txt")])) mkfifo.WaitForExit();
+        AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "pipe.txt" } }""")), "pipe.txt", "not a regular file");
+    }
+
+    [Fact]
+    public void RunAboveTheMemoryLimit_IsRejectedWithinSecondsNamingTheSetting()
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = RunWith(Suite("""{ "Corpus": { "Kind": "DelayedRecall", "GeneratedLength": 2000000 }, "Training": { "BatchSize": 4096, "WindowLength": 100000 } }"""));
+        AssertRejected(result, "run 'run'", "needs an estimated", "training window", "Training.BatchSize or Training.WindowLength", "--Worker:MemoryLimit");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"refused after {watch.Elapsed}");
+    }
+
+    [Fact]
+    public void MemoryLimitOverride_RefusesARunThatWouldFitTheMachine() =>
+        AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "tiny.txt" } }"""), "--Worker:MemoryLimit=1"), "1.0 MiB available (--Worker:MemoryLimit)", "lower");
+
     [Fact]
     public void UnwritableOutputFolder_IsRejected()
     {

@@ -157,6 +157,7 @@ public sealed class PersistedStateTests : IClassFixture<PersistedStateTests.Canc
                 while (first.StandardOutput.ReadLine() is { } line && !line.Contains("[text-tanh] step")) { }
                 AssertOneError(Worker(suite), TextTanh, "in use by another RnnPipeline process");
                 AssertOneError(Worker(suite, "--report"), "text-tanh: being written by another process");
+                AssertOneError(Worker(suite, "--Suite:Defaults:Training:Steps=30"), "another process running a suite named 'tiny' with other runs or settings");
             }
             finally
             {
