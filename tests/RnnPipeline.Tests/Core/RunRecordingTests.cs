@@ -20,11 +20,11 @@ public sealed class RunRecordingTests
     }
 
     [Fact]
-    public void TruncateAfter_ProbeAccuracies_AreDropped()
+    public void TruncateAfter_ProbeAccuraciesScoredLater_AreDropped()
     {
-        // Probes are measured after the last step; a resumed run measures them again when it finishes.
+        // The final probe is scored after the last step (here 300); a run resumed at step 101 scores it again when it finishes.
         var recording = new RunRecording(RunInfo.For("suite", new RunSpec()));
-        recording.OnProbe(new ProbeAccuracy(4, 1, 18, 20, 0.1));
+        recording.OnProbe(new ProbeAccuracy(4, 1, 18, 20, 0.1, Step: 300));
 
         recording.TruncateAfter(100);
 
