@@ -28,6 +28,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     private ProbeCorpus? _probe;
     private ProgressReporter? _progress;
     private IRunSink? _sink;
+    private double _analysisSeconds;
 
     /// <summary>The run's session between <see cref="Start"/> and <see cref="Dispose"/>.</summary>
     public TrainingSession? Session { get; private set; }
@@ -94,7 +95,12 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     }
 
     /// <summary>Logs the run's progress after a step (every few seconds).</summary>
-    public void ReportProgress(TrainingProgress progress) => _progress!.Report(progress);
+    public void ReportProgress(TrainingProgress progress)
+    {
+        _progress!.Report(progress);
+        TrainingMetrics.OnAnalysisTime(_recording.Info, _analysisSeconds, progress.DiagnosticsSeconds);
+        _analysisSeconds = progress.DiagnosticsSeconds;
+    }
 
     /// <summary>
     /// Evaluates the probe, then writes the data views, state and checkpoint of a run that trained until

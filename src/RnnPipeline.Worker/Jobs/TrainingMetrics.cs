@@ -22,6 +22,7 @@ public static class TrainingMetrics
     private static readonly Histogram<double> GradientNorm = Meter.CreateHistogram<double>("rnnpipeline.training.gradient_norm", "1", "Global gradient norm of each step before clipping");
     private static readonly Counter<long> ClipEvents = Meter.CreateCounter<long>("rnnpipeline.training.clip_events", "{step}", "Steps whose gradient was clipped");
     private static readonly Counter<long> NonFiniteEvents = Meter.CreateCounter<long>("rnnpipeline.training.nonfinite_events", "{event}", "Inf/NaN events (loss, gradients, hidden states, validation)");
+    private static readonly Counter<double> AnalysisSeconds = Meter.CreateCounter<double>("rnnpipeline.training.analysis_seconds", "s", "Seconds spent on stability diagnostics (trace copies and analysis)");
     private static readonly Histogram<double> ValidationBitsPerChar = Meter.CreateHistogram<double>("rnnpipeline.validation.bits_per_char", "bit/char", "Validation loss in bits per character");
 
     /// <summary>A training step's loss and throughput.</summary>
@@ -43,6 +44,12 @@ public static class TrainingMetrics
 
     /// <summary>An Inf/NaN event.</summary>
     public static void OnNonFinite(RunInfo run) => NonFiniteEvents.Add(1, Tags(run));
+
+    /// <summary>Time spent on stability diagnostics since <paramref name="before"/> seconds (a run's running total as progress reports it).</summary>
+    public static void OnAnalysisTime(RunInfo run, double before, double now)
+    {
+        if (now > before) AnalysisSeconds.Add(now - before, Tags(run));
+    }
 
     /// <summary>A validation result.</summary>
     public static void OnEvaluation(RunInfo run, EvaluationRecord row)

@@ -89,6 +89,22 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void LossSpikes_AreFoundAgainstTheRunningMedian_AndListedInTheReport()
+    {
+        var run = Recordings.Make("relu", Activation.Relu);
+        run.Metrics.Clear();
+        for (int step = 0; step < 60; step++)
+            run.OnTrainingMetric(new TrainingMetric(step, 1, step == 31 ? 1.1e15 : step == 40 ? 15 : 2.0 - step / 100.0, 0.01, 1000, step));
+        var spikes = LossSpikes.Find(run);
+        Assert.Equal([31], spikes.Select(s => s.Step));                        // 15 at step 40 is about 9× its median, below 10×
+        Assert.Equal(1.1e15, spikes[0].BitsPerChar);
+        var stream = new MemoryStream();
+        HtmlReport.Write(stream, "s", "d", [new ReportRun(run, new RunSpec { Name = "relu" }, "relu/data")]);
+        string html = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        Assert.Contains("<td>relu</td><td class=\"n\">31</td><td class=\"n\">1.1E+15</td>", html);
+    }
+
+    [Fact]
     public void GradientHeatmap_HasStepByTimestepLog10Grid()
     {
         var model = StabilityPlots.GradientHeatmap(Recordings.Make("tanh", Activation.Tanh));

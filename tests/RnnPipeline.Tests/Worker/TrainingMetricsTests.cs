@@ -31,6 +31,8 @@ public sealed class TrainingMetricsTests
         TrainingMetrics.OnClip(info, new ClipRecord(1, 3.0, 3.0, 5, false, 1));
         TrainingMetrics.OnNonFinite(info);
         TrainingMetrics.OnEvaluation(info, new EvaluationRecord(1, 1.0, 1.44));
+        TrainingMetrics.OnAnalysisTime(info, 0, 0.25);
+        TrainingMetrics.OnAnalysisTime(info, 0.25, 0.25);                        // nothing new: nothing recorded
 
         var mine = seen.Where(s => (string?)s.Tags["run"] == run).ToArray();
         Assert.All(mine, m => Assert.Equal(("Relu/Identity", (object?)7), ((string?)m.Tags["unit"], m.Tags["seed"])));
@@ -42,5 +44,6 @@ public sealed class TrainingMetricsTests
         Assert.Equal([1.0], Values("rnnpipeline.training.clip_events"));
         Assert.Equal([1.0], Values("rnnpipeline.training.nonfinite_events"));
         Assert.Equal([1.44], Values("rnnpipeline.validation.bits_per_char"));
+        Assert.Equal([0.25], Values("rnnpipeline.training.analysis_seconds"));
     }
 }
