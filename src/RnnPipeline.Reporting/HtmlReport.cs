@@ -17,9 +17,14 @@ public static class HtmlReport
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    /// <summary>Writes the report of <paramref name="runs"/> to <paramref name="stream"/> (UTF-8), listing the <paramref name="absent"/> runs.</summary>
-    public static void Write(Stream stream, string suite, string description, IReadOnlyList<ReportRun> runs, IReadOnlyList<AbsentRun>? absent = null)
+    /// <summary>
+    /// Writes the report of <paramref name="runs"/> to <paramref name="stream"/> (UTF-8), listing the <paramref name="absent"/>
+    /// runs; <paramref name="probes"/> are their probe findings when the caller has them (<see cref="ProbeFindings.PerCorpus"/>).
+    /// </summary>
+    public static void Write(Stream stream, string suite, string description, IReadOnlyList<ReportRun> runs, IReadOnlyList<AbsentRun>? absent = null,
+        IReadOnlyDictionary<CorpusKind, ProbeFindings>? probes = null)
     {
+        probes ??= ProbeFindings.PerCorpus(runs);
         var html = new StringBuilder();
         html.Append($"""
             <!DOCTYPE html>
@@ -55,7 +60,7 @@ public static class HtmlReport
                 html.Append("</div>");
             }
             Figure(html, "What did the model learn?", TrainingPlots.BitsPerChar(records));
-            if (ProbeFindings.Of(groupRuns) is { } probe)
+            if (probes.GetValueOrDefault(group.Key) is { } probe)
             {
                 html.Append("<h3>Which unit learns long-range dependencies?</h3><ul class=\"narrative\">");
                 foreach (string line in probe.Narrative) html.Append($"<li>{E(line)}</li>");

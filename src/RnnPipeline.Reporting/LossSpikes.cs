@@ -1,11 +1,12 @@
 using RnnPipeline.Diagnostics;
+using RnnPipeline.Statistics;
 
 namespace RnnPipeline.Reporting;
 
 /// <summary>
 /// Training steps whose loss spiked: bits/char more than <see cref="Factor"/> times the median of the
-/// <see cref="Window"/> steps around it (a running median, so a spike does not raise its own reference much). The
-/// report lists them, because the plots keep their axes in the ordinary range.
+/// <see cref="Window"/> steps around it (<see cref="Quantile.RunningMedian"/>, the curve the bits/char plot draws for a
+/// single run). The report lists them, because the plots keep their axes in the ordinary range.
 /// </summary>
 public static class LossSpikes
 {
@@ -19,14 +20,7 @@ public static class LossSpikes
     public static IReadOnlyList<(int Step, double BitsPerChar, double Median)> Find(RunRecording run)
     {
         var points = run.Metrics.Where(m => double.IsFinite(m.BitsPerChar)).OrderBy(m => m.Step).ToArray();
-        var spikes = new List<(int, double, double)>();
-        for (int i = 0; i < points.Length; i++)
-        {
-            int from = Math.Max(0, i - Window / 2), to = Math.Min(points.Length, i + Window / 2 + 1);
-            var around = points[from..to].Select(p => p.BitsPerChar).Order().ToArray();
-            double median = around[around.Length / 2];
-            if (points[i].BitsPerChar > Factor * median) spikes.Add((points[i].Step, points[i].BitsPerChar, median));
-        }
-        return spikes;
+        double[] medians = Quantile.RunningMedian(points.Select(p => p.BitsPerChar).ToArray(), Window);
+        return points.Select((p, i) => (p.Step, p.BitsPerChar, Median: medians[i])).Where(p => p.BitsPerChar > Factor * p.Median).ToArray();
     }
 }

@@ -14,15 +14,19 @@ public static class MarkdownSummary
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    /// <summary>Writes the summary of <paramref name="runs"/> to <paramref name="stream"/> (UTF-8); <paramref name="machine"/> says where it ran.</summary>
-    public static void Write(Stream stream, string suite, string machine, IReadOnlyList<ReportRun> runs)
+    /// <summary>
+    /// Writes the summary of <paramref name="runs"/> and their <paramref name="probes"/> (<see cref="ProbeFindings.PerCorpus"/>)
+    /// to <paramref name="stream"/> (UTF-8); <paramref name="machine"/> says where it ran.
+    /// </summary>
+    public static void Write(Stream stream, string suite, string machine, IReadOnlyList<ReportRun> runs, IReadOnlyDictionary<CorpusKind, ProbeFindings> probes)
     {
         var md = new StringBuilder();
         md.Append(C, $"# {suite}: summary\n\n{machine}\n");
-        if (ProbeFindings.Of(runs) is { } probe)
+        foreach (var (kind, probe) in probes)
         {
             int[] lags = probe.Units.SelectMany(u => u.Lags).Select(l => l.Lag).Distinct().Order().ToArray();
-            md.Append("\n## Long-range probe: median accuracy over seeds [95% interval of the median]\n\n");
+            string which = probes.Count > 1 ? $" ({kind})" : "";
+            md.Append(C, $"\n## Long-range probe{which}: median accuracy over seeds [95% interval of the median]\n\n");
             md.Append("| unit | seeds | ").Append(string.Join(" | ", lags.Select(l => $"k = {l}"))).Append(" |\n|---|---:|")
               .Append(string.Concat(lags.Select(_ => "---:|"))).Append('\n');
             foreach (var unit in probe.Units)
@@ -33,7 +37,7 @@ public static class MarkdownSummary
                 md.Append('\n');
             }
             md.Append(C, $"\n**bold**: solved (interval ≥ {probe.Options.SolvedThreshold.ToString("0.00", C)}); *italic*: at chance (interval reaches chance).\n\n");
-            md.Append("## Findings\n\n");
+            md.Append(C, $"## Findings{which}\n\n");
             foreach (string line in probe.Narrative) md.Append("- ").Append(line).Append('\n');
             var separated = probe.Comparisons.Where(c => c.Direction != 0).ToArray();
             md.Append(C, $"\nComparisons: {probe.Comparisons.Count} (unit pairs × lags); separated on the exploratory seeds: {separated.Length}; " +

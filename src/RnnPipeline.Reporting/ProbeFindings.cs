@@ -24,6 +24,16 @@ public sealed record ProbeFindings(ProbeOptions Options, IReadOnlyList<ProbeUnit
     /// <summary>Largest 95% Monte Carlo error of a share estimated from <see cref="Resamples"/> reruns: 1.96·√(¼ / 200) ≈ 0.069.</summary>
     public static readonly double MonteCarloError = 1.96 * Math.Sqrt(0.25 / Resamples);
 
+    /// <summary>
+    /// The findings of each corpus kind's probe runs among <paramref name="runs"/> (kinds without probes are absent),
+    /// computed once for everything that shows them: the power estimate reruns the whole procedure hundreds of times.
+    /// </summary>
+    public static IReadOnlyDictionary<CorpusKind, ProbeFindings> PerCorpus(IReadOnlyList<ReportRun> runs) => runs
+        .GroupBy(r => r.Spec.Corpus.Kind)
+        .Select(g => (g.Key, Findings: Of(g.ToArray())))
+        .Where(g => g.Findings is not null)
+        .ToDictionary(g => g.Key, g => g.Findings!);
+
     /// <summary>The findings of the probe runs among <paramref name="runs"/>, or null when none was probed.</summary>
     public static ProbeFindings? Of(IReadOnlyList<ReportRun> runs)
     {

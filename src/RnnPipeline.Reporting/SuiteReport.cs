@@ -14,6 +14,7 @@ public static class SuiteReport
     public static string Write(string suiteFolder, string suite, string description, IReadOnlyList<ReportRun> runs, IReadOnlyList<AbsentRun>? absent = null, string machine = "")
     {
         string plots = Path.Combine(suiteFolder, "plots");
+        var probes = ProbeFindings.PerCorpus(runs);
         foreach (var group in runs.GroupBy(r => r.Spec.Corpus.Kind))
         {
             var records = group.Select(r => r.Run).ToArray();
@@ -30,20 +31,19 @@ public static class SuiteReport
             }
             Png(plots, $"{prefix}-6-bits-per-char", TrainingPlots.BitsPerChar(records));
             Png(plots, $"{prefix}-7-gradient-norm-clipping", TrainingPlots.GradientNormAndClipping(records));
-            if (records.Any(r => r.Probes.Count > 0))
+            if (probes.GetValueOrDefault(group.Key) is { } probe)
             {
-                double threshold = group.First().Spec.Probe.SolvedThreshold;
+                double threshold = probe.Options.SolvedThreshold;
                 Png(plots, $"{prefix}-8-probe-accuracy", ProbePlots.AccuracyVersusLag(records, threshold));
-                var units = Statistics.ProbeUnit.Pool(records);
-                for (int i = 0; i < units.Count; i++)
-                    if (ProbePlots.AccuracyOverTraining(units[i], i, threshold) is { } model) Png(plots, $"{prefix}-9-probe-over-training-{units[i].Name}", model);
+                for (int i = 0; i < probe.Units.Count; i++)
+                    if (ProbePlots.AccuracyOverTraining(probe.Units[i], i, threshold) is { } model) Png(plots, $"{prefix}-9-probe-over-training-{probe.Units[i].Name}", model);
             }
             foreach (var run in group.Where(r => r.Run.Stability.Count > 0))
                 Png(plots, $"heatmap-{run.Name}", StabilityPlots.GradientHeatmap(run.Run));
         }
         string report = Path.Combine(suiteFolder, "report.html");
-        AtomicFile.Write(report, s => HtmlReport.Write(s, suite, description, runs, absent));
-        AtomicFile.Write(Path.Combine(suiteFolder, "summary.md"), s => MarkdownSummary.Write(s, suite, machine, runs));
+        AtomicFile.Write(report, s => HtmlReport.Write(s, suite, description, runs, absent, probes));
+        AtomicFile.Write(Path.Combine(suiteFolder, "summary.md"), s => MarkdownSummary.Write(s, suite, machine, runs, probes));
         return report;
     }
 

@@ -21,6 +21,15 @@ public sealed record RunInfo(
     public static RunInfo For(string suite, RunSpec spec) => new(
         $"{suite}/{spec.Name}", suite, spec.Model.Activation, spec.Model.Init, spec.Model.InitGain,
         spec.Training.Seed, spec.ConfigHash(), spec.Corpus.Kind, spec.Clipping.Mode, spec.Model.HiddenSize);
+
+    /// <summary>The run's name within its suite (<see cref="RunId"/> without the suite).</summary>
+    public string Name => RunId[(RunId.LastIndexOf('/') + 1)..];
+
+    /// <summary>The identity runs that differ only in their seed share: this one without run name, seed and configuration hash.</summary>
+    public RunInfo Unit => this with { RunId = "", Seed = 0, ConfigHash = "" };
+
+    /// <summary>The name of the unit this run belongs to: its name without "-s&lt;seed&gt;" when the unit has <paramref name="seeds"/> &gt; 1 seeds.</summary>
+    public string UnitName(int seeds) => seeds > 1 ? Name.Replace($"-s{Seed}", "", StringComparison.Ordinal) : Name;
 }
 
 /// <summary>Per optimiser step: loss and throughput.</summary>

@@ -35,14 +35,7 @@ public sealed record PooledAccuracy(int Lag, IReadOnlyList<double> SeedAccuracie
     public double Mean => SeedAccuracies.Average();
 
     /// <summary>Median accuracy over seeds.</summary>
-    public double Median
-    {
-        get
-        {
-            var s = SeedAccuracies.Order().ToArray();
-            return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-        }
-    }
+    public double Median => Quantile.Median(SeedAccuracies);
 
     /// <summary>95% distribution-free interval of the seed median (null with 5 seeds or fewer).</summary>
     public MedianInterval? SeedInterval => MedianInterval.Of(SeedAccuracies);

@@ -39,13 +39,12 @@ public sealed record ProbeUnit(string Name, RunInfo Info, IReadOnlyList<RunRecor
     /// <summary>Pools the probed runs of <paramref name="runs"/> into units, in order of first appearance.</summary>
     public static IReadOnlyList<ProbeUnit> Pool(IEnumerable<RunRecording> runs) => runs
         .Where(r => r.Probes.Count > 0)
-        .GroupBy(r => (Info: r.Info with { RunId = "", Seed = 0, ConfigHash = "" }, r.Probes[0].Chance))
+        .GroupBy(r => (r.Info.Unit, r.Probes[0].Chance))
         .Select(g =>
         {
             var seeds = g.OrderBy(r => r.Info.Seed).ToArray();
             var first = g.First();
-            string name = first.Info.RunId[(first.Info.RunId.LastIndexOf('/') + 1)..];
-            if (seeds.Length > 1) name = name.Replace($"-s{first.Info.Seed}", "", StringComparison.Ordinal);
+            string name = first.Info.UnitName(seeds.Length);
             var lags = seeds.SelectMany(r => r.FinalProbes).GroupBy(p => p.Lag).OrderBy(l => l.Key).Select(l => PooledAccuracy.From(l.ToArray())).ToArray();
             return new ProbeUnit(name, first.Info, seeds, lags);
         })

@@ -24,7 +24,7 @@ public static class PlotStyle
     public static OxyColor Color(int index) => Palette[index % Palette.Length];
 
     /// <summary>Short label of a run (its name within the suite).</summary>
-    public static string Label(RunInfo info) => info.RunId[(info.RunId.LastIndexOf('/') + 1)..];
+    public static string Label(RunInfo info) => info.Name;
 
     /// <summary>An empty plot with title, legend and font.</summary>
     public static PlotModel Model(string title, string? subtitle = null)

@@ -84,8 +84,7 @@ public static class ProbePlots
             line.MarkerFill = line.Color;
             foreach (var step in rows.Where(p => p.Lag == lags[k]).GroupBy(p => p.Step).OrderBy(g => g.Key))
             {
-                var accuracies = step.Select(p => p.Accuracy).Order().ToArray();
-                line.Points.Add(new DataPoint(step.Key, SeedGroup.Percentile(accuracies, 0.5)));
+                line.Points.Add(new DataPoint(step.Key, Quantile.Median(step.Select(p => p.Accuracy))));
             }
             model.Series.Add(line);
         }

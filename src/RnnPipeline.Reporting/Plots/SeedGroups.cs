@@ -1,4 +1,5 @@
 using RnnPipeline.Diagnostics;
+using RnnPipeline.Statistics;
 
 namespace RnnPipeline.Reporting.Plots;
 
@@ -12,13 +13,8 @@ public sealed record SeedGroup(string Name, IReadOnlyList<RunRecording> Runs)
 {
     /// <summary>Groups <paramref name="runs"/> by everything but run name, seed and configuration hash, in order of first appearance.</summary>
     public static IReadOnlyList<SeedGroup> Of(IReadOnlyList<RunRecording> runs) => runs
-        .GroupBy(r => r.Info with { RunId = "", Seed = 0, ConfigHash = "" })
-        .Select(g =>
-        {
-            var first = g.First();
-            string name = PlotStyle.Label(first.Info);
-            return new SeedGroup(g.Count() > 1 ? name.Replace($"-s{first.Info.Seed}", "", StringComparison.Ordinal) : name, g.ToArray());
-        })
+        .GroupBy(r => r.Info.Unit)
+        .Select(g => new SeedGroup(g.First().Info.UnitName(g.Count()), g.ToArray()))
         .ToArray();
 
     /// <summary>
@@ -34,15 +30,7 @@ public sealed record SeedGroup(string Name, IReadOnlyList<RunRecording> Runs)
             .Select(g =>
             {
                 var v = g.Select(x => x.Value).Order().ToArray();
-                return (g.Key, Percentile(v, 0.25), Percentile(v, 0.5), Percentile(v, 0.75));
+                return (g.Key, Quantile.Of(v, 0.25), Quantile.Of(v, 0.5), Quantile.Of(v, 0.75));
             })
             .ToArray();
-
-    /// <summary>Linear interpolation between order statistics (the usual "type 7" quantile).</summary>
-    internal static double Percentile(double[] sorted, double q)
-    {
-        double at = q * (sorted.Length - 1);
-        int below = (int)Math.Floor(at);
-        return below + 1 < sorted.Length ? sorted[below] + (at - below) * (sorted[below + 1] - sorted[below]) : sorted[below];
-    }
 }

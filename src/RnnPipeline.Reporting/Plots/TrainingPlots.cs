@@ -2,6 +2,7 @@ using OxyPlot;
 using OxyPlot.Axes;
 using OxyPlot.Series;
 using RnnPipeline.Diagnostics;
+using RnnPipeline.Statistics;
 
 namespace RnnPipeline.Reporting.Plots;
 
@@ -33,7 +34,8 @@ public static class TrainingPlots
                 var raw = new LineSeries { Color = OxyColor.FromAColor(50, color), StrokeThickness = 0.8 };
                 raw.Points.AddRange(training.Select(t => new DataPoint(t.Step, t.Median)));
                 model.Series.Add(raw);
-                model.Series.Add(Line($"{group.Name} train", color, RunningMedian(training.Select(t => (t.Step, t.Median)).ToArray(), 21)));
+                double[] smooth = Quantile.RunningMedian(training.Select(t => t.Median).ToArray(), LossSpikes.Window);
+                model.Series.Add(Line($"{group.Name} train", color, training.Select((t, k) => new DataPoint(t.Step, smooth[k]))));
             }
             else
             {
@@ -130,17 +132,6 @@ public static class TrainingPlots
         band.Points.AddRange(quartiles.Select(q => new DataPoint(q.Step, q.High)));
         band.Points2.AddRange(quartiles.Select(q => new DataPoint(q.Step, q.Low)));
         return band;
-    }
-
-    /// <summary>The median of each point and the <paramref name="window"/> − 1 points around it (fewer at the ends).</summary>
-    internal static IEnumerable<DataPoint> RunningMedian(IReadOnlyList<(int Step, double Value)> points, int window)
-    {
-        for (int i = 0; i < points.Count; i++)
-        {
-            int from = Math.Max(0, i - window / 2), to = Math.Min(points.Count, i + window / 2 + 1);
-            var around = points.Skip(from).Take(to - from).Select(p => p.Value).Order().ToArray();
-            yield return new DataPoint(points[i].Step, SeedGroup.Percentile(around, 0.5));
-        }
     }
 
     /// <summary>Leading Lyapunov exponent λ1 per logged step; the zero line separates vanishing (&lt; 0) from exploding (&gt; 0).</summary>

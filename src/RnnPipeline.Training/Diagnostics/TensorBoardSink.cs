@@ -12,13 +12,13 @@ namespace RnnPipeline.Training.Diagnostics;
 /// <c>train/nonfinite_events</c> (running count); per evaluation <c>validation/bits_per_char</c>; per stability
 /// analysis <c>stability/lyapunov1</c>, <c>stability/memory_horizon</c>, <c>stability/mean_jacobian_norm</c> and the
 /// histograms <c>stability/jacobian_norm</c> (‖J_t‖₂ over the window's timesteps) and <c>stability/gradient_flow</c>
-/// (log10 ‖∂L/∂h_t‖ over them); per probe lag <c>probe/accuracy_lag_k</c> at the last step. Non-finite values are
+/// (log10 ‖∂L/∂h_t‖ over them); per probe lag <c>probe/accuracy_lag_k</c> at each scoring. Non-finite values are
 /// left out (they are events).
 /// </summary>
 public sealed class TensorBoardSink : IRunSink
 {
     private readonly SummaryWriter _writer;
-    private int _nonFinite, _lastStep;
+    private int _nonFinite;
 
     /// <summary>A sink writing event files into <paramref name="folder"/> (created when missing).</summary>
     public TensorBoardSink(string folder)
@@ -30,7 +30,6 @@ public sealed class TensorBoardSink : IRunSink
     /// <inheritdoc />
     public void OnTrainingMetric(TrainingMetric row)
     {
-        _lastStep = row.Step;
         Scalar("train/bits_per_char", row.BitsPerChar, row.Step);
         Scalar("train/chars_per_second", row.CharsPerSecond, row.Step);
     }
@@ -64,7 +63,7 @@ public sealed class TensorBoardSink : IRunSink
 
     /// <inheritdoc />
     public void OnProbe(ProbeAccuracy row) =>
-        Scalar(string.Create(CultureInfo.InvariantCulture, $"probe/accuracy_lag_{row.Lag}"), row.Accuracy, _lastStep + 1);
+        Scalar(string.Create(CultureInfo.InvariantCulture, $"probe/accuracy_lag_{row.Lag}"), row.Accuracy, row.Step);
 
     private void Scalar(string tag, double value, int step)
     {

@@ -131,8 +131,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     /// <summary>With <see cref="ProbeOptions.Every"/> = N, scores the probe after every N-th step (but the last, which <see cref="Finish"/> scores).</summary>
     public void ProbeIfDue(TrainingProgress progress)
     {
-        int done = progress.Step + 1, every = spec.Probe.Every;
-        if (every > 0 && done % every == 0 && done < progress.TotalSteps && _probe is not null && Session is { } session)
+        if (DueAfter(progress, spec.Probe.Every) && _probe is not null && Session is { } session)
             foreach (var row in ProbeEvaluator.Evaluate(session, spec)) _sink!.OnProbe(row);
     }
 
@@ -143,9 +142,15 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     /// </summary>
     public void CheckpointIfDue(TrainingProgress progress)
     {
-        int done = progress.Step + 1, every = spec.Training.CheckpointEvery;
-        if (every > 0 && done % every == 0 && done < progress.TotalSteps && Session is { } session)
+        if (DueAfter(progress, spec.Training.CheckpointEvery) && Session is { } session)
             Persist(session, RunState.Cancelled);
+    }
+
+    /// <summary>True after every <paramref name="every"/>-th step but the last (never when <paramref name="every"/> is 0).</summary>
+    private static bool DueAfter(TrainingProgress progress, int every)
+    {
+        int done = progress.Step + 1;
+        return every > 0 && done % every == 0 && done < progress.TotalSteps;
     }
 
     private void Persist(TrainingSession session, RunState state)

@@ -59,7 +59,7 @@ public static class TrainingMetrics
 
     private static TagList Tags(RunInfo run) => new()
     {
-        { "run", run.RunId[(run.RunId.LastIndexOf('/') + 1)..] },
+        { "run", run.Name },
         { "unit", $"{run.Activation}/{run.Init}" },
         { "seed", run.Seed },
     };
