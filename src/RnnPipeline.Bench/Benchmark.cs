@@ -3,7 +3,6 @@ using RnnPipeline.Diagnostics;
 using RnnPipeline.Options;
 using RnnPipeline.Text;
 using RnnPipeline.Training;
-using RnnPipeline.Training.Benchmarks;
 using RnnPipeline.Training.Text;
 
 namespace RnnPipeline.Bench;

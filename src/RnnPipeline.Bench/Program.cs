@@ -15,6 +15,7 @@ catch (FormatException e)
 }
 // Kernels pinned as the worker pins them (KernelPinning); --kernels native measures what this CPU picks by itself.
 if (options.PinKernels) RnnPipeline.Training.KernelPinning.Pin();
+RnnPipeline.Training.TorchRuntime.GuardCollections();                          // as the worker runs
 var bench = new Benchmark(options);
 var results = bench.RunAll();
 Report.Write(options, results);

@@ -18,7 +18,6 @@ internal sealed class SgemmPeak : IDisposable
 
     public SgemmPeak()
     {
-        using var guard = TorchGuard.Enter();
         var generator = new Generator(7);
         _a = rand(Size, Size, generator: generator);
         _b = rand(Size, Size, generator: generator);
@@ -26,9 +25,8 @@ internal sealed class SgemmPeak : IDisposable
     }
 
     /// <summary>Best GFLOP/s of <paramref name="repetitions"/> multiplications.</summary>
-    public double Measure(int repetitions)
+    public double Measure(int repetitions) => TorchGuard.Run(() =>
     {
-        using var guard = TorchGuard.Enter();
         double best = 0;
         for (int i = 0; i < repetitions; i++)
         {
@@ -37,7 +35,7 @@ internal sealed class SgemmPeak : IDisposable
             best = Math.Max(best, 2.0 * Size * Size * Size / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
         }
         return best;
-    }
+    });
 
     public void Dispose()
     {

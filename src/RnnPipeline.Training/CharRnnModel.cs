@@ -1,4 +1,5 @@
 using RnnPipeline.Options;
+using RnnPipeline.Training.Engine;
 using RnnPipeline.Training.Model;
 using RnnPipeline.Training.Text;
 using static TorchSharp.torch;
@@ -26,11 +27,8 @@ public sealed class CharRnnModel : IDisposable
     public int HiddenSize => _network.Weights.Hidden;
 
     /// <summary>A copy of the session's current weights.</summary>
-    public static CharRnnModel From(TrainingSession session)
-    {
-        using var guard = TorchGuard.Enter();
-        return new(session.Network.Weights.Clone(), session.Network.Activation, session.Corpus.Vocabulary);
-    }
+    public static CharRnnModel From(TrainingSession session) =>
+        TorchGuard.Run(() => new CharRnnModel(session.Network.Weights.Clone(), session.Network.Activation, session.Corpus.Vocabulary));
 
     /// <summary>Characters of the model's vocabulary; index 0 is <see cref="Vocabulary.Unknown"/>, which stands for every other character.</summary>
     public string Characters => _vocabulary.Characters;
@@ -46,60 +44,57 @@ public sealed class CharRnnModel : IDisposable
     public CharRnnReading Read(string text, char start = '\n', int chunk = 512)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunk);
+        int length = text.Length + 1;                                       // inputs: start, text; targets: text, start
+        var targets = new long[Math.Min(chunk, length)];
         lock (_gate)
         {
-            // Inside the lock: a thread waiting for the lock holds no section, so SafePoint below cannot wait for it.
-            using var guard = TorchGuard.Enter();
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            var hidden = zeros(1, HiddenSize);
-            var sum = zeros(HiddenSize);
-            var max = full(HiddenSize, float.NegativeInfinity);
-            var nats = zeros(1, dtype: ScalarType.Float64);
-            int length = text.Length + 1;                                   // inputs: start, text; targets: text, start
-            var inputs = new long[Math.Min(chunk, length)];
-            var targets = new long[inputs.Length];
-            for (int from = 0; from < length; from += chunk)
+            // Inside the lock: a thread waiting for the lock holds no section, so the reader's safe points cannot wait for it.
+            return TorchGuard.Run(() =>
             {
-                TorchGuard.SafePoint();                                     // a long row lets due collections run
-                using var step = NewDisposeScope();                        // this chunk's activations die here
-                int n = Math.Min(chunk, length - from);
-                for (int i = 0; i < n; i++)
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
+                var reader = new ChunkedReader(_network, 1);
+                var sum = zeros(HiddenSize);
+                var max = full(HiddenSize, float.NegativeInfinity);
+                var nats = zeros(1, dtype: ScalarType.Float64);
+                reader.Read(length, chunk, (from, n, inputs) =>
                 {
-                    int at = from + i;                                      // position in start + text
-                    inputs[i] = _vocabulary.IndexOf(at == 0 ? start : text[at - 1]);
-                    targets[i] = _vocabulary.IndexOf(at < text.Length ? text[at] : start);
-                }
-                var pass = _network.Forward(tensor(inputs.AsSpan(0, n).ToArray(), [n, 1]), hidden);
-                var states = pass.Hidden[.., 0];                            // [n, H]
-                hidden.copy_(pass.Hidden[^1]);
-                sum.add_(states.sum(dim: 0));                               // dim: named, or 0 binds to sum(ScalarType)
-                max.copy_(maximum(max, states.amax(0)));
-                nats.sub_(pass.LogProbabilities.gather(1, tensor(targets.AsSpan(0, n).ToArray(), [n, 1])).sum().to(ScalarType.Float64));
-            }
-            // Only a diverging ReLU model can overflow; keep the outputs finite so downstream trainers never see NaN.
-            float[] Finite(Tensor t) => nan_to_num(t, 0, float.MaxValue, float.MinValue).data<float>().ToArray();
-            double bits = nats.item<double>() / length / Math.Log(2);
-            return new CharRnnReading(Finite(hidden[0]), Finite(sum / length), Finite(max), double.IsFinite(bits) ? (float)Math.Min(float.MaxValue, bits) : float.MaxValue);
+                    for (int i = 0; i < n; i++)
+                    {
+                        int at = from + i;                                      // position in start + text
+                        inputs[i] = _vocabulary.IndexOf(at == 0 ? start : text[at - 1]);
+                        targets[i] = _vocabulary.IndexOf(at < text.Length ? text[at] : start);
+                    }
+                }, (_, pass) =>
+                {
+                    long n = pass.Inputs.shape[0];
+                    var states = pass.Hidden[.., 0];                            // [n, H]
+                    sum.add_(states.sum(dim: 0));                               // dim: named, or 0 binds to sum(ScalarType)
+                    max.copy_(maximum(max, states.amax(0)));
+                    nats.sub_(pass.LogProbabilities.gather(1, tensor(targets.AsSpan(0, (int)n).ToArray(), [n, 1])).sum().to(ScalarType.Float64));
+                });
+                // Only a diverging ReLU model can overflow; keep the outputs finite so downstream trainers never see NaN.
+                float[] Finite(Tensor t) => nan_to_num(t, 0, float.MaxValue, float.MinValue).data<float>().ToArray();
+                double bits = nats.item<double>() / length / Math.Log(2);
+                return new CharRnnReading(Finite(reader.Hidden[0]), Finite(sum / length), Finite(max), double.IsFinite(bits) ? (float)Math.Min(float.MaxValue, bits) : float.MaxValue);
+            });
         }
     }
 
     /// <summary>Writes the model (activation, vocabulary, weights).</summary>
-    public void Save(Stream stream)
+    public void Save(Stream stream) => TorchGuard.Run(() =>
     {
-        using var guard = TorchGuard.Enter();
         using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         writer.Write(Magic);
         writer.Write((int)_network.Activation);
         writer.Write(_vocabulary.Characters);
         _network.Weights.Write(writer);
-    }
+    });
 
     /// <summary>Reads a model written by <see cref="Save"/>.</summary>
     /// <exception cref="InputException">The stream is not such a model.</exception>
-    public static CharRnnModel Load(Stream stream)
+    public static CharRnnModel Load(Stream stream) => TorchGuard.Run(() =>
     {
-        using var guard = TorchGuard.Enter();
         using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         try
         {
@@ -112,12 +107,8 @@ public sealed class CharRnnModel : IDisposable
         {
             throw new InputException("the char-RNN model file is truncated: save it again");
         }
-    }
+    });
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        using var guard = TorchGuard.Enter();
-        _network.Weights.Dispose();
-    }
+    public void Dispose() => TorchGuard.Run(_network.Weights.Dispose);
 }

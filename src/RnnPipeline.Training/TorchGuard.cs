@@ -3,59 +3,81 @@ using System.Runtime;
 namespace RnnPipeline.Training;
 
 /// <summary>
-/// Keeps garbage collection away from native tensor calls.
+/// The one door to tensor work: every public method of this library that calls into libtorch runs its work through
+/// <see cref="Run{T}"/>. Off by default, it then only runs the work; a host that asks for it
+/// (<see cref="TorchRuntime.GuardCollections"/>) also keeps garbage collection away from native tensor calls.
 /// <para>
-/// TorchSharp turns every number handed to a tensor operation (the implicit alpha of <c>a + b</c>, a threshold, a norm
-/// order) into a finalizable <c>Scalar</c> and reads its native handle before the call; nothing keeps the Scalar alive
-/// during the call. A collection started by another thread (a logger, a parallel run) can then run its finalizer while
-/// libtorch still reads it, and the operation fails with "Unknown scalar type" or a failed check in
-/// <c>Scalar::toDouble</c> — seen in about one worker process in six under load.
+/// Why: TorchSharp turns every number handed to a tensor operation (the implicit alpha of <c>a + b</c>, a threshold, a
+/// norm order) into a finalizable <c>Scalar</c> and reads its native handle before the call; nothing keeps the Scalar
+/// alive during the call. A collection started by another thread (a logger, a parallel run) can then run its finalizer
+/// while libtorch still reads it, and the operation fails with "Unknown scalar type" or a failed check in
+/// <c>Scalar::toDouble</c>: about one worker process in six failed so under load before the guard existed.
 /// </para>
 /// <para>
-/// Tensor work therefore runs in <see cref="Enter"/> sections. While any section is open the process is in a no-GC
-/// region, so no collection (and no finalizer) can start; collections run only when no section is open: when the region's
-/// allocation budget is half used, the next section to close with none left open collects, and sections opened meanwhile
-/// wait for it. Whatever is finalized then was unreachable while no native call was in flight. Sections nest; only the
-/// outermost one on a thread counts. Tensor code outside sections is not protected.
+/// How, when enabled: while any <see cref="Run{T}"/> is in progress the process is in a no-GC region of
+/// <see cref="RegionBytes"/>. Collections run when no work is in progress: once half the region's budget is used, the
+/// last work to finish collects, and work that starts meanwhile waits for it. If threads allocate more than the whole
+/// budget while work is in progress, the runtime ends the region itself and collects, which the guard cannot prevent;
+/// the budget is many times what a training step allocates. Calls nest (only the outermost counts); the work must be
+/// synchronous, since the nesting depth is per thread.
 /// </para>
 /// </summary>
-public static class TorchGuard
+internal static class TorchGuard
 {
     /// <summary>
     /// Managed allocations allowed between collections (the no-GC region's size): garbage up to this much stays resident,
     /// so it is kept small; a training step allocates well under 1 MiB of wrappers.
     /// </summary>
-    private const long RegionBytes = 32L << 20;
+    internal const long RegionBytes = 32L << 20;
 
     private static readonly object Gate = new();
+    private static volatile bool _enabled;
     private static int _open;                 // threads inside a section
     private static bool _collectionDue;       // set when the budget is half used: new sections wait for the collection
     private static long _regionStart;         // GC.GetTotalAllocatedBytes when the region started
     [ThreadStatic] private static int t_depth;
 
-    /// <summary>Opens a section; dispose it when the tensor work is done.</summary>
-    public static Section Enter()
+    /// <summary>Whether the process asked for the guard (<see cref="TorchRuntime.GuardCollections"/>).</summary>
+    internal static bool Enabled => _enabled;
+
+    /// <summary>Turns the guard on for the rest of the process.</summary>
+    internal static void Enable() => _enabled = true;
+
+    /// <summary>Runs <paramref name="work"/> (tensor calls) inside a guarded section when the guard is enabled.</summary>
+    internal static T Run<T>(Func<T> work)
     {
-        if (t_depth++ > 0) return new Section();
+        using var section = new Section();
+        return work();
+    }
+
+    /// <summary>Runs <paramref name="work"/> (tensor calls) inside a guarded section when the guard is enabled.</summary>
+    internal static void Run(Action work)
+    {
+        using var section = new Section();
+        work();
+    }
+
+    /// <summary>
+    /// A point inside long work (between chunks of a long text) where no native call is in flight: a due collection
+    /// runs here, as if the work finished and started again, so its garbage stays within the region. Call it only where
+    /// the thread holds no lock that a thread inside other work may wait for: it waits for them.
+    /// </summary>
+    internal static void SafePoint()
+    {
+        if (!_enabled || t_depth != 1) return;                                 // only the outermost section may pause
+        Exit();
+        Enter();
+    }
+
+    private static void Enter()
+    {
+        if (t_depth++ > 0) return;
         lock (Gate)
         {
             while (_collectionDue) Monitor.Wait(Gate);
             if (_open == 0 && !InRegion) CollectAndStartRegion();
             _open++;
         }
-        return new Section();
-    }
-
-    /// <summary>
-    /// A point inside a long section (between chunks of a long text) where no native call is in flight: a due collection
-    /// runs here, as if the section closed and opened again, so the section's garbage stays within the region. Call it
-    /// only where the thread holds no lock that a thread inside another section may wait for: it waits for them.
-    /// </summary>
-    public static void SafePoint()
-    {
-        if (t_depth != 1) return;                                            // only the outermost section may pause
-        Exit();
-        Enter();
     }
 
     private static void Exit()
@@ -90,10 +112,23 @@ public static class TorchGuard
         GC.WaitForPendingFinalizers();                                          // starting may have collected too
     }
 
-    /// <summary>An open section; disposing it closes it.</summary>
-    public readonly struct Section : IDisposable
+    /// <summary>An open section (a no-op when the guard is off); a ref struct, so it can be neither copied nor kept.</summary>
+    private ref struct Section
     {
-        /// <summary>Closes the section.</summary>
-        public void Dispose() => Exit();
+        private bool _entered;
+
+        public Section()
+        {
+            if (!_enabled) return;
+            Enter();
+            _entered = true;
+        }
+
+        public void Dispose()
+        {
+            if (!_entered) return;
+            _entered = false;
+            Exit();
+        }
     }
 }

@@ -18,6 +18,19 @@ public static class TorchRuntime
     }
 
     /// <summary>
+    /// Keeps garbage collection away from native tensor calls for the rest of the process (see
+    /// <see cref="TorchGuard"/>). A host that runs tensor work on several threads while other threads allocate (the
+    /// worker's parallel runs, a server that featurizes on request threads) should call it once at start-up: without
+    /// it, a collection can finalize a TorchSharp <c>Scalar</c> while libtorch reads it. It changes the process's GC
+    /// latency mode (no-GC regions while tensor work runs, blocking collections between them), which is why a library
+    /// consumer's process keeps its own mode unless it asks.
+    /// </summary>
+    public static void GuardCollections() => TorchGuard.Enable();
+
+    /// <summary>Whether <see cref="GuardCollections"/> was called in this process.</summary>
+    public static bool CollectionsGuarded => TorchGuard.Enabled;
+
+    /// <summary>
     /// A training step frees and allocates the same large tensors again every step (a stacked step of 6 runs at
     /// H = 64 holds several 6 MiB tensors). glibc's malloc gives such blocks back to the system when they are freed
     /// (mmap above its threshold, trimming the heap top above another), so the next step touches fresh pages, and on

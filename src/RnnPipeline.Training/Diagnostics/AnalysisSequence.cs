@@ -9,7 +9,7 @@ namespace RnnPipeline.Training.Diagnostics;
 /// exponents) are measured, so they are not capped by the training window: P stretches of the validation text, run
 /// through the current weights from h = 0, whose first <c>burnIn</c> steps only settle the hidden state.
 /// </summary>
-public static class AnalysisSequence
+internal static class AnalysisSequence
 {
     /// <summary>
     /// What a logged step hands to <see cref="StabilityAnalyzer.Analyze"/>: the training window's trace (from
@@ -30,7 +30,6 @@ public static class AnalysisSequence
     /// </summary>
     public static RecurrentTrace Run(CharRnnNetwork network, long[] text, int sequences, int burnIn, int length)
     {
-        using var guard = TorchGuard.Enter();
         using var _ = no_grad();
         int total = burnIn + length, n = text.Length;
         var inputs = new long[total * sequences];

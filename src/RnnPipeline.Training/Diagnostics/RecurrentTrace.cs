@@ -16,7 +16,7 @@ namespace RnnPipeline.Training.Diagnostics;
 /// <param name="Hidden">h_{−1}..h_{T−1} (initial state first), shape [T+1, P, H].</param>
 /// <param name="LocalGradients">∂L_t/∂h_t through the output head only (no recurrence), shape [T, P, H].</param>
 /// <param name="HiddenGradients">Total ∂L/∂h_t from the real backward pass over the window loss, shape [T, P, H].</param>
-public sealed record RecurrentTrace(
+internal sealed record RecurrentTrace(
     Activation Activation,
     torch.Tensor RecurrentWeight,
     torch.Tensor PreActivations,

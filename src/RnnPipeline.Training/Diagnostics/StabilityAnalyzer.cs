@@ -10,7 +10,7 @@ namespace RnnPipeline.Training.Diagnostics;
 /// "What is measured"). Probe sequences whose trace holds Inf/NaN are left out (the trainer records the event);
 /// when none is left, there is no snapshot.
 /// </summary>
-public sealed class StabilityAnalyzer(DiagnosticsOptions options)
+internal sealed class StabilityAnalyzer(DiagnosticsOptions options)
 {
 
     /// <summary>Options in force.</summary>
@@ -20,19 +20,15 @@ public sealed class StabilityAnalyzer(DiagnosticsOptions options)
     /// Computes every stability quantity at optimiser step <paramref name="step"/>: per-timestep records (‖J_t‖₂,
     /// ‖∂L/∂h_t‖, derivative factors) from the training window <paramref name="trace"/>; lag records, memory horizon,
     /// long-lag share and Lyapunov exponents from <paramref name="analysis"/> (a longer sequence, see
-    /// <see cref="AnalysisSequence"/>) when given and finite, otherwise from the window. With <paramref name="timer"/>
-    /// (benchmarks), each part's time is marked.
+    /// <see cref="AnalysisSequence"/>) when given and finite, otherwise from the window.
     /// </summary>
-    public StabilitySnapshot? Analyze(int step, RecurrentTrace trace, RecurrentTrace? analysis = null, Benchmarks.PhaseTimer? timer = null)
+    public StabilitySnapshot? Analyze(int step, RecurrentTrace trace, RecurrentTrace? analysis = null)
     {
-        using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
-        timer?.Start();
         if (Prepare(trace) is not { } window) return null;
         var (a, d, _, _, delta, w) = window;
         long steps = a.shape[0], p = a.shape[1], h = a.shape[2];
         var jacobian = SpectralNorms.OfScaledRows(d.reshape(steps * p, h), w).reshape(steps, p).mean([1]);
-        timer?.Mark("window ‖J_t‖₂ (eigvalsh per timestep)");
         var gradNorm = linalg.vector_norm(delta, 2, dims: [2]).mean([1]);       // ‖∂L/∂h_t‖
         var dMean = d.mean([1, 2]);
         var dMax = d.amax([1, 2]);
@@ -46,9 +42,7 @@ public sealed class StabilityAnalyzer(DiagnosticsOptions options)
         var lagTrace = (analysis is null ? null : Prepare(analysis)) ?? window;
         (d, var hidden, var local) = (lagTrace.D, lagTrace.Hidden, lagTrace.Local);   // same weights as the window
         (steps, p) = (d.shape[0], d.shape[1]);
-        timer?.Mark("window records");
         var (logGrad, longShare) = LastStepGradient(d, hidden, local, w);
-        timer?.Mark("last-step gradient by lag");
         int ps = (int)Math.Min(Options.ProductSequences, p);
         // Realized product and bound per sequence from the same exact factors, then geometric means over the sequences
         // (a mean of logs keeps product ≤ bound).
@@ -58,14 +52,12 @@ public sealed class StabilityAnalyzer(DiagnosticsOptions options)
         for (int k = 0; k < steps; k++)
             lags[k] = new LagStats(step, k, realized[k], bound[k], double.IsFinite(logGrad[0]) ? Math.Exp(logGrad[k] - logGrad[0]) : 0);
         int horizon = Array.FindIndex(lags, l => l.GradRatio < Options.HorizonEpsilon);
-        timer?.Mark("products and bound by lag");
 
         double whhNorm = linalg.matrix_norm(w, 2).to(float64).item<double>();
         double radius = linalg.eigvals(w).abs().max().to(float64).item<double>();
         var lyapunov = JacobianProducts.Lyapunov(d, w, (int)Math.Min(Options.LyapunovExponents, h), (int)Math.Min(Options.LyapunovBurnIn, steps / 2));
         var summary = new StabilitySummary(step, whhNorm, radius, trace.Activation.Gamma(), J.Average(),
             lyapunov, horizon < 0 ? (int)steps : horizon, longShare);
-        timer?.Mark("‖W_hh‖₂, ρ, Lyapunov");
         return new StabilitySnapshot(summary, timesteps, lags);
     }
 

@@ -6,10 +6,10 @@ namespace RnnPipeline.Training.Engine;
 /// <summary>Where an Inf/NaN first appeared.</summary>
 /// <param name="Tensor">"loss", "hidden" or "grad:&lt;parameter&gt;".</param>
 /// <param name="Timestep">First offending timestep for hidden states; −1 otherwise.</param>
-public sealed record NonFiniteFault(string Tensor, int Timestep);
+internal sealed record NonFiniteFault(string Tensor, int Timestep);
 
 /// <summary>Finds the first non-finite value of a step: hidden states (by timestep), the loss, then gradients (by parameter).</summary>
-public static class NonFiniteGuard
+internal static class NonFiniteGuard
 {
     /// <summary>
     /// The first fault of the forward pass, or null. Every h_t feeds the loss through the head, so a non-finite h_t

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace RnnPipeline.Training.Model;
 
 /// <summary>The recurrent nonlinearities and their derivatives.</summary>
-public static class Activations
+internal static class Activations
 {
     /// <summary>f(a), in place on <paramref name="a"/>.</summary>
     public static Tensor ApplyInPlace(Activation f, Tensor a) => f switch

@@ -9,7 +9,7 @@ namespace RnnPipeline.Training.Model;
 /// with an embedding E [V, D] it is [H, D]. Tensors are float32, persistent (never inside a dispose scope) and do not
 /// require gradients: training computes gradients by hand (<see cref="CharRnnNetwork"/>).
 /// </summary>
-public sealed class CharRnnWeights : IDisposable
+internal sealed class CharRnnWeights : IDisposable
 {
     /// <summary>Names in a fixed order (checkpoints, records such as "grad:W_hh").</summary>
     public static readonly string[] Names = ["E", "W_xh", "W_hh", "b_h", "W_hy", "b_y"];

@@ -9,7 +9,7 @@ namespace RnnPipeline.Training.Optim;
 /// Gradient clipping by global L2 norm (rescale when ‖g‖ &gt; c; Pascanu, Mikolov &amp; Bengio 2013) or by value
 /// (clamp each element to ±c), with the per-step <see cref="ClipRecord"/>.
 /// </summary>
-public static class GradientClipper
+internal static class GradientClipper
 {
     /// <summary>Global L2 norm of all gradients (float64 accumulation).</summary>
     public static double GlobalNorm(CharRnnWeights grads)

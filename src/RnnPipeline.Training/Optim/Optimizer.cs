@@ -9,7 +9,7 @@ namespace RnnPipeline.Training.Optim;
 /// Update rules as in torch.optim.SGD (buf ← μ·buf + g; p ← p − lr·buf) and torch.optim.Adam
 /// (Kingma &amp; Ba 2015: β1 0.9, β2 0.999, ε 1e−8, bias-corrected moments).
 /// </summary>
-public sealed class Optimizer : IDisposable
+internal sealed class Optimizer : IDisposable
 {
     private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
 

@@ -25,70 +25,68 @@ public sealed class TorchGuardTests
     /// </summary>
     private static void StartFreshRegion()
     {
-        using (TorchGuard.Enter()) AllocateOnAnotherThread(20);
+        TorchGuard.Run(() => AllocateOnAnotherThread(20));
     }
 
     [Fact]
-    public void Section_OtherThreadAllocates12MiB_NoCollectionStartsWhileItIsOpen()
+    public void Run_OtherThreadAllocates12MiB_NoCollectionStartsMeanwhile()
     {
         StartFreshRegion();
-        using (TorchGuard.Enter())
+        TorchGuard.Run(() =>
         {
             Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
             int before = GC.CollectionCount(0);
             AllocateOnAnotherThread(12);
             Assert.Equal(before, GC.CollectionCount(0));
-        }
+        });
     }
 
     [Fact]
-    public void Exit_AfterHalfTheBudgetWasAllocated_CollectsBeforeTheNextSectionOpens()
+    public void Run_AfterHalfTheBudgetWasAllocated_CollectsBeforeTheNextRunStarts()
     {
         StartFreshRegion();
-        int before;
-        using (TorchGuard.Enter())
+        int before = TorchGuard.Run(() =>
         {
-            before = GC.CollectionCount(0);
+            int before = GC.CollectionCount(0);
             AllocateOnAnotherThread(20);                                    // more than half of the 32 MiB region
             Assert.Equal(before, GC.CollectionCount(0));
-        }
+            return before;
+        });
         Assert.True(GC.CollectionCount(0) > before, "the last section to close collects");
-        using (TorchGuard.Enter())
-            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        TorchGuard.Run(() => Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode));
     }
 
     [Fact]
-    public void Enter_AfterTheBudgetWasExceeded_StartsANewRegion()
+    public void Run_AfterTheBudgetWasExceeded_StartsANewRegion()
     {
-        using (TorchGuard.Enter()) AllocateOnAnotherThread(100);             // past the region's budget: the runtime ends it
-        using (TorchGuard.Enter())
-            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        TorchGuard.Run(() => AllocateOnAnotherThread(100));                 // past the region's budget: the runtime ends it
+        TorchGuard.Run(() => Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode));
     }
 
     [Fact]
     public void SafePoint_InALongSectionPastHalfTheBudget_CollectsAndStaysGuarded()
     {
         StartFreshRegion();
-        using (TorchGuard.Enter())
+        TorchGuard.Run(() =>
         {
             AllocateOnAnotherThread(20);
             int before = GC.CollectionCount(0);
             TorchGuard.SafePoint();
             Assert.True(GC.CollectionCount(0) > before, "a due collection runs at the safe point");
             Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
-        }
+        });
     }
 
     [Fact]
-    public void Enter_Nested_OnlyTheOutermostSectionCounts()
+    public void Run_Nested_OnlyTheOutermostSectionCounts()
     {
         StartFreshRegion();
         int before = GC.CollectionCount(0);
-        using (TorchGuard.Enter())
+        TorchGuard.Run(() =>
         {
-            using (TorchGuard.Enter()) AllocateOnAnotherThread(20);
+            TorchGuard.Run(() => AllocateOnAnotherThread(20));
             Assert.Equal(before, GC.CollectionCount(0));                    // the inner section's end did not collect
-        }
+        });
         Assert.True(GC.CollectionCount(0) > before);
     }
 }

@@ -24,7 +24,7 @@ public sealed class TrainingBatchTests : IDisposable
     [InlineData(Activation.Relu, 0, false)]
     [InlineData(Activation.Tanh, 5, false)]
     [InlineData(Activation.Relu, 0, true)]
-    public void StackedNetwork_GivesEachRunWhatItsOwnNetworkGives(Activation activation, int embedding, bool weighted)
+    public void Recurrence_StackedGivesEachRunWhatItsOwnNetworkGives(Activation activation, int embedding, bool weighted)
     {
         using var scope = NewDisposeScope();
         const int runs = 3, steps = 9, batch = 4, vocabulary = 7, hidden = 6;
@@ -36,7 +36,7 @@ public sealed class TrainingBatchTests : IDisposable
         // Loss weights as a probe's dependents give them: 1 on a few positions, 0 elsewhere (a different set per run).
         Tensor?[] lossWeights = [.. Enumerable.Range(0, runs).Select(r => weighted ? TestData.Tokens(steps, batch, 3, seed: 40 + r).eq(0).to(float32) : null)];
 
-        var stacked = new StackedNetwork(networks);
+        var stacked = Recurrence.Stack(networks);
         var pass = stacked.Forward(stack(inputs), stack(h0), keepPreActivations: 2);
         var grads = stacked.Backward(pass, stack(targets), weighted ? stack(lossWeights.Select(w => w!)) : null);
 
@@ -61,12 +61,12 @@ public sealed class TrainingBatchTests : IDisposable
     }
 
     [Fact]
-    public void StackedNetwork_RefusesNetworksOfDifferentShapes()
+    public void Recurrence_StackRefusesNetworksOfDifferentShapes()
     {
         using var a = TestData.Weights(7, 6);
         using var b = TestData.Weights(7, 5);
-        Assert.Throws<ArgumentException>(() => new StackedNetwork([new CharRnnNetwork(a, Activation.Tanh), new CharRnnNetwork(b, Activation.Tanh)]));
-        Assert.Throws<ArgumentException>(() => new StackedNetwork([new CharRnnNetwork(a, Activation.Tanh), new CharRnnNetwork(a, Activation.Relu)]));
+        Assert.Throws<ArgumentException>(() => Recurrence.Stack([new CharRnnNetwork(a, Activation.Tanh), new CharRnnNetwork(b, Activation.Tanh)]));
+        Assert.Throws<ArgumentException>(() => Recurrence.Stack([new CharRnnNetwork(a, Activation.Tanh), new CharRnnNetwork(a, Activation.Relu)]));
     }
 
     /// <summary>Three runs that differ in everything but shape: seed, optimiser, learning rate and schedule, clipping, diagnostics, length.</summary>

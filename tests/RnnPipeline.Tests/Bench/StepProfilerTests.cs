@@ -1,9 +1,10 @@
 using RnnPipeline.Diagnostics;
 using RnnPipeline.Training;
-using RnnPipeline.Training.Benchmarks;
+using RnnPipeline.Bench;
+using RnnPipeline.Tests.Training;
 using RnnPipeline.Training.Text;
 
-namespace RnnPipeline.Tests.Training.Benchmarks;
+namespace RnnPipeline.Tests.Bench;
 
 public sealed class StepProfilerTests
 {

@@ -26,9 +26,9 @@ public sealed partial class TrainingSession : IDisposable
     private readonly StabilityAnalyzer _analyzer;
     private readonly long[] _inputs, _targets;
     private readonly float[]? _weights;
-    private TrainingState? _snapshot;
-    private double _lrScale = 1, _elapsedBefore, _diagnosticsSeconds;
-    private int _events, _clipped, _stepsThisProcess;
+    private readonly NonFiniteRecovery _recovery;
+    private double _elapsedBefore, _diagnosticsSeconds;
+    private int _clipped, _stepsThisProcess;
     private readonly Stopwatch _clock = new();
 
     private TrainingSession(RunSpec spec, CharCorpus corpus, IRunSink sink, CharRnnWeights weights)
@@ -38,6 +38,7 @@ public sealed partial class TrainingSession : IDisposable
         _state = new TrainingState(weights, spec.Training, _stream.BatchSize);
         _network = new CharRnnNetwork(weights, spec.Model.Activation);
         _grads = weights.ZerosLike();
+        _recovery = new NonFiniteRecovery(spec, _state);
         _analyzer = new StabilityAnalyzer(spec.Diagnostics);
         _inputs = new long[_stream.WindowLength * _stream.BatchSize];
         _targets = new long[_inputs.Length];
@@ -45,17 +46,14 @@ public sealed partial class TrainingSession : IDisposable
     }
 
     /// <summary>A new run initialised from the spec's seed.</summary>
-    public static TrainingSession Create(RunSpec spec, CharCorpus corpus, IRunSink sink)
-    {
-        using var guard = TorchGuard.Enter();
-        return new(spec, corpus, sink, CharRnnWeights.Create(spec.Model, corpus.Vocabulary.Size, spec.Training.Seed));
-    }
+    public static TrainingSession Create(RunSpec spec, CharCorpus corpus, IRunSink sink) =>
+        TorchGuard.Run(() => new TrainingSession(spec, corpus, sink, CharRnnWeights.Create(spec.Model, corpus.Vocabulary.Size, spec.Training.Seed)));
 
     /// <summary>The spec being trained.</summary>
     public RunSpec Spec => _spec;
 
     /// <summary>The network (weights are live: they change as training proceeds).</summary>
-    public CharRnnNetwork Network => _network;
+    internal CharRnnNetwork Network => _network;
 
     /// <summary>
     /// What a <see cref="TrainingBatch"/> needs to be equal to train runs together: nonlinearity, hidden size, input
@@ -94,7 +92,7 @@ public sealed partial class TrainingSession : IDisposable
     /// <summary>Learning rate at <paramref name="step"/>: the schedule times ½ per rollback.</summary>
     public double LearningRate(int step)
     {
-        double lr = _spec.Training.LearningRate * _lrScale;
+        double lr = _spec.Training.LearningRate * _recovery.LearningRateScale;
         return _spec.Training.Schedule == LearningRateSchedule.Cosine
             ? lr * (0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * step / Math.Max(1, TotalSteps))))
             : lr;
@@ -136,18 +134,17 @@ public sealed partial class TrainingSession : IDisposable
         _stepsThisProcess++;
         progress?.Invoke(new TrainingProgress(step, TotalSteps, loss, loss / Math.Log(2),
             _stepsThisProcess * _inputs.Length / Math.Max(1e-9, _clock.Elapsed.TotalSeconds),
-            (double)_clipped / Math.Max(1, Step), _events, _clock.Elapsed.TotalSeconds, _diagnosticsSeconds));
+            (double)_clipped / Math.Max(1, Step), _recovery.Events, _clock.Elapsed.TotalSeconds, _diagnosticsSeconds));
     }
 
     /// <summary>One optimiser step. Returns its loss and whether the non-finite policy halted the run.</summary>
-    internal (double Loss, bool Halted) TrainStep()
+    internal (double Loss, bool Halted) TrainStep() => TorchGuard.Run(() =>
     {
-        using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
         var input = NextStep(Stopwatch.GetTimestamp());
         var pass = _network.Forward(input.Inputs, _state.Hidden, input.Keep);
         return FinishStep(input, pass, () => _network.Backward(pass, input.Targets, _grads, input.Weights));
-    }
+    });
 
     /// <summary>The next window of the step about to run (call inside its dispose scope); resets the carried state at an epoch start.</summary>
     internal StepInput NextStep(long started)
@@ -177,8 +174,7 @@ public sealed partial class TrainingSession : IDisposable
         double norm = fault is null ? GradientClipper.GlobalNorm(_grads) : double.NaN;
         fault ??= double.IsFinite(norm) ? null : NonFiniteGuard.Gradients(_grads);
         if (fault is not null) return (double.NaN, Recover(step, fault));
-        if (_spec.NonFinite.Policy == NonFinitePolicy.Rollback && step % _spec.NonFinite.SnapshotEvery == 0)
-            TakeSnapshot(input.Cursor);                                         // a state just shown to give a finite step
+        _recovery.SnapshotIfDue(step, input.Cursor);                            // a state just shown to give a finite step
         var trace = TraceIfDue(step, pass, local!, delta!);                     // copied before the update changes W_hh
         var clip = GradientClipper.Clip(step, _grads, norm, _spec.Clipping);
         _state.Optimizer.Step(_state.Weights, _grads, lr);
@@ -217,6 +213,14 @@ public sealed partial class TrainingSession : IDisposable
         _diagnosticsSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
+    /// <summary>Applies the non-finite policy to failed step <paramref name="step"/> and records the event; true to halt.</summary>
+    private bool Recover(int step, NonFiniteFault fault)
+    {
+        var (nonFinite, halt) = _recovery.Recover(step, fault, LearningRate);
+        _sink.OnNonFinite(nonFinite);
+        return halt;
+    }
+
     /// <summary>Records a validation result, or a non-finite event when the validation loss is not finite.</summary>
     private void RecordEvaluation(int step, double lr)
     {
@@ -247,11 +251,10 @@ public sealed partial class TrainingSession : IDisposable
     public int DiagnosticsPeriod => _spec.Diagnostics.Period(_spec.Model.HiddenSize, _spec.Training.WindowLength, _spec.Training.BatchSize);
 
     /// <inheritdoc />
-    public void Dispose()
+    public void Dispose() => TorchGuard.Run(() =>
     {
-        using var guard = TorchGuard.Enter();
         _state.Dispose();
         _grads.Dispose();
-        _snapshot?.Dispose();
-    }
+        _recovery.Dispose();
+    });
 }

@@ -1,4 +1,5 @@
 using RnnPipeline.Options;
+using RnnPipeline.Training;
 using RnnPipeline.Training.Diagnostics;
 using RnnPipeline.Training.Engine;
 using RnnPipeline.Training.Model;
@@ -6,15 +7,14 @@ using RnnPipeline.Training.Optim;
 using RnnPipeline.Training.Text;
 using static TorchSharp.torch;
 
-namespace RnnPipeline.Training.Benchmarks;
+namespace RnnPipeline.Bench;
 
 /// <summary>
-/// Where the time of one training step goes: the same calls, in the same order, as the session's step without
-/// diagnostics (batch, forward, loss and non-finite check, backward, norm and clipping, optimiser, carried state,
-/// gradient-flow record), each phase timed with a <see cref="PhaseTimer"/>. Benchmark use only; the session's step
-/// stays free of timing code.
+/// Where the time of one training step goes: the phases of the session's step without diagnostics (batch, the
+/// <see cref="Recurrence"/>'s forward and backward phases, loss and non-finite check, norm and clipping, optimiser,
+/// carried state, gradient-flow record), each the library's own method, timed with a <see cref="PhaseTimer"/>.
 /// </summary>
-public sealed class StepProfiler : IDisposable
+internal sealed class StepProfiler : IDisposable
 {
     private readonly RunSpec _spec;
     private readonly WindowStream _stream;
@@ -35,7 +35,6 @@ public sealed class StepProfiler : IDisposable
     /// <summary>A model initialised as <see cref="TrainingSession.Create"/> does for <paramref name="spec"/>.</summary>
     public StepProfiler(RunSpec spec, CharCorpus corpus)
     {
-        using var guard = TorchGuard.Enter();
         _spec = spec;
         _stream = new WindowStream(corpus.Train, spec.Training.BatchSize, spec.Training.WindowLength);
         _weights = CharRnnWeights.Create(spec.Model, corpus.Vocabulary.Size, spec.Training.Seed);
@@ -50,12 +49,11 @@ public sealed class StepProfiler : IDisposable
     }
 
     /// <summary>
-    /// One stability analysis at the current weights on the next window, as a logged step runs it (trace copies, the
-    /// analysis sequence, then <see cref="StabilityAnalyzer.Analyze"/>), each part timed into <paramref name="timer"/>.
+    /// One stability analysis at the current weights on the next window, as a logged step runs it: the trace copies and
+    /// the analysis sequence, then <see cref="StabilityAnalyzer.Analyze"/>, each timed into <paramref name="timer"/>.
     /// </summary>
-    public void Analyze(PhaseTimer timer)
+    public void Analyze(PhaseTimer timer) => TorchGuard.Run(() =>
     {
-        using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
         _stream.Next(_inputs, _targets);
         long[] shape = [_stream.WindowLength, _stream.BatchSize];
@@ -65,13 +63,13 @@ public sealed class StepProfiler : IDisposable
         timer.Start();
         var (window, analysis) = AnalysisSequence.Traces(_network, pass, local, delta, _validation, _spec.Diagnostics);
         timer.Mark("trace + analysis sequence");
-        _analyzer.Analyze(0, window, analysis, timer);
-    }
+        _analyzer.Analyze(0, window, analysis);
+        timer.Mark("stability analysis");
+    });
 
     /// <summary>Runs one timed step (at the spec's base learning rate).</summary>
-    public void Step()
+    public void Step() => TorchGuard.Run(() =>
     {
-        using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
         var t = Timer;
         t.Start();
@@ -80,19 +78,22 @@ public sealed class StepProfiler : IDisposable
         long[] shape = [_stream.WindowLength, _stream.BatchSize];
         var (inputs, targets) = (tensor(_inputs, shape), tensor(_targets, shape));
         t.Mark("batch");
-        var (embedded, hidden) = _network.InputProjection(inputs);
+        var network = _network.Alone;
+        var (embedded, hidden) = network.InputProjection(inputs.unsqueeze(0));
         t.Mark("input projection");
-        var pre = _network.Recur(hidden, _hidden);
+        var pre = network.Recur(hidden, _hidden.unsqueeze(0));
         t.Mark("forward loop");
-        var pass = new ForwardPass(inputs, _hidden, embedded, pre, hidden, _network.Head(hidden));
+        var stacked = new StackedPass(inputs.unsqueeze(0), _hidden.unsqueeze(0), embedded, pre, hidden, network.Head(hidden));
+        var pass = stacked.Run(0, 0);
         float loss = CharRnnNetwork.Loss(pass, targets).item<float>();
         NonFiniteGuard.Forward(loss, pass.Hidden);                              // a float test unless the loss is not finite
         t.Mark("head + loss");
-        var local = _network.HeadBackward(pass, targets, _grads);
+        var (why, by, local) = network.HeadBackward(stacked, targets.unsqueeze(0));
         t.Mark("head backward");
-        var (delta, da) = _network.RecurBackward(pass, local);
+        var (delta, da) = network.RecurBackward(stacked, local);
         t.Mark("backward loop");
-        _network.WeightGradients(pass, da, _grads);
+        var (e, wxh, whh, bh) = network.WeightGradients(stacked, da);
+        new StackedGradients(e, wxh, whh, bh, why, by, local, delta).CopyRun(0, _grads);
         t.Mark("weight gradients");
         double norm = GradientClipper.GlobalNorm(_grads);
         GradientClipper.Clip(0, _grads, norm, _spec.Clipping);
@@ -100,17 +101,16 @@ public sealed class StepProfiler : IDisposable
         _optimizer.Step(_weights, _grads, _spec.Training.LearningRate);
         t.Mark("optimiser");
         _hidden.copy_(pass.Hidden[^1]);
-        _ = linalg.vector_norm(delta, 2, dims: [2]).mean([1]).data<float>().ToArray();
+        _ = linalg.vector_norm(delta[0], 2, dims: [2]).mean([1]).data<float>().ToArray();
         t.Mark("carry + gradient-flow record");
-    }
+    });
 
     /// <inheritdoc />
-    public void Dispose()
+    public void Dispose() => TorchGuard.Run(() =>
     {
-        using var guard = TorchGuard.Enter();
         _weights.Dispose();
         _grads.Dispose();
         _optimizer.Dispose();
         _hidden.Dispose();
-    }
+    });
 }

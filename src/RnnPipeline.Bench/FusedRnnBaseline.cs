@@ -1,13 +1,14 @@
+using RnnPipeline.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace RnnPipeline.Training.Benchmarks;
+namespace RnnPipeline.Bench;
 
 /// <summary>
 /// The reference point of the benchmark: the same character model built from TorchSharp's fused <c>nn.RNN</c> (tanh)
 /// and <c>nn.Linear</c>, trained with autograd, <c>torch.optim.Adam</c> and <c>clip_grad_norm_</c>.
 /// </summary>
-public sealed class FusedRnnBaseline : nn.Module
+internal sealed class FusedRnnBaseline : nn.Module
 {
     private readonly RNN _rnn;
     private readonly Linear _head;
@@ -33,9 +34,8 @@ public sealed class FusedRnnBaseline : nn.Module
     /// One training step on time-major [T, B] character indices (flattened); returns the loss. With
     /// <paramref name="timer"/>, the forward pass with loss, backward, clipping and optimiser are timed as phases.
     /// </summary>
-    public float Step(long[] inputIds, long[] targetIds, int steps, int batch, PhaseTimer? timer = null)
+    public float Step(long[] inputIds, long[] targetIds, int steps, int batch, PhaseTimer? timer = null) => TorchGuard.Run(() =>
     {
-        using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
         var inputs = tensor(inputIds, [steps, batch]);
         var targets = tensor(targetIds, [steps, batch]);
@@ -53,7 +53,7 @@ public sealed class FusedRnnBaseline : nn.Module
         timer?.Mark("optimiser");
         _hidden.copy_(last.detach());
         return value;
-    }
+    });
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -8,7 +8,7 @@ namespace RnnPipeline.Training;
 
 /// <summary>
 /// Trains runs of one shape (<see cref="TrainingSession.ShapeKey"/>) together: each step stacks their weights into
-/// one <see cref="StackedNetwork"/>, so the per-timestep work is one batched matrix product for all runs instead of
+/// one <see cref="Model.Recurrence"/>, so the per-timestep work is one batched matrix product for all runs instead of
 /// one per run. Everything else stays each run's own: seed, data, learning rate and schedule, clipping, non-finite
 /// policy, diagnostics, records, checkpoints and resume (runs may start from different steps). A run that completes,
 /// or whose policy halts it, leaves the batch and the others go on; with one run left it trains alone. Results equal
@@ -90,15 +90,14 @@ public sealed class TrainingBatch
     }
 
     /// <summary>One step of every run in <paramref name="runs"/>: the forward and backward passes stacked, the rest per run.</summary>
-    private static (double Loss, bool Halted)[] Step(TrainingSession[] runs)
+    private static (double Loss, bool Halted)[] Step(TrainingSession[] runs) => TorchGuard.Run<(double Loss, bool Halted)[]>(() =>
     {
-        using var guard = TorchGuard.Enter();
         using var scope = NewDisposeScope();
         long started = Stopwatch.GetTimestamp();
         var inputs = runs.Select(r => r.NextStep(started)).ToArray();
-        var network = new StackedNetwork([.. runs.Select(r => r.Network)]);
+        var network = Recurrence.Stack([.. runs.Select(r => r.Network)]);
         var pass = network.Forward(stack(inputs.Select(i => i.Inputs)), stack(runs.Select(r => r.HiddenState)), inputs.Max(i => i.Keep));
         var grads = network.Backward(pass, stack(inputs.Select(i => i.Targets)), inputs[0].Weights is null ? null : stack(inputs.Select(i => i.Weights!)));
         return [.. runs.Select((run, r) => run.FinishStep(inputs[r], pass.Run(r, inputs[r].Keep), () => grads.CopyRun(r, run.Gradients)))];
-    }
+    });
 }

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 
-namespace RnnPipeline.Training.Benchmarks;
+namespace RnnPipeline.Bench;
 
 /// <summary>
 /// Wall-clock time per named phase of a step. <see cref="Mark"/> charges the time since the previous mark (or
 /// <see cref="Start"/>) to a phase. CPU tensor operations are synchronous, so a mark right after an operation sees its
 /// whole cost.
 /// </summary>
-public sealed class PhaseTimer
+internal sealed class PhaseTimer
 {
     private readonly Dictionary<string, List<double>> _seconds = [];
     private readonly List<string> _order = [];
