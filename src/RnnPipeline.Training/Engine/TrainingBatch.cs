@@ -11,8 +11,9 @@ namespace RnnPipeline.Training;
 /// one <see cref="Model.Recurrence"/>, so the per-timestep work is one batched matrix product for all runs instead of
 /// one per run. Everything else stays each run's own: seed, data, learning rate and schedule, clipping, non-finite
 /// policy, diagnostics, records, checkpoints and resume (runs may start from different steps). A run that completes,
-/// or whose policy halts it, leaves the batch and the others go on; with one run left it trains alone. Results equal
-/// those of training each run alone up to float32 summation order (see the tests for the measured difference).
+/// or whose policy halts it, leaves the batch and the others go on; with one run left it trains alone, over its live
+/// weights, as <see cref="TrainingSession.Train"/> trains (a batch of one). Results equal those of training each run
+/// alone up to float32 summation order of the recurrence (see the tests for the measured difference).
 /// </summary>
 public sealed class TrainingBatch
 {
@@ -71,9 +72,7 @@ public sealed class TrainingBatch
                     break;
                 }
                 int[] steps = [.. active.Select(i => _runs[i].Step)];
-                var results = active.Chunk(_perStack)
-                    .SelectMany(stack => stack.Length == 1 ? [_runs[stack[0]].TrainStep()] : Step([.. stack.Select(i => _runs[i])]))
-                    .ToArray();
+                var results = active.Chunk(_perStack).SelectMany(stack => Step([.. stack.Select(i => _runs[i])])).ToArray();
                 for (int k = 0; k < active.Length; k++)
                 {
                     int i = active[k];
@@ -89,13 +88,16 @@ public sealed class TrainingBatch
         }
     }
 
-    /// <summary>One step of every run in <paramref name="runs"/>: the forward and backward passes stacked, the rest per run.</summary>
+    /// <summary>
+    /// One step of every run in <paramref name="runs"/>: batch → forward → (per run) loss → backward → clip → update →
+    /// records. The forward and backward passes run stacked (a run alone: over its live weights), the rest per run.
+    /// </summary>
     private static (double Loss, bool Halted)[] Step(TrainingSession[] runs) => TorchGuard.Run<(double Loss, bool Halted)[]>(() =>
     {
         using var scope = NewDisposeScope();
         long started = Stopwatch.GetTimestamp();
         var inputs = runs.Select(r => r.NextStep(started)).ToArray();
-        var network = Recurrence.Stack([.. runs.Select(r => r.Network)]);
+        var network = runs.Length == 1 ? runs[0].Network.Alone : Recurrence.Stack([.. runs.Select(r => r.Network)]);
         var pass = network.Forward(stack(inputs.Select(i => i.Inputs)), stack(runs.Select(r => r.HiddenState)), inputs.Max(i => i.Keep));
         var grads = network.Backward(pass, stack(inputs.Select(i => i.Targets)), inputs[0].Weights is null ? null : stack(inputs.Select(i => i.Weights!)));
         return [.. runs.Select((run, r) => run.FinishStep(inputs[r], pass.Run(r, inputs[r].Keep), () => grads.CopyRun(r, run.Gradients)))];

@@ -102,26 +102,8 @@ public sealed partial class TrainingSession : IDisposable
     /// Trains until every step ran (or, with <paramref name="until"/>, until that step is next), <paramref name="cancellation"/>
     /// fires (after the current step) or a halt.
     /// </summary>
-    public RunStatus Train(CancellationToken cancellation, Action<TrainingProgress>? progress = null, int? until = null)
-    {
-        _clock.Start();
-        try
-        {
-            while (!Finished(until))
-            {
-                if (cancellation.IsCancellationRequested) return RunStatus.Cancelled;
-                int step = Step;
-                var (loss, halted) = TrainStep();
-                Report(step, loss, progress);
-                if (halted) return RunStatus.Halted;
-            }
-            return RunStatus.Completed;
-        }
-        finally
-        {
-            _clock.Stop();
-        }
-    }
+    public RunStatus Train(CancellationToken cancellation, Action<TrainingProgress>? progress = null, int? until = null) =>
+        new TrainingBatch([this]).Train(cancellation, progress is null ? null : (_, p) => progress(p), until)[0];
 
     /// <summary>Whether every step ran (or, with <paramref name="until"/>, that step is next).</summary>
     internal bool Finished(int? until) => Step >= Math.Min(TotalSteps, until ?? TotalSteps);
@@ -136,15 +118,6 @@ public sealed partial class TrainingSession : IDisposable
             _stepsThisProcess * _inputs.Length / Math.Max(1e-9, _clock.Elapsed.TotalSeconds),
             (double)_clipped / Math.Max(1, Step), _recovery.Events, _clock.Elapsed.TotalSeconds, _diagnosticsSeconds));
     }
-
-    /// <summary>One optimiser step. Returns its loss and whether the non-finite policy halted the run.</summary>
-    internal (double Loss, bool Halted) TrainStep() => TorchGuard.Run(() =>
-    {
-        using var scope = NewDisposeScope();
-        var input = NextStep(Stopwatch.GetTimestamp());
-        var pass = _network.Forward(input.Inputs, _state.Hidden, input.Keep);
-        return FinishStep(input, pass, () => _network.Backward(pass, input.Targets, _grads, input.Weights));
-    });
 
     /// <summary>The next window of the step about to run (call inside its dispose scope); resets the carried state at an epoch start.</summary>
     internal StepInput NextStep(long started)
@@ -161,7 +134,7 @@ public sealed partial class TrainingSession : IDisposable
     internal CharRnnWeights Gradients => _grads;
 
     /// <summary>
-    /// Everything of a step after its forward pass: the non-finite guard, <paramref name="backward"/> (which fills
+    /// Everything of a step after its forward pass (see <see cref="TrainingBatch"/> for the step): the loss, the non-finite guard, <paramref name="backward"/> (which fills
     /// <see cref="Gradients"/> and returns the local gradients and δ), clipping, the update and the records.
     /// </summary>
     internal (double Loss, bool Halted) FinishStep(StepInput input, ForwardPass pass, Func<(Tensor Local, Tensor Delta)> backward)

@@ -39,6 +39,7 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
         var model = pipeline.Fit(ml.Data.LoadFromEnumerable(rows));
         var features = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("Features").ToArray();
         Console.WriteLine($"fitted: {features.Length} rows, {features[0].Length} features, finite: {features.All(f => f.All(float.IsFinite))}");
+        Console.WriteLine($"gc latency mode: {System.Runtime.GCSettings.LatencyMode}");
 
         public sealed class Row
         {
@@ -112,6 +113,8 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
         string output = Run(app, "run");
 
         Assert.Contains("fitted: 120 rows, 24 features, finite: True", output);
+        Assert.Contains("gc latency mode: ", output);
+        Assert.DoesNotContain("gc latency mode: NoGCRegion", output);              // the host's GC mode is its own unless it asks
         // Our packages were restored from the feed into the app's own folder, not taken from a cache.
         Assert.True(File.Exists(Path.Combine(_root, "packages", "rnnpipeline.mlnet", Version, $"rnnpipeline.mlnet.{Version}.nupkg")));
         Assert.True(File.Exists(Path.Combine(_root, "packages", "rnnpipeline.training", Version, "buildTransitive", "RnnPipeline.Training.targets")));

@@ -68,6 +68,23 @@ public sealed class ResumeAgainstSuiteTests : IClassFixture<ResumeAgainstSuiteTe
     }
 
     [Fact]
+    public void ResumeAndReport_AfterAReportOnlySettingChanged_KeepEveryFinishedRun()
+    {
+        string suite = CopyFinished();
+        string[] reportOnly = ["--Suite:Defaults:Probe:SolvedThreshold=0.5", "--Suite:Defaults:Probe:ErrorRate=0.01", "--Suite:Defaults:Probe:Replicate=false"];
+        var before = Snapshot().Where(f => f.Key.EndsWith("checkpoint.bin", StringComparison.Ordinal)).ToArray();
+
+        var resume = WorkerProcess.Run(_suites.Folder, ["--suite", suite, "--output", _suites.Output, "--threads", "1", "--resume", .. reportOnly]);
+        var report = WorkerProcess.Run(_suites.Folder, ["--suite", suite, "--output", _suites.Output, "--report", .. reportOnly]);
+
+        Assert.True(resume.ExitCode == 0, $"exit {resume.ExitCode}: {resume.Stdout}{resume.Stderr}");
+        Assert.Equal(before, Snapshot().Where(f => f.Key.EndsWith("checkpoint.bin", StringComparison.Ordinal)).ToArray());  // nothing retrained
+        Assert.True(report.ExitCode == 0, $"exit {report.ExitCode}: {report.Stdout}{report.Stderr}");
+        Assert.DoesNotContain("not in the report", report.Stdout + report.Stderr);
+        Assert.True(File.Exists(Path.Combine(_suites.Output, "tiny", "report.html")));
+    }
+
+    [Fact]
     public void Resume_DataViewsCopiedFromAnotherRun_ExitsTwoNamingBothRuns()
     {
         string suite = CopyFinished();
