@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using OxyPlot;
-using RnnPipeline.MLNet;
+using RnnPipeline.Diagnostics;
 using RnnPipeline.Options;
 using RnnPipeline.Reporting.Plots;
 
@@ -155,8 +155,8 @@ public static class HtmlReport
         {
             string folder = r.DataFolder.Replace('\\', '/');
             html.Append($"<details><summary>{E(r.Name)} <span class=\"hash\">config {E(r.Run.Info.ConfigHash)}</span></summary><p>Data views: ");
-            html.Append(string.Join(" · ", new[] { RunDataViews.Tables.Metrics, RunDataViews.Tables.Timesteps, RunDataViews.Tables.Lags, RunDataViews.Tables.Stability,
-                    RunDataViews.Tables.GradientFlow, RunDataViews.Tables.Evaluations, RunDataViews.Tables.NonFinite, RunDataViews.Tables.Probes }
+            html.Append(string.Join(" · ", new[] { RunTables.Metrics, RunTables.Timesteps, RunTables.Lags, RunTables.Stability,
+                    RunTables.GradientFlow, RunTables.Evaluations, RunTables.NonFinite, RunTables.Probes }
                 .Select(t => $"<a href=\"{E(folder)}/{t}.csv\">{t}.csv</a> (<a href=\"{E(folder)}/{t}.idv\">.idv</a>)")));
             html.Append($"</p><pre>{E(r.Spec.ToJson())}</pre></details>");
         }

@@ -5,7 +5,7 @@ using RnnPipeline.Diagnostics;
 using RnnPipeline.Options;
 using RnnPipeline.Reporting;
 using RnnPipeline.Reporting.Plots;
-using RnnPipeline.Tests.MLNet;
+using RnnPipeline.Tests.Core;
 
 namespace RnnPipeline.Tests.Reporting;
 
