@@ -1,3 +1,4 @@
+using OxyPlot;
 using RnnPipeline.Options;
 using RnnPipeline.Reporting.Plots;
 
@@ -31,7 +32,7 @@ public sealed record CorpusFigures(IReadOnlyList<ReportFigure> Stability, IReadO
         var records = runs.Select(r => r.Run).ToArray();
         var analysed = runs.Where(r => r.Run.Stability.Count > 0).ToArray();    // runs with stability diagnostics
         var analysedRecords = analysed.Select(r => r.Run).ToArray();
-        ReportFigure Figure(string name, string? question, OxyPlot.PlotModel model) => new($"{prefix}-{name}", question, model);
+        ReportFigure Figure(string name, string? question, PlotModel model) => new($"{prefix}-{name}", question, model);
 
         ReportFigure[] stability = analysed.Length == 0 ? [] :
         [
