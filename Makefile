@@ -29,7 +29,7 @@ run:
 	$(DOTNET) build $(WORKER) -c $(CONFIG) -v quiet -nologo
 	$(DOTNET) $(WORKER_DLL) --suite $(SUITE) --output $(OUT) $(RUN_FLAGS)
 
-## pack: NuGet packages of Core, Training and MLNet into $(OUT)/packages (a local folder feed)
+## pack: NuGet packages of Core, Training, DataViews and MLNet into $(OUT)/packages (a local folder feed)
 pack: build
 	$(DOTNET) pack RnnPipeline.sln -c $(CONFIG) --no-build -v quiet -nologo -o $(OUT)/packages
 

@@ -1,7 +1,8 @@
 using Microsoft.ML;
-using RnnPipeline.MLNet;
+using RnnPipeline.DataViews;
+using RnnPipeline.DataViews.Schemas;
+using RnnPipeline.Diagnostics;
 using RnnPipeline.MLNet.CharRnn;
-using RnnPipeline.MLNet.Schemas;
 using RnnPipeline.Options;
 using RnnPipeline.Text;
 
@@ -19,7 +20,7 @@ public static class DiagnosticsQuerySample
         var ml = new MLContext(seed: 0);
         dataFolder ??= TrainTinyRun(ml);
 
-        IDataView timesteps = ml.Data.LoadFromBinary(Path.Combine(dataFolder, RunDataViews.Tables.Timesteps + ".idv"));
+        IDataView timesteps = ml.Data.LoadFromBinary(Path.Combine(dataFolder, RunTables.Timesteps + ".idv"));
         var rows = ml.Data.CreateEnumerable<TimestepRow>(timesteps, reuseRowObject: false).ToArray();
         output.WriteLine($"run {rows[0].RunId} ({rows[0].Activation}, H={rows[0].HiddenSize}): {rows.Length} rows, logged steps {string.Join(", ", rows.Select(r => r.Step).Distinct())}");
 

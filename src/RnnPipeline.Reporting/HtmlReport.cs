@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using OxyPlot;
-using RnnPipeline.MLNet;
+using RnnPipeline.Diagnostics;
 using RnnPipeline.Options;
-using RnnPipeline.Reporting.Plots;
 
 namespace RnnPipeline.Reporting;
 
@@ -19,12 +17,14 @@ public static class HtmlReport
 
     /// <summary>
     /// Writes the report of <paramref name="runs"/> to <paramref name="stream"/> (UTF-8), listing the <paramref name="absent"/>
-    /// runs; <paramref name="probes"/> are their probe findings when the caller has them (<see cref="ProbeFindings.PerCorpus"/>).
+    /// runs; <paramref name="probes"/> are their probe findings and <paramref name="figures"/> their plots when the caller has
+    /// them (<see cref="ProbeFindings.PerCorpus"/>, <see cref="CorpusFigures.PerCorpus"/>).
     /// </summary>
     public static void Write(Stream stream, string suite, string description, IReadOnlyList<ReportRun> runs, IReadOnlyList<AbsentRun>? absent = null,
-        IReadOnlyDictionary<CorpusKind, ProbeFindings>? probes = null)
+        IReadOnlyDictionary<CorpusKind, ProbeFindings>? probes = null, IReadOnlyDictionary<CorpusKind, CorpusFigures>? figures = null)
     {
         probes ??= ProbeFindings.PerCorpus(runs);
+        figures ??= CorpusFigures.PerCorpus(runs, probes);
         var html = new StringBuilder();
         html.Append($"""
             <!DOCTYPE html>
@@ -40,44 +40,34 @@ public static class HtmlReport
         foreach (var group in runs.GroupBy(r => r.Spec.Corpus.Kind))
         {
             var groupRuns = group.ToArray();
-            var records = groupRuns.Select(r => r.Run).ToArray();
+            var plots = figures[group.Key];
             string corpus = group.Key == CorpusKind.TextFile ? "Text corpus" : $"{group.Key} probe";
             string id = group.Key.ToString().ToLowerInvariant();
             html.Append($"<section id=\"{id}\"><h2>{E(corpus)}: {groupRuns.Length} run(s)</h2><h3>Comparison</h3><ul class=\"narrative\">");
             foreach (string line in Narrative.Compare(groupRuns)) html.Append($"<li>{E(line)}</li>");
             html.Append("</ul>");
-            var analysed = records.Where(r => r.Stability.Count > 0).ToArray();    // runs with stability diagnostics
-            if (analysed.Length > 0)
+            if (plots.Stability.Count > 0)
             {
-                double epsilon = groupRuns[0].Spec.Diagnostics.HorizonEpsilon;
-                Figure(html, "How far back does gradient reach?", StabilityPlots.GradientVersusLag(analysed, epsilon));
-                Figure(html, "Is the per-step norm the whole story?", StabilityPlots.ProductVersusBound(analysed));
-                Figure(html, "Why: the per-step Jacobians", StabilityPlots.JacobianNorms(analysed));
-                Figure(html, "Why: saturated and dead units", StabilityPlots.SaturationAndDeadUnits(analysed));
-                Figure(html, "How did stability evolve while training?", TrainingPlots.LyapunovOverTraining(analysed));
-                html.Append("<div class=\"grid\">");
-                foreach (var run in analysed) Image(html, StabilityPlots.GradientHeatmap(run), 640, 380);
-                html.Append("</div>");
+                foreach (var figure in plots.Stability) Figure(html, figure);
+                Grid(html, plots.Heatmaps);
             }
-            Figure(html, "What did the model learn?", TrainingPlots.BitsPerChar(records));
+            Figure(html, plots.BitsPerChar);
             if (probes.GetValueOrDefault(group.Key) is { } probe)
             {
                 html.Append("<h3>Which unit learns long-range dependencies?</h3><ul class=\"narrative\">");
                 foreach (string line in probe.Narrative) html.Append($"<li>{E(line)}</li>");
                 html.Append("</ul>");
-                Figure(html, "Which dependency lags were learned?", ProbePlots.AccuracyVersusLag(records, probe.Options.SolvedThreshold));
-                var overTraining = probe.Units.Select((u, i) => ProbePlots.AccuracyOverTraining(u, i, probe.Options.SolvedThreshold)).OfType<PlotModel>().ToArray();
-                if (overTraining.Length > 0)
+                if (plots.ProbeAccuracy is { } accuracy) Figure(html, accuracy);
+                if (plots.ProbeOverTraining.Count > 0)
                 {
-                    html.Append("<h3>When is each lag learned?</h3><div class=\"grid\">");
-                    foreach (var model in overTraining) Image(html, model, 640, 380);
-                    html.Append("</div>");
+                    html.Append("<h3>When is each lag learned?</h3>");
+                    Grid(html, plots.ProbeOverTraining);
                 }
                 ProbeTable.Write(html, probe.Units, probe.Options.SolvedThreshold);
                 ProbeTable.WriteComparisons(html, probe.Comparisons);
                 if (probe.Power is { } power) html.Append($"<p class=\"note\">{E(power)}</p>");
             }
-            Figure(html, "Was training stable?", TrainingPlots.GradientNormAndClipping(records));
+            Figure(html, plots.Clipping);
             html.Append("</section>");
         }
         NonFiniteTable(html, runs);
@@ -155,30 +145,33 @@ public static class HtmlReport
         {
             string folder = r.DataFolder.Replace('\\', '/');
             html.Append($"<details><summary>{E(r.Name)} <span class=\"hash\">config {E(r.Run.Info.ConfigHash)}</span></summary><p>Data views: ");
-            html.Append(string.Join(" · ", new[] { RunDataViews.Tables.Metrics, RunDataViews.Tables.Timesteps, RunDataViews.Tables.Lags, RunDataViews.Tables.Stability,
-                    RunDataViews.Tables.GradientFlow, RunDataViews.Tables.Evaluations, RunDataViews.Tables.NonFinite, RunDataViews.Tables.Probes }
+            html.Append(string.Join(" · ", new[] { RunTables.Metrics, RunTables.Timesteps, RunTables.Lags, RunTables.Stability,
+                    RunTables.GradientFlow, RunTables.Evaluations, RunTables.NonFinite, RunTables.Probes }
                 .Select(t => $"<a href=\"{E(folder)}/{t}.csv\">{t}.csv</a> (<a href=\"{E(folder)}/{t}.idv\">.idv</a>)")));
             html.Append($"</p><pre>{E(r.Spec.ToJson())}</pre></details>");
         }
         html.Append("</section>");
     }
 
-    private static void Figure(StringBuilder html, string question, PlotModel model)
+    private static void Figure(StringBuilder html, ReportFigure figure)
     {
-        html.Append($"<h3>{E(question)}</h3>");
-        Image(html, model, PlotExport.Width, PlotExport.Height);
+        html.Append($"<h3>{E(figure.Question ?? figure.Title)}</h3>");
+        Image(html, figure, PlotExport.Width, PlotExport.Height);
+    }
+
+    private static void Grid(StringBuilder html, IReadOnlyList<ReportFigure> figures)
+    {
+        html.Append("<div class=\"grid\">");
+        foreach (var figure in figures) Image(html, figure, ReportFigure.GridWidth, ReportFigure.GridHeight);
+        html.Append("</div>");
     }
 
     /// <summary>
     /// Embeds a plot as a base64 PNG rendered by SkiaSharp: its text layout is exact, unlike OxyPlot.Core's SVG export,
     /// whose estimated text widths clip legends and overlap sub/superscripts in browsers.
     /// </summary>
-    private static void Image(StringBuilder html, PlotModel model, int width, int height)
-    {
-        using var png = new MemoryStream();
-        PlotExport.Png(model, png, width, height);
-        html.Append($"<figure><img alt=\"{E(model.Title)}\" width=\"{width}\" height=\"{height}\" src=\"data:image/png;base64,{Convert.ToBase64String(png.ToArray())}\"></figure>");
-    }
+    private static void Image(StringBuilder html, ReportFigure figure, int width, int height) =>
+        html.Append($"<figure><img alt=\"{E(figure.Title)}\" width=\"{width}\" height=\"{height}\" src=\"data:image/png;base64,{Convert.ToBase64String(figure.Png(width, height))}\"></figure>");
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using RnnPipeline.DataViews;
 using RnnPipeline.Diagnostics;
 using RnnPipeline.IO;
 using RnnPipeline.Training;

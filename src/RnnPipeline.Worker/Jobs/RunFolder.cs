@@ -26,7 +26,7 @@ public sealed class RunFolder(string suiteFolder, string runName)
     private string StatePath => System.IO.Path.Combine(Path, "run.json");
 
     /// <summary>Writes the run's spec and state atomically, with its checksum.</summary>
-    public void WriteState(RunSpec spec, RunState state, int steps)
+    public void WriteState(RunSpec spec, RunStatus state, int steps)
     {
         using var files = new AtomicFileSet();
         WriteState(files, spec, state, steps);
@@ -34,12 +34,12 @@ public sealed class RunFolder(string suiteFolder, string runName)
     }
 
     /// <summary>Stages the run's spec and state in <paramref name="files"/>.</summary>
-    public void WriteState(AtomicFileSet files, RunSpec spec, RunState state, int steps) =>
+    public void WriteState(AtomicFileSet files, RunSpec spec, RunStatus state, int steps) =>
         files.WriteAllText(StatePath, JsonSerializer.Serialize(new RunStateFile(state, steps, spec), Json));
 
     /// <summary>The recorded state, or null when the run never wrote one.</summary>
     /// <exception cref="InputException">run.json is damaged.</exception>
-    public RunState? ReadState() => Read()?.State;
+    public RunStatus? ReadState() => Read()?.State;
 
     /// <summary>The specification the run was saved with, or null when the run never wrote one.</summary>
     /// <exception cref="InputException">run.json is damaged.</exception>
@@ -62,5 +62,5 @@ public sealed class RunFolder(string suiteFolder, string runName)
     /// <summary>The fix for a damaged file of the run.</summary>
     public const string DamagedFix = "restore it, or train the run again (without --resume)";
 
-    private sealed record RunStateFile(RunState State, int Steps, RunSpec Spec);
+    private sealed record RunStateFile(RunStatus State, int Steps, RunSpec Spec);
 }

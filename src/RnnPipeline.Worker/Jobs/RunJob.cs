@@ -1,7 +1,6 @@
-using Microsoft.ML;
+using RnnPipeline.DataViews;
 using RnnPipeline.Diagnostics;
 using RnnPipeline.IO;
-using RnnPipeline.MLNet;
 using RnnPipeline.Options;
 using RnnPipeline.Probes;
 using RnnPipeline.Text;
@@ -16,10 +15,9 @@ namespace RnnPipeline.Worker.Jobs;
 /// suite runner trains it (alone or in a <see cref="TrainingBatch"/>), <see cref="Finish"/> writes its checkpoint, data
 /// views and state.
 /// </summary>
-internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder folder, MLContext ml, ILogger logger, TimeProvider clock, TimeSpan progressInterval) : IDisposable
+internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder folder, RunDataViews views, ILogger logger, TimeProvider clock, TimeSpan progressInterval) : IDisposable
 {
     private readonly RunRecording _recording = new(RunInfo.For(suite.Name, spec));
-    private readonly RunDataViews _views = new(ml);
     private long _start;
     private int _firstStep;
     private long _charactersTrained;
@@ -48,13 +46,13 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     /// </summary>
     public RunOutcome? Prepare(bool resume)
     {
-        if (resume && folder.ReadState() is RunState.Completed or RunState.Halted)
+        if (resume && folder.ReadState() is RunStatus.Completed or RunStatus.Halted)
         {
             Log.RunAlreadyFinished(logger, spec.Name);
-            var saved = _views.Load(folder.Data);
+            var saved = views.Load(folder.Data);
             // A process killed while renaming leaves the checksums listing old and new content; run.json is renamed after
             // the data views, so here they are all new: write them again to settle the checksums.
-            if (FileChecksums.HasInterruptedCommit(folder.Data)) _views.Save(saved, folder.Data);
+            if (FileChecksums.HasInterruptedCommit(folder.Data)) views.Save(saved, folder.Data);
             return new RunOutcome(spec, saved, folder.ReadState()!.Value, 0, folder.Path);
         }
         (string text, _probe) = LoadText();
@@ -110,22 +108,16 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     public RunOutcome Finish(RunStatus status)
     {
         if (Session is null && !(_resume && File.Exists(folder.Checkpoint)))
-            return new RunOutcome(spec, _recording, RunState.Cancelled, 0, folder.Path);
+            return new RunOutcome(spec, _recording, RunStatus.Cancelled, 0, folder.Path);
         var session = Session ?? Start();
         if (_probe is not null && status != RunStatus.Cancelled)
             foreach (var row in ProbeEvaluator.Evaluate(session, spec)) _sink!.OnProbe(row);
 
-        var state = status switch
-        {
-            RunStatus.Completed => RunState.Completed,
-            RunStatus.Halted => RunState.Halted,
-            _ => RunState.Cancelled,
-        };
-        Persist(session, state);
+        Persist(session, status);
         double seconds = clock.GetElapsedTime(_start).TotalSeconds;
-        Log.RunFinished(logger, spec.Name, state.ToString().ToLowerInvariant(), session.Step, seconds,
+        Log.RunFinished(logger, spec.Name, status.ToString().ToLowerInvariant(), session.Step, seconds,
             _recording.Evaluations.Count > 0 ? _recording.Evaluations[^1].BitsPerChar : double.NaN);
-        return new RunOutcome(spec, _recording, state, seconds, folder.Path);
+        return new RunOutcome(spec, _recording, status, seconds, folder.Path);
     }
 
     /// <summary>With <see cref="ProbeOptions.Every"/> = N, scores the probe after every N-th step (but the last, which <see cref="Finish"/> scores).</summary>
@@ -143,7 +135,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     public void CheckpointIfDue(TrainingProgress progress)
     {
         if (DueAfter(progress, spec.Training.CheckpointEvery) && Session is { } session)
-            Persist(session, RunState.Cancelled);
+            Persist(session, RunStatus.Cancelled);
     }
 
     /// <summary>True after every <paramref name="every"/>-th step but the last (never when <paramref name="every"/> is 0).</summary>
@@ -153,12 +145,12 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         return every > 0 && done % every == 0 && done < progress.TotalSteps;
     }
 
-    private void Persist(TrainingSession session, RunState state)
+    private void Persist(TrainingSession session, RunStatus state)
     {
         using var files = new AtomicFileSet();
         // Renamed in this order: a process killed in between leaves data views ahead of the checkpoint (--resume drops
         // the extra rows) or a finished state beside complete data views, never a checkpoint ahead of its records.
-        _views.Save(_recording, folder.Data, files);
+        views.Save(_recording, folder.Data, files);
         folder.WriteState(files, spec, state, session.Step);
         files.Write(folder.Checkpoint, session.WriteCheckpoint);
         files.Commit();
@@ -168,8 +160,8 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     public RunOutcome Failed(Exception error)
     {
         Log.RunFailed(logger, spec.Name, error.Message.Split('\n')[0].Trim(), error);
-        folder.WriteState(spec, RunState.Failed, 0);
-        return new RunOutcome(spec, new RunRecording(RunInfo.For(suite.Name, spec)), RunState.Failed, 0, folder.Path);
+        folder.WriteState(spec, RunStatus.Failed, 0);
+        return new RunOutcome(spec, new RunRecording(RunInfo.For(suite.Name, spec)), RunStatus.Failed, 0, folder.Path);
     }
 
     /// <summary>
@@ -182,8 +174,8 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     public static void VerifyResumable(Suite suite, RunSpec spec, RunFolder folder, RunDataViews views)
     {
         string fix = $"write to a new --output, or delete '{folder.Path}' to train the run again";
-        RunState? state = folder.ReadState();
-        bool finished = state is RunState.Completed or RunState.Halted;
+        RunStatus? state = folder.ReadState();
+        bool finished = state is RunStatus.Completed or RunStatus.Halted;
         bool checkpoint = File.Exists(folder.Checkpoint) || FileChecksums.IsListed(folder.Checkpoint);
         if (File.Exists(folder.Checkpoint) || (checkpoint && !finished))
         {
@@ -205,7 +197,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     private TrainingSession Resumed(CharCorpus corpus, IRunSink sink)
     {
         var session = TrainingSession.Resume(spec, corpus, sink, folder.Checkpoint);
-        var saved = _views.Load(folder.Data);
+        var saved = views.Load(folder.Data);
         saved.TruncateAfter(session.Step - 1);   // the data views may be ahead of the checkpoint (see Finish)
         _recording.Append(saved);
         Log.RunResuming(logger, spec.Name, session.Step);

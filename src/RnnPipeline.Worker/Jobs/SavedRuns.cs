@@ -1,7 +1,6 @@
+using RnnPipeline.DataViews;
 using RnnPipeline.Diagnostics;
-using Microsoft.ML;
 using RnnPipeline.IO;
-using RnnPipeline.MLNet;
 using RnnPipeline.Reporting;
 using RnnPipeline.Worker.Suites;
 
@@ -17,7 +16,7 @@ internal static class SavedRuns
 {
     /// <summary>The finished runs in suite order, and the runs left out.</summary>
     /// <exception cref="InputException">A file of a run is damaged.</exception>
-    public static (IReadOnlyList<RunOutcome> Finished, IReadOnlyList<AbsentRun> Absent) Load(MLContext ml, Suite suite, string suiteFolder, RunLocks locks)
+    public static (IReadOnlyList<RunOutcome> Finished, IReadOnlyList<AbsentRun> Absent) Load(RunDataViews views, Suite suite, string suiteFolder, RunLocks locks)
     {
         var finished = new List<RunOutcome>();
         var absent = new List<AbsentRun>();
@@ -25,20 +24,20 @@ internal static class SavedRuns
         {
             var folder = new RunFolder(suiteFolder, spec.Name);
             bool busy = Directory.Exists(folder.Path) && !locks.Holds(folder.Path);
-            RunState? state = busy ? null : folder.ReadState();
+            RunStatus? state = busy ? null : folder.ReadState();
             string? reason = state switch
             {
                 _ when busy => $"being written by another process right now (its {RunLock.FileName} names it): wait for it to finish, then --report again",
                 _ when FileChecksums.HasInterruptedCommit(folder.Data) =>
                     "killed while its files were being replaced, so they may mix two versions: continue its shard with --resume",
                 null => "missing: no process has written it yet (run its shard; --resume keeps the runs already finished)",
-                RunState.Failed => "failed (its shard's log has the error): run its shard again with --resume",
-                RunState.Cancelled => "unfinished (cancelled): continue its shard with --resume",
+                RunStatus.Failed => "failed (its shard's log has the error): run its shard again with --resume",
+                RunStatus.Cancelled => "unfinished (cancelled): continue its shard with --resume",
                 _ => null,
             };
             if (reason is null)
             {
-                var recording = new RunDataViews(ml).Load(folder.Data);
+                var recording = views.Load(folder.Data);
                 string expected = spec.ConfigHash();
                 if (recording.Info.ConfigHash == expected && recording.Info.RunId != RunInfo.For(suite.Name, spec).RunId)
                     throw new InputException(

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using Microsoft.ML;
+using RnnPipeline.DataViews;
 using RnnPipeline.IO;
-using RnnPipeline.MLNet;
 using RnnPipeline.Reporting;
 using RnnPipeline.Training;
 using RnnPipeline.Worker.Hosting;
@@ -24,12 +23,12 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         string suiteFolder = Path.GetFullPath(Path.Combine(o.Output, suite.Name));
         EnsureWritable(suiteFolder);
         if (o.PinKernels) KernelPinning.Pin();                                   // before anything loads libtorch
-        var ml = new MLContext(seed: 0);
+        var views = new RunDataViews();
         Shard? shard = Shard.Parse(o.Shard);
         IReadOnlyList<int> runs = shard is null || o.ReportOnly ? [.. Enumerable.Range(0, suite.Runs.Count)] : ShardAssignment.RunsOf(suite.Runs, shard);
         OutputChecks.Check(suiteFolder, runs.Select(i => suite.Runs[i].Name), write: !o.ReportOnly);
         using var suiteLock = SuiteLock.Acquire(suite, suiteFolder);
-        if (o.ReportOnly) return Merge(suite, suiteFolder, ml);
+        if (o.ReportOnly) return Merge(suite, suiteFolder, views);
         if (shard is null) Log.SuiteStarting(logger, suite.Name, suite.Runs.Count, suiteFolder);
         else Log.ShardStarting(logger, suite.Name, shard.ToString(), runs.Count, suite.Runs.Count, suiteFolder,
             runs.Count == 0 ? "none" : string.Join(", ", runs.Select(i => suite.Runs[i].Name)));
@@ -37,8 +36,8 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         TorchRuntime.Configure(Math.Max(1, cores / o.ParallelRuns));
         TorchRuntime.GuardCollections();                                          // parallel runs and loggers allocate beside tensor work
         Log.Numerics(logger, KernelPinning.Describe(), Math.Max(1, cores / o.ParallelRuns));
-        using var locks = LockRuns(suite, runs, suiteFolder, o.Resume, ml);
-        var jobs = runs.Select(i => new RunJob(suite, i, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), ml, logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds)) { TensorBoard = o.TensorBoard }).ToArray();
+        using var locks = LockRuns(suite, runs, suiteFolder, o.Resume, views);
+        var jobs = runs.Select(i => new RunJob(suite, i, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), views, logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds)) { TensorBoard = o.TensorBoard }).ToArray();
         var outcomes = new RunOutcome[runs.Count];
         long started = clock.GetTimestamp();
         try
@@ -75,21 +74,21 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         if (report is not null) Log.ReportWritten(logger, report);
         else Log.ShardFinished(logger, shard!.ToString());
 
-        if (outcomes.Any(r => r.State == RunState.Cancelled) || cancellation.IsCancellationRequested)
+        if (outcomes.Any(r => r.State == RunStatus.Cancelled) || cancellation.IsCancellationRequested)
         {
             Log.Cancelled(logger);
             return ExitCodes.Cancelled;
         }
-        return outcomes.Any(r => r.State == RunState.Failed) ? ExitCodes.RunFailed : ExitCodes.Success;
+        return outcomes.Any(r => r.State == RunStatus.Failed) ? ExitCodes.RunFailed : ExitCodes.Success;
     }
 
     /// <summary>Renders the report from every finished run in the folder; exit code 1 when runs are absent.</summary>
-    private int Merge(Suite suite, string suiteFolder, MLContext ml)
+    private int Merge(Suite suite, string suiteFolder, RunDataViews views)
     {
         // Runs another process is writing are left out (see SavedRuns); the others stay read-locked while they are read,
         // so that other reports can read them at the same time.
         using var locks = RunLock.AcquireReadable(suite.Runs.Select(r => new RunFolder(suiteFolder, r.Name).Path).Where(Directory.Exists), "writing the report");
-        var (finished, absent) = SavedRuns.Load(ml, suite, suiteFolder, locks);
+        var (finished, absent) = SavedRuns.Load(views, suite, suiteFolder, locks);
         if (finished.Count == 0)
             throw new InputException($"no finished runs in '{suiteFolder}' to report ({absent[0].Name}: {absent[0].Reason})");
         string report = WriteReport(suite, suiteFolder, finished, absent);
@@ -184,14 +183,14 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
     /// Locks the folders of the runs this process writes (see <see cref="RunLock"/>) and, for --resume, checks every
     /// file it will read before anything trains.
     /// </summary>
-    private RunLocks LockRuns(Suite suite, IReadOnlyList<int> runs, string suiteFolder, bool resume, MLContext ml)
+    private RunLocks LockRuns(Suite suite, IReadOnlyList<int> runs, string suiteFolder, bool resume, RunDataViews views)
     {
         var locks = RunLock.AcquireAll(runs.Select(i => new RunFolder(suiteFolder, suite.Runs[i].Name).Path), "training");
         try
         {
             foreach (var (folder, holder) in locks.Interrupted) Log.LockTakenOver(logger, folder, holder);
             if (resume)
-                foreach (int i in runs) RunJob.VerifyResumable(suite, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), new RunDataViews(ml));
+                foreach (int i in runs) RunJob.VerifyResumable(suite, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), views);
             return locks;
         }
         catch

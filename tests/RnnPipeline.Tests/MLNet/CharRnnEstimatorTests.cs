@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using RnnPipeline.MLNet;
+using RnnPipeline.DataViews;
+using RnnPipeline.Diagnostics;
 using RnnPipeline.MLNet.CharRnn;
 using RnnPipeline.Samples;
 using Xunit.Abstractions;
@@ -60,7 +61,7 @@ public sealed class CharRnnEstimatorTests(ITestOutputHelper log) : IDisposable
         Assert.NotEqual(features[0], features[1]);
 
         Assert.Equal(30, transformer.Diagnostics.Metrics.Count);
-        var timesteps = new RunDataViews(_ml).View(transformer.Diagnostics, RunDataViews.Tables.Timesteps);
+        var timesteps = new RunDataViews(_ml).View(transformer.Diagnostics, RunTables.Timesteps);
         Assert.Equal(3 * 16, timesteps.GetColumn<int>("Timestep").Count());
     }
 

@@ -117,6 +117,7 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
         Assert.DoesNotContain("gc latency mode: NoGCRegion", output);              // the host's GC mode is its own unless it asks
         // Our packages were restored from the feed into the app's own folder, not taken from a cache.
         Assert.True(File.Exists(Path.Combine(_root, "packages", "rnnpipeline.mlnet", Version, $"rnnpipeline.mlnet.{Version}.nupkg")));
+        Assert.True(File.Exists(Path.Combine(_root, "packages", "rnnpipeline.dataviews", Version, $"rnnpipeline.dataviews.{Version}.nupkg")));
         Assert.True(File.Exists(Path.Combine(_root, "packages", "rnnpipeline.training", Version, "buildTransitive", "RnnPipeline.Training.targets")));
         if (!OperatingSystem.IsLinux()) return;
         string built = Path.Combine(app, "bin", "Debug", "net10.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");

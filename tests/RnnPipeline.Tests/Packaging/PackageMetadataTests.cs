@@ -18,6 +18,7 @@ public sealed class PackageMetadataTests
     [Theory]
     [InlineData("RnnPipeline.Core")]
     [InlineData("RnnPipeline.Training")]
+    [InlineData("RnnPipeline.DataViews")]
     [InlineData("RnnPipeline.MLNet")]
     public void Package_HasRealMetadataReadmeAndNoRepository(string id)
     {
@@ -52,13 +53,28 @@ public sealed class PackageMetadataTests
         Assert.DoesNotContain("MarkGlibcxxVersionWeak", repositoryTargets);
     }
 
-    [Fact]
-    public void MLNetPackage_DependsOnTheTrainingPackageOfTheSameVersion()
+    private static (string Version, Dictionary<string, string> Dependencies) Dependencies(string id)
     {
-        using var package = ZipFile.OpenRead(PackageFeed.Package("RnnPipeline.MLNet"));
+        using var package = ZipFile.OpenRead(PackageFeed.Package(id));
         var metadata = Metadata(package);
         var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value);
-        Assert.Equal(Field(metadata, "version"), dependencies["RnnPipeline.Training"]);
+        return (Field(metadata, "version")!, dependencies);
+    }
+
+    [Fact]
+    public void MLNetPackage_DependsOnTheTrainingAndDataViewsPackagesOfTheSameVersion()
+    {
+        var (version, dependencies) = Dependencies("RnnPipeline.MLNet");
+        Assert.Equal(version, dependencies["RnnPipeline.Training"]);
+        Assert.Equal(version, dependencies["RnnPipeline.DataViews"]);
         Assert.Contains("Microsoft.ML", dependencies.Keys);
+    }
+
+    [Fact]
+    public void DataViewsPackage_DependsOnCoreAndMicrosoftMLOnly()
+    {
+        var (version, dependencies) = Dependencies("RnnPipeline.DataViews");
+        Assert.Equal(["Microsoft.ML", "RnnPipeline.Core"], dependencies.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(version, dependencies["RnnPipeline.Core"]);
     }
 }

@@ -5,7 +5,7 @@ using RnnPipeline.Diagnostics;
 using RnnPipeline.Options;
 using RnnPipeline.Reporting;
 using RnnPipeline.Reporting.Plots;
-using RnnPipeline.Tests.MLNet;
+using RnnPipeline.Tests.Core;
 
 namespace RnnPipeline.Tests.Reporting;
 
@@ -179,5 +179,19 @@ public sealed class ReportTests : IDisposable
         Assert.EndsWith("</html>\n", html);
         Assert.Equal(Regex.Matches(html, "<section").Count, Regex.Matches(html, "</section>").Count);
         Assert.Equal(Regex.Matches(html, "<figure").Count, Regex.Matches(html, "</figure>").Count);
+    }
+
+    [Fact]
+    public void SuiteReport_EmbedsEachFullSizePlotAsTheBytesOfItsPngFile()
+    {
+        string html = File.ReadAllText(SuiteReport.Write(_folder, "demo", "demo", ReportRuns()));
+
+        var embedded = Regex.Matches(html, $"width=\"{PlotExport.Width}\" height=\"{PlotExport.Height}\" src=\"data:image/png;base64,([^\"]+)\"")
+            .Select(m => m.Groups[1].Value).ToArray();
+        var files = Directory.GetFiles(Path.Combine(_folder, "plots"), "*.png")
+            .Where(f => !Path.GetFileName(f).StartsWith("heatmap-", StringComparison.Ordinal) && !f.Contains("-9-probe-over-training-", StringComparison.Ordinal))
+            .Select(f => Convert.ToBase64String(File.ReadAllBytes(f))).ToArray();
+        Assert.Equal(8, embedded.Length);                                       // stability 1–5, bits/char, probe accuracy, clipping
+        Assert.Equal(files.Order(StringComparer.Ordinal), embedded.Order(StringComparer.Ordinal));
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using RnnPipeline.DataViews;
 using RnnPipeline.Diagnostics;
-using RnnPipeline.MLNet;
 using RnnPipeline.Options;
 using RnnPipeline.Probes;
 using RnnPipeline.Reporting;

@@ -1,10 +1,12 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using RnnPipeline.MLNet;
-using RnnPipeline.MLNet.Schemas;
+using RnnPipeline.DataViews;
+using RnnPipeline.DataViews.Schemas;
+using RnnPipeline.Diagnostics;
 using RnnPipeline.Options;
+using RnnPipeline.Tests.Core;
 
-namespace RnnPipeline.Tests.MLNet;
+namespace RnnPipeline.Tests.DataViews;
 
 public sealed class RunDataViewsTests : IDisposable
 {
@@ -64,7 +66,7 @@ public sealed class RunDataViewsTests : IDisposable
         views.Save(Recordings.Make("b", Activation.Sigmoid), folders[1]);
         views.Save(Recordings.Make("c", Activation.Relu), folders[2]);
 
-        var rows = _ml.Data.CreateEnumerable<MetricRow>(views.LoadTable(folders, RunDataViews.Tables.Metrics), reuseRowObject: false).ToArray();
+        var rows = _ml.Data.CreateEnumerable<MetricRow>(views.LoadTable(folders, RunTables.Metrics), reuseRowObject: false).ToArray();
         Assert.Equal(9, rows.Length);
         Assert.Equal(["suite/a", "suite/b", "suite/c"], rows.Select(r => r.RunId).Distinct());
         Assert.Equal(["Tanh", "Sigmoid", "Relu"], rows.Select(r => r.Activation).Distinct());
@@ -98,7 +100,7 @@ public sealed class RunDataViewsTests : IDisposable
     {
         var views = new RunDataViews(_ml);
         views.Save(Recordings.Make("a", Activation.Tanh), _folder);
-        string probes = Path.Combine(_folder, RunDataViews.Tables.Probes + ".idv");
+        string probes = Path.Combine(_folder, RunTables.Probes + ".idv");
         using (var stream = new FileStream(probes, FileMode.Create))
             _ml.Data.SaveAsBinary(_ml.Data.LoadFromEnumerable([new ProbeRowWithoutCounts { Lag = 4, Accuracy = 0.75 }]), stream);
         string sums = Path.Combine(_folder, RnnPipeline.IO.FileChecksums.FileName);
@@ -124,7 +126,7 @@ public sealed class RunDataViewsTests : IDisposable
     public void FilterRowsByColumn_OnJacobianNorm_KeepsRowsInRange()
     {
         var views = new RunDataViews(_ml);
-        var timesteps = views.View(Recordings.Make("a", Activation.Tanh), RunDataViews.Tables.Timesteps);
+        var timesteps = views.View(Recordings.Make("a", Activation.Tanh), RunTables.Timesteps);
         var filtered = _ml.Data.FilterRowsByColumn(timesteps, nameof(TimestepRow.JacobianNorm), lowerBound: 0.8, upperBound: 10);
         var rows = _ml.Data.CreateEnumerable<TimestepRow>(filtered, reuseRowObject: false).ToArray();
         Assert.Equal([1], rows.Select(r => r.Timestep));
@@ -135,9 +137,9 @@ public sealed class RunDataViewsTests : IDisposable
     {
         var views = new RunDataViews(_ml);
         var run = Recordings.Make("a", Activation.Tanh);
-        string[] metadata = views.View(run, RunDataViews.Tables.Runs).Schema.Select(c => c.Name).ToArray();
+        string[] metadata = views.View(run, RunTables.Runs).Schema.Select(c => c.Name).ToArray();
         Assert.Contains("RunId", metadata);
-        foreach (string table in new[] { RunDataViews.Tables.Metrics, RunDataViews.Tables.Timesteps, RunDataViews.Tables.Lags })
+        foreach (string table in new[] { RunTables.Metrics, RunTables.Timesteps, RunTables.Lags })
         {
             string[] columns = views.View(run, table).Schema.Select(c => c.Name).ToArray();
             Assert.Equal(metadata, columns[^metadata.Length..]);                  // as docs/data-views.md says
@@ -147,7 +149,7 @@ public sealed class RunDataViewsTests : IDisposable
     [Fact]
     public void FilterRowsByColumn_OnInt32Step_ThrowsAndTheDocumentedConversionWorks()
     {
-        var timesteps = new RunDataViews(_ml).View(Recordings.Make("a", Activation.Tanh), RunDataViews.Tables.Timesteps);
+        var timesteps = new RunDataViews(_ml).View(Recordings.Make("a", Activation.Tanh), RunTables.Timesteps);
         Assert.ThrowsAny<Exception>(() => _ml.Data.FilterRowsByColumn(timesteps, "Step", lowerBound: 0).Preview());
 
         // The route docs/data-views.md gives: convert Step to Double, then filter.

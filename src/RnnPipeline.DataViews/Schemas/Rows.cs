@@ -1,4 +1,4 @@
-namespace RnnPipeline.MLNet.Schemas;
+namespace RnnPipeline.DataViews.Schemas;
 
 /// <summary>Table "metrics": one row per optimiser step (loss, throughput and the clipping record).</summary>
 public sealed class MetricRow : RunColumns

@@ -1,47 +1,30 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using RnnPipeline.DataViews.Schemas;
 using RnnPipeline.Diagnostics;
 using RnnPipeline.IO;
-using RnnPipeline.MLNet.Schemas;
 
-namespace RnnPipeline.MLNet;
+namespace RnnPipeline.DataViews;
 
 /// <summary>
-/// The records of a run as ML.NET data views: one typed table per record kind (see <see cref="Tables"/> and the README's
-/// schema reference), every row carrying the run's metadata. Saves each table as ML.NET binary (<c>.idv</c>) and CSV,
+/// The records of a run as ML.NET data views: one typed table per record kind (see <see cref="RunTables"/> and the schema
+/// reference, docs/data-views.md), every row carrying the run's metadata. Saves each table as ML.NET binary (<c>.idv</c>) and CSV,
 /// atomically, and loads them back, one run or many runs concatenated.
 /// </summary>
 public sealed class RunDataViews(MLContext ml)
 {
-    /// <summary>Table names (file names without extension).</summary>
-    public static class Tables
+    /// <summary>
+    /// Views in an ML.NET context of their own (seed 0, though saving and loading draw no random numbers), for callers
+    /// that only save and load runs: they need no <see cref="MLContext"/> of their own, nor a reference to Microsoft.ML.
+    /// </summary>
+    public RunDataViews() : this(new MLContext(seed: 0))
     {
-        /// <summary>Per-step metrics and clipping.</summary>
-        public const string Metrics = "metrics";
-        /// <summary>Per-step ‖∂L/∂h_t‖ per timestep.</summary>
-        public const string GradientFlow = "gradient-flow";
-        /// <summary>Validation results.</summary>
-        public const string Evaluations = "evaluations";
-        /// <summary>Inf/NaN events.</summary>
-        public const string NonFinite = "non-finite";
-        /// <summary>Per logged step stability summary.</summary>
-        public const string Stability = "stability";
-        /// <summary>Lyapunov exponents, long format.</summary>
-        public const string Lyapunov = "lyapunov";
-        /// <summary>Per-timestep stability, long format.</summary>
-        public const string Timesteps = "timesteps";
-        /// <summary>Per-lag products, long format.</summary>
-        public const string Lags = "lags";
-        /// <summary>Probe accuracies.</summary>
-        public const string Probes = "probes";
-        /// <summary>Run metadata.</summary>
-        public const string Runs = "runs";
     }
 
     private readonly ITable[] _tables =
     [
-        new Table<RunRow>(Tables.Runs, r => [new RunRow().With<RunRow>(r.Info)], (_, _) => { }),
-        new Table<MetricRow>(Tables.Metrics,
+        new Table<RunRow>(RunTables.Runs, r => [new RunRow().With<RunRow>(r.Info)], (_, _) => { }),
+        new Table<MetricRow>(RunTables.Metrics,
             r => r.Metrics.Join(r.Clips, m => m.Step, c => c.Step, (m, c) => new MetricRow
             {
                 Step = m.Step, Loss = m.Loss, BitsPerChar = m.BitsPerChar, LearningRate = m.LearningRate, CharsPerSecond = m.CharsPerSecond,
@@ -53,7 +36,7 @@ public sealed class RunDataViews(MLContext ml)
                 r.OnTrainingMetric(new TrainingMetric(x.Step, x.Loss, x.BitsPerChar, x.LearningRate, x.CharsPerSecond, x.ElapsedSeconds));
                 r.OnClip(new ClipRecord(x.Step, x.PreClipNorm, x.PostClipNorm, x.ClipThreshold, x.Clipped, x.ClipScale));
             }),
-        new Table<GradientFlowRow>(Tables.GradientFlow,
+        new Table<GradientFlowRow>(RunTables.GradientFlow,
             r => r.GradientFlow.SelectMany(g => g.HiddenGradNorms.Select((v, t) => new GradientFlowRow { Step = g.Step, Timestep = t, GradNorm = v }.With<GradientFlowRow>(r.Info))),
             (r, x) =>
             {
@@ -61,40 +44,40 @@ public sealed class RunDataViews(MLContext ml)
                 var last = r.GradientFlow[^1];
                 r.GradientFlow[^1] = last with { HiddenGradNorms = [.. last.HiddenGradNorms, (float)x.GradNorm] };
             }),
-        new Table<EvaluationRow>(Tables.Evaluations,
+        new Table<EvaluationRow>(RunTables.Evaluations,
             r => r.Evaluations.Select(e => new EvaluationRow { Step = e.Step, Loss = e.Loss, BitsPerChar = e.BitsPerChar }.With<EvaluationRow>(r.Info)),
             (r, x) => r.OnEvaluation(new EvaluationRecord(x.Step, x.Loss, x.BitsPerChar))),
-        new Table<NonFiniteRow>(Tables.NonFinite,
+        new Table<NonFiniteRow>(RunTables.NonFinite,
             r => r.NonFinite.Select(e => new NonFiniteRow
             {
                 Step = e.Step, Tensor = e.Tensor, Timestep = e.Timestep, Policy = e.Policy.ToString(), Action = e.Action, LearningRateAfter = e.LearningRateAfter,
             }.With<NonFiniteRow>(r.Info)),
             (r, x) => r.OnNonFinite(new NonFiniteEvent(x.Step, x.Tensor, x.Timestep, Enum.Parse<Options.NonFinitePolicy>(x.Policy), x.Action, x.LearningRateAfter))),
-        new Table<StabilityRow>(Tables.Stability,
+        new Table<StabilityRow>(RunTables.Stability,
             r => r.Stability.Select(s => new StabilityRow
             {
                 Step = s.Step, WhhNorm = s.WhhNorm, SpectralRadius = s.SpectralRadius, Gamma = s.Gamma, MeanJacobianNorm = s.MeanJacobianNorm,
                 Lyapunov1 = s.Lyapunov.Length > 0 ? s.Lyapunov[0] : double.NaN, MemoryHorizon = s.MemoryHorizon, LongLagGradShare = s.LongLagGradShare,
             }.With<StabilityRow>(r.Info)),
             (r, x) => r.Stability.Add(new StabilitySummary(x.Step, x.WhhNorm, x.SpectralRadius, x.Gamma, x.MeanJacobianNorm, [], x.MemoryHorizon, x.LongLagGradShare))),
-        new Table<LyapunovRow>(Tables.Lyapunov,
+        new Table<LyapunovRow>(RunTables.Lyapunov,
             r => r.Stability.SelectMany(s => s.Lyapunov.Select((v, i) => new LyapunovRow { Step = s.Step, Index = i + 1, Exponent = v }.With<LyapunovRow>(r.Info))),
             (r, x) =>
             {
                 int i = r.Stability.FindIndex(s => s.Step == x.Step);
                 r.Stability[i] = r.Stability[i] with { Lyapunov = [.. r.Stability[i].Lyapunov, x.Exponent] };
             }),
-        new Table<TimestepRow>(Tables.Timesteps,
+        new Table<TimestepRow>(RunTables.Timesteps,
             r => r.Timesteps.Select(t => new TimestepRow
             {
                 Step = t.Step, Timestep = t.Timestep, JacobianNorm = t.JacobianNorm, DerivativeMean = t.DerivativeMean, DerivativeMax = t.DerivativeMax,
                 SaturatedFraction = t.SaturatedFraction, DeadFraction = t.DeadFraction, GradNorm = t.GradNorm, GradRatio = t.GradRatio,
             }.With<TimestepRow>(r.Info)),
             (r, x) => r.Timesteps.Add(new TimestepStats(x.Step, x.Timestep, x.JacobianNorm, x.DerivativeMean, x.DerivativeMax, x.SaturatedFraction, x.DeadFraction, x.GradNorm, x.GradRatio))),
-        new Table<LagRow>(Tables.Lags,
+        new Table<LagRow>(RunTables.Lags,
             r => r.Lags.Select(l => new LagRow { Step = l.Step, Lag = l.Lag, ProductNorm = l.ProductNorm, ProductBound = l.ProductBound, GradRatio = l.GradRatio }.With<LagRow>(r.Info)),
             (r, x) => r.Lags.Add(new LagStats(x.Step, x.Lag, x.ProductNorm, x.ProductBound, x.GradRatio))),
-        new Table<ProbeRow>(Tables.Probes,
+        new Table<ProbeRow>(RunTables.Probes,
             r => r.Probes.Select(p => new ProbeRow { Step = p.Step, Lag = p.Lag, ProbeSeed = p.Seed, Accuracy = p.Accuracy, Chance = p.Chance, Samples = p.Samples, Correct = p.Correct }.With<ProbeRow>(r.Info)),
             (r, x) => r.OnProbe(new ProbeAccuracy(x.Lag, x.ProbeSeed, x.Correct, x.Samples, x.Chance, x.Step))),
     ];
@@ -131,9 +114,9 @@ public sealed class RunDataViews(MLContext ml)
     /// <exception cref="InputException">The folder holds no saved run, or a file is missing or damaged.</exception>
     public RunRecording Load(string folder)
     {
-        string runs = Path.Combine(folder, Tables.Runs + ".idv");
+        string runs = Path.Combine(folder, RunTables.Runs + ".idv");
         if (!File.Exists(runs))
-            throw new InputException($"'{folder}' holds no saved run data ({Tables.Runs}.idv is missing): point to a run's data folder");
+            throw new InputException($"'{folder}' holds no saved run data ({RunTables.Runs}.idv is missing): point to a run's data folder");
         VerifyFiles(folder);
         var info = ml.Data.CreateEnumerable<RunRow>(ml.Data.LoadFromBinary(runs), reuseRowObject: false).Single().ToRunInfo();
         var recording = new RunRecording(info);
@@ -186,7 +169,7 @@ public sealed class RunDataViews(MLContext ml)
             {
                 if (row.RunId != run.Info.RunId || row.ConfigHash != run.Info.ConfigHash)
                     throw new InputException(
-                        $"'{Path.GetFullPath(path)}' holds rows of run {row.RunId} (config {row.ConfigHash}) beside {Tables.Runs}.idv of run {run.Info.RunId} (config {run.Info.ConfigHash}): the folder mixes two runs' files; train the run again (without --resume)");
+                        $"'{Path.GetFullPath(path)}' holds rows of run {row.RunId} (config {row.ConfigHash}) beside {RunTables.Runs}.idv of run {run.Info.RunId} (config {run.Info.ConfigHash}): the folder mixes two runs' files; train the run again (without --resume)");
                 add(run, row);
             }
         }

@@ -1,7 +1,7 @@
 using RnnPipeline.Diagnostics;
 using RnnPipeline.Options;
 
-namespace RnnPipeline.MLNet.Schemas;
+namespace RnnPipeline.DataViews.Schemas;
 
 /// <summary>Run metadata columns present on every row of every table, so that views of several runs concatenate.</summary>
 public class RunColumns

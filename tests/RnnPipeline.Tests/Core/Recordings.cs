@@ -1,7 +1,7 @@
 using RnnPipeline.Diagnostics;
 using RnnPipeline.Options;
 
-namespace RnnPipeline.Tests.MLNet;
+namespace RnnPipeline.Tests.Core;
 
 /// <summary>Small hand-made recordings with every kind of record.</summary>
 internal static class Recordings

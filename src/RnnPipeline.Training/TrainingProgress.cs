@@ -1,16 +1,5 @@
 namespace RnnPipeline.Training;
 
-/// <summary>Why <see cref="TrainingSession.Train"/> returned.</summary>
-public enum RunStatus
-{
-    /// <summary>Every configured step ran.</summary>
-    Completed,
-    /// <summary>The non-finite policy stopped the run (Halt, or too many events).</summary>
-    Halted,
-    /// <summary>Cancellation was requested; the current step finished first.</summary>
-    Cancelled,
-}
-
 /// <summary>Progress after a step, for a person watching the run.</summary>
 /// <param name="Step">The step that just ran (0-based).</param>
 /// <param name="TotalSteps">Configured steps.</param>

@@ -1,0 +1,55 @@
+using OxyPlot;
+using RnnPipeline.Options;
+using RnnPipeline.Reporting.Plots;
+
+namespace RnnPipeline.Reporting;
+
+/// <summary>
+/// The plots of one corpus kind's runs: the one list of what the report plots, with file names, questions and plot
+/// factories, used for the PNG files under <c>plots/</c> and for the HTML report alike.
+/// </summary>
+/// <param name="Stability">How far gradient reaches and why (files 1–5): empty without stability diagnostics.</param>
+/// <param name="Heatmaps">Gradient flow over training, one per run with stability diagnostics.</param>
+/// <param name="BitsPerChar">What the model learned (file 6).</param>
+/// <param name="Clipping">Gradient norm and clipping, whether training was stable (file 7).</param>
+/// <param name="ProbeAccuracy">Accuracy versus dependency lag (file 8), or null without probe runs.</param>
+/// <param name="ProbeOverTraining">Accuracy per lag over training (files 9), one per unit probed more than once.</param>
+public sealed record CorpusFigures(IReadOnlyList<ReportFigure> Stability, IReadOnlyList<ReportFigure> Heatmaps, ReportFigure BitsPerChar,
+    ReportFigure Clipping, ReportFigure? ProbeAccuracy, IReadOnlyList<ReportFigure> ProbeOverTraining)
+{
+    /// <summary>Every figure, in the order of its file number (heatmaps last).</summary>
+    public IEnumerable<ReportFigure> All =>
+        [.. Stability, BitsPerChar, Clipping, .. new[] { ProbeAccuracy }.OfType<ReportFigure>(), .. ProbeOverTraining, .. Heatmaps];
+
+    /// <summary>The figures of each corpus kind among <paramref name="runs"/>; <paramref name="probes"/> are their probe findings.</summary>
+    public static IReadOnlyDictionary<CorpusKind, CorpusFigures> PerCorpus(IReadOnlyList<ReportRun> runs, IReadOnlyDictionary<CorpusKind, ProbeFindings> probes) =>
+        runs.GroupBy(r => r.Spec.Corpus.Kind).ToDictionary(g => g.Key, g => Of(g.ToArray(), probes.GetValueOrDefault(g.Key)));
+
+    /// <summary>The figures of <paramref name="runs"/>, all of one corpus kind, with their <paramref name="probe"/> findings if any.</summary>
+    public static CorpusFigures Of(IReadOnlyList<ReportRun> runs, ProbeFindings? probe)
+    {
+        string prefix = runs[0].Spec.Corpus.Kind.ToString().ToLowerInvariant();
+        var records = runs.Select(r => r.Run).ToArray();
+        var analysed = runs.Where(r => r.Run.Stability.Count > 0).ToArray();    // runs with stability diagnostics
+        var analysedRecords = analysed.Select(r => r.Run).ToArray();
+        ReportFigure Figure(string name, string? question, PlotModel model) => new($"{prefix}-{name}", question, model);
+
+        ReportFigure[] stability = analysed.Length == 0 ? [] :
+        [
+            Figure("1-gradient-vs-lag", "How far back does gradient reach?", StabilityPlots.GradientVersusLag(analysedRecords, analysed[0].Spec.Diagnostics.HorizonEpsilon)),
+            Figure("2-product-vs-bound", "Is the per-step norm the whole story?", StabilityPlots.ProductVersusBound(analysedRecords)),
+            Figure("3-jacobian-norms", "Why: the per-step Jacobians", StabilityPlots.JacobianNorms(analysedRecords)),
+            Figure("4-saturation", "Why: saturated and dead units", StabilityPlots.SaturationAndDeadUnits(analysedRecords)),
+            Figure("5-lyapunov", "How did stability evolve while training?", TrainingPlots.LyapunovOverTraining(analysedRecords)),
+        ];
+        var heatmaps = analysed.Select(r => new ReportFigure($"heatmap-{r.Name}", null, StabilityPlots.GradientHeatmap(r.Run))).ToArray();
+        double threshold = probe?.Options.SolvedThreshold ?? 0;
+        return new CorpusFigures(stability, heatmaps,
+            Figure("6-bits-per-char", "What did the model learn?", TrainingPlots.BitsPerChar(records)),
+            Figure("7-gradient-norm-clipping", "Was training stable?", TrainingPlots.GradientNormAndClipping(records)),
+            probe is null ? null : Figure("8-probe-accuracy", "Which dependency lags were learned?", ProbePlots.AccuracyVersusLag(records, threshold)),
+            probe is null ? [] : probe.Units
+                .Select((unit, i) => ProbePlots.AccuracyOverTraining(unit, i, threshold) is { } model ? Figure($"9-probe-over-training-{unit.Name}", null, model) : null)
+                .OfType<ReportFigure>().ToArray());
+    }
+}
