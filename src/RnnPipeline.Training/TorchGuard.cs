@@ -16,7 +16,8 @@ namespace RnnPipeline.Training;
 /// <para>
 /// How, when enabled: while any <see cref="Run{T}"/> is in progress the process is in a no-GC region of
 /// <see cref="RegionBytes"/>. Collections run when no work is in progress: once half the region's budget is used, the
-/// last work to finish collects, and work that starts meanwhile waits for it. If threads allocate more than the whole
+/// last work to finish collects, and work that starts meanwhile waits for it (so parallel runs pause together about
+/// every <see cref="RegionBytes"/>/2 of allocations: the price of the guard, and why it is opt-in). If threads allocate more than the whole
 /// budget while work is in progress, the runtime ends the region itself and collects, which the guard cannot prevent;
 /// the budget is many times what a training step allocates. Calls nest (only the outermost counts); the work must be
 /// synchronous, since the nesting depth is per thread.
