@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using OxyPlot;
-using RnnPipeline.MLNet;
 using RnnPipeline.Options;
 using RnnPipeline.Reporting.Plots;
 
@@ -148,6 +147,9 @@ public static class HtmlReport
         html.Append("</section>");
     }
 
+    /// <summary>The data views a run folder holds (the table names of RnnPipeline.MLNet's RunDataViews, which the report links to).</summary>
+    private static readonly string[] DataViewTables = ["metrics", "timesteps", "lags", "stability", "gradient-flow", "evaluations", "non-finite", "probes"];
+
     private static void Configurations(StringBuilder html, IReadOnlyList<ReportRun> runs)
     {
         html.Append("<section id=\"runs\"><h2>Configurations and data</h2>");
@@ -155,9 +157,7 @@ public static class HtmlReport
         {
             string folder = r.DataFolder.Replace('\\', '/');
             html.Append($"<details><summary>{E(r.Name)} <span class=\"hash\">config {E(r.Run.Info.ConfigHash)}</span></summary><p>Data views: ");
-            html.Append(string.Join(" · ", new[] { RunDataViews.Tables.Metrics, RunDataViews.Tables.Timesteps, RunDataViews.Tables.Lags, RunDataViews.Tables.Stability,
-                    RunDataViews.Tables.GradientFlow, RunDataViews.Tables.Evaluations, RunDataViews.Tables.NonFinite, RunDataViews.Tables.Probes }
-                .Select(t => $"<a href=\"{E(folder)}/{t}.csv\">{t}.csv</a> (<a href=\"{E(folder)}/{t}.idv\">.idv</a>)")));
+            html.Append(string.Join(" · ", DataViewTables.Select(t => $"<a href=\"{E(folder)}/{t}.csv\">{t}.csv</a> (<a href=\"{E(folder)}/{t}.idv\">.idv</a>)")));
             html.Append($"</p><pre>{E(r.Spec.ToJson())}</pre></details>");
         }
         html.Append("</section>");

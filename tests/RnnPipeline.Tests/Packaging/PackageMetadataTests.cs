@@ -18,6 +18,7 @@ public sealed class PackageMetadataTests
     [Theory]
     [InlineData("RnnPipeline.Core")]
     [InlineData("RnnPipeline.Training")]
+    [InlineData("RnnPipeline.Reporting")]
     [InlineData("RnnPipeline.MLNet")]
     public void Package_HasRealMetadataReadmeAndNoRepository(string id)
     {
