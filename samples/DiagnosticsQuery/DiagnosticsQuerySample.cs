@@ -51,6 +51,6 @@ public static class DiagnosticsQuerySample
 // Expected output:
 // run mlnet/charrnn (Sigmoid, H=16): 96 rows, logged steps 0, 20, 39
 // step    0: mean ‖J_t‖₂ 0.250, mean f' 0.233, saturated 0%
-// step   20: mean ‖J_t‖₂ 0.283, mean f' 0.226, saturated 0%
-// step   39: mean ‖J_t‖₂ 0.298, mean f' 0.216, saturated 0%
+// step   20: mean ‖J_t‖₂ 0.261, mean f' 0.235, saturated 0%
+// step   39: mean ‖J_t‖₂ 0.288, mean f' 0.229, saturated 0%
 // rows with ‖∂L/∂h_t‖ < 1% of the last step's: 0 of 96

@@ -138,6 +138,8 @@ public static class HtmlReport
         html.Append("</section>");
     }
 
+    /// <summary>The data views a run folder holds (the table names of RnnPipeline.MLNet's RunDataViews, which the report links to).</summary>
+
     private static void Configurations(StringBuilder html, IReadOnlyList<ReportRun> runs)
     {
         html.Append("<section id=\"runs\"><h2>Configurations and data</h2>");

@@ -10,7 +10,7 @@ namespace RnnPipeline.Training;
 /// A trained character RNN for inference: a text's hidden states pooled into fixed-size vectors, and the bits per
 /// character the model needs to encode it. Thread-safe (calls are serialised). Saves and loads itself.
 /// </summary>
-public sealed class CharRnnModel : IDisposable
+public sealed partial class CharRnnModel : IDisposable
 {
     private const string Magic = "RNNPIPELINE-CHARRNN";
     private readonly CharRnnNetwork _network;

@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using RnnPipeline.Diagnostics;
+using RnnPipeline.Training;
 
 namespace RnnPipeline.MLNet.CharRnn;
 
@@ -23,9 +25,65 @@ public static class CharRnnCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
-        var columns = new CharRnnColumns(inputColumnName ?? outputColumnName, outputColumnName, bitsPerCharColumnName ?? outputColumnName + "BitsPerChar");
-        return new CharRnnEstimator(Environment(catalog), columns, options ?? new CharRnnOptions());
+        return new CharRnnEstimator(Environment(catalog), Columns(outputColumnName, inputColumnName, bitsPerCharColumnName), options ?? new CharRnnOptions());
     }
+
+    /// <summary>
+    /// An estimator that featurizes with a pretrained char-RNN and trains nothing: its <c>Fit</c> only checks the input's
+    /// schema, so the model is the same whatever rows the pipeline is fitted on. <paramref name="path"/> is a worker run
+    /// folder (its <c>run.json</c> and <c>checkpoint.bin</c>, both checked against the folder's <c>SHA256SUMS</c>; its
+    /// <c>data/</c> becomes the transformer's <see cref="CharRnnTransformer.Diagnostics"/>) or a file written by
+    /// <see cref="CharRnnTransformer.Save"/>. Loaded and checked here, so a bad path fails when the pipeline is built.
+    /// </summary>
+    /// <param name="catalog">The text transforms catalog (<c>mlContext.Transforms.Text</c>).</param>
+    /// <param name="path">A worker run folder or a saved featurizer file.</param>
+    /// <param name="outputColumnName">Name of the feature vector column.</param>
+    /// <param name="inputColumnName">Name of the text column; null uses <paramref name="outputColumnName"/>.</param>
+    /// <param name="options">
+    /// Featurizing settings (<see cref="CharRnnOptions.Pooling"/>, <see cref="CharRnnOptions.Normalization"/>,
+    /// <see cref="CharRnnOptions.CacheFeatures"/>; the training settings are the model's own); null uses a saved
+    /// featurizer's settings, or the defaults for a run folder.
+    /// </param>
+    /// <param name="bitsPerCharColumnName">Name of the bits-per-character column; null uses <paramref name="outputColumnName"/> + "BitsPerChar".</param>
+    /// <exception cref="InputException">Nothing is at <paramref name="path"/>, or a file there is missing, damaged or foreign (the message names it and the fix).</exception>
+    public static CharRnnEstimator ApplyCharRnn(this TransformsCatalog.TextTransforms catalog, string path, string outputColumnName,
+        string? inputColumnName = null, CharRnnOptions? options = null, string? bitsPerCharColumnName = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        var environment = Environment(catalog);
+        var pretrained = CharRnnPretrained.Load(new MLContext(), path);
+        return new CharRnnEstimator(environment, Columns(outputColumnName, inputColumnName, bitsPerCharColumnName), options ?? pretrained.SavedOptions ?? new CharRnnOptions(), pretrained);
+    }
+
+    /// <summary>
+    /// An estimator that featurizes with <paramref name="model"/> (copied here: dispose yours when you like) and trains
+    /// nothing: its <c>Fit</c> only checks the input's schema. E.g. <c>ApplyCharRnn(fitted.Model, ...)</c> reuses the
+    /// model of a featurizer fitted on another (larger, unlabelled) text.
+    /// </summary>
+    /// <param name="catalog">The text transforms catalog (<c>mlContext.Transforms.Text</c>).</param>
+    /// <param name="model">The trained model.</param>
+    /// <param name="outputColumnName">Name of the feature vector column.</param>
+    /// <param name="inputColumnName">Name of the text column; null uses <paramref name="outputColumnName"/>.</param>
+    /// <param name="options">Featurizing settings (pooling, normalization, cache); null uses the defaults.</param>
+    /// <param name="bitsPerCharColumnName">Name of the bits-per-character column; null uses <paramref name="outputColumnName"/> + "BitsPerChar".</param>
+    public static CharRnnEstimator ApplyCharRnn(this TransformsCatalog.TextTransforms catalog, CharRnnModel model, string outputColumnName,
+        string? inputColumnName = null, CharRnnOptions? options = null, string? bitsPerCharColumnName = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        options ??= new CharRnnOptions();
+        var spec = options.Run.Clone();
+        spec.Name = "pretrained";
+        spec.Model.HiddenSize = model.HiddenSize;
+        spec.Model.Activation = model.Activation;
+        var pretrained = new CharRnnPretrained(model.Clone(), spec, new RunRecording(RunInfo.For("pretrained", spec)), null);
+        return new CharRnnEstimator(Environment(catalog), Columns(outputColumnName, inputColumnName, bitsPerCharColumnName), options, pretrained);
+    }
+
+    private static CharRnnColumns Columns(string output, string? input, string? bitsPerChar) =>
+        new(input ?? output, output, bitsPerChar ?? output + "BitsPerChar");
 
     /// <summary>
     /// The catalog's environment, so that the featurizer logs to the caller's <c>MLContext.Log</c>. ML.NET exposes it

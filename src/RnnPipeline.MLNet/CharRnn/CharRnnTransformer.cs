@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
@@ -11,8 +12,14 @@ namespace RnnPipeline.MLNet.CharRnn;
 
 /// <summary>
 /// A fitted char-RNN featurizer. Adds <see cref="CharRnnColumns.Features"/> (the row's hidden states pooled as
-/// <see cref="CharRnnOptions.Pooling"/> says, Vector&lt;Single&gt; of known size, usable by any ML.NET trainer) and
-/// <see cref="CharRnnColumns.BitsPerChar"/>. Rows are mapped lazily, like ML.NET's own transforms.
+/// <see cref="CharRnnOptions.Pooling"/> says and scaled as <see cref="CharRnnOptions.Normalization"/> says,
+/// Vector&lt;Single&gt; of known size, usable by any ML.NET trainer) and <see cref="CharRnnColumns.BitsPerChar"/>. Rows
+/// are mapped lazily, like ML.NET's own transforms; with <see cref="CharRnnOptions.CacheFeatures"/> (default) a row's
+/// values are computed once per input data view, however many passes a trainer makes over it.
+/// <para>
+/// Thread-safe: <see cref="Transform"/>, cursors and prediction engines may be used from several threads at once (the
+/// model serialises its reads), and give the same values as one thread.
+/// </para>
 /// <para>
 /// Every row gets finite values: a row is read after a newline (as the model saw rows in training) and its end is
 /// predicted too, so empty and one-character rows are defined; a missing (null) text reads as empty; long rows are
@@ -25,13 +32,17 @@ namespace RnnPipeline.MLNet.CharRnn;
 /// the pipeline fitted on its output (see the README and samples/LineClassification).
 /// </para>
 /// </summary>
-public sealed class CharRnnTransformer : ITransformer, IDisposable
+public sealed partial class CharRnnTransformer : ITransformer, IDisposable
 {
-    private const string Magic = "RNNPIPELINE-CHARRNN-TRANSFORMER-2";
+    private const string Magic = "RNNPIPELINE-CHARRNN-TRANSFORMER-3";
+    private const string MagicBeforeNormalization = "RNNPIPELINE-CHARRNN-TRANSFORMER-2";
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
     private readonly CharRnnOptions _options;
     private readonly HashSet<char> _known;
     private readonly ITransformer _mapping;
+    private readonly MLContext _plumbing = new();
+    private readonly ConditionalWeakTable<IDataView, IDataView> _cached = new();
+    private long _reads;
 
     internal CharRnnTransformer(CharRnnColumns columns, CharRnnOptions options, CharRnnModel model, RunRecording diagnostics)
     {
@@ -40,15 +51,15 @@ public sealed class CharRnnTransformer : ITransformer, IDisposable
         Model = model;
         Diagnostics = diagnostics;
         _known = [.. model.Characters];
-        var plumbing = new MLContext();
-        var pooling = _options.Pooling;
-        var template = CharRnnSchema.Template(plumbing, columns, CharRnnSchema.FeatureLength(pooling, model.HiddenSize), (input, output) =>
+        var (pooling, normalization) = (_options.Pooling, _options.Normalization);
+        var template = CharRnnSchema.Template(_plumbing, columns, CharRnnSchema.FeatureLength(pooling, model.HiddenSize), (input, output) =>
         {
+            Interlocked.Increment(ref _reads);
             var reading = model.Read(CharRnnText.Fold(input.Text ?? "", _known));
-            output.Features = Pool(reading, pooling);
+            output.Features = Normalize(Pool(reading, pooling), normalization);
             output.BitsPerChar = reading.BitsPerChar;
         });
-        _mapping = template.Fit(plumbing.Data.LoadFromEnumerable(Array.Empty<CharRnnSchema.Input>(), CharRnnSchema.InputDefinition(columns)));
+        _mapping = template.Fit(_plumbing.Data.LoadFromEnumerable(Array.Empty<CharRnnSchema.Input>(), CharRnnSchema.InputDefinition(columns)));
     }
 
     /// <summary>The columns this transformer reads and writes.</summary>
@@ -69,6 +80,9 @@ public sealed class CharRnnTransformer : ITransformer, IDisposable
     /// <inheritdoc />
     public bool IsRowToRowMapper => true;
 
+    /// <summary>How many times a row has been run through the RNN since this transformer was created (all threads).</summary>
+    public long RowsRead => Interlocked.Read(ref _reads);
+
     /// <summary>The feature vector of one reading under <paramref name="pooling"/>.</summary>
     private static float[] Pool(CharRnnReading reading, CharRnnPooling pooling) => pooling switch
     {
@@ -78,6 +92,20 @@ public sealed class CharRnnTransformer : ITransformer, IDisposable
         CharRnnPooling.Concatenated => [.. reading.Last, .. reading.Mean, .. reading.Max],
         _ => throw new ArgumentOutOfRangeException(nameof(pooling), pooling, null),
     };
+
+    /// <summary><paramref name="features"/> scaled in place as <paramref name="normalization"/> says.</summary>
+    private static float[] Normalize(float[] features, CharRnnNormalization normalization)
+    {
+        if (normalization == CharRnnNormalization.None) return features;
+        double squares = 0;
+        foreach (float f in features) squares += (double)f * f;
+        if (squares > 0 && double.IsFinite(squares))
+        {
+            float scale = (float)(1 / Math.Sqrt(squares));
+            for (int i = 0; i < features.Length; i++) features[i] *= scale;
+        }
+        return features;
+    }
 
     /// <inheritdoc />
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
@@ -89,11 +117,17 @@ public sealed class CharRnnTransformer : ITransformer, IDisposable
     /// <inheritdoc />
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapping.GetRowToRowMapper(inputSchema);
 
-    /// <inheritdoc />
+    /// <summary>
+    /// The featurized view of <paramref name="input"/>. With <see cref="CharRnnOptions.CacheFeatures"/>, the same
+    /// <paramref name="input"/> instance always gives the same cached view (for as long as the input is alive), whose
+    /// rows are run through the RNN on the first pass only.
+    /// </summary>
     public IDataView Transform(IDataView input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         CharRnnSchema.RequireText(input.Schema, Columns.Input);
-        return _mapping.Transform(input);
+        if (!_options.CacheFeatures) return _mapping.Transform(input);
+        return _cached.GetValue(input, i => _plumbing.Data.Cache(_mapping.Transform(i)));
     }
 
     /// <summary>Not supported by ML.NET for external transformers (dotnet/machinelearning#4911): use <see cref="Save"/>.</summary>
@@ -122,9 +156,12 @@ public sealed class CharRnnTransformer : ITransformer, IDisposable
         using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         try
         {
-            if (reader.ReadString() != Magic) throw new InputException($"'{path}' is not a saved char-RNN transformer (or was saved by another version): save it again with CharRnnTransformer.Save");
+            string magic = reader.ReadString();
+            if (magic != Magic && magic != MagicBeforeNormalization)
+                throw new InputException($"'{path}' is not a saved char-RNN transformer (or was saved by another version): save it again with CharRnnTransformer.Save");
             var columns = JsonSerializer.Deserialize<CharRnnColumns>(reader.ReadString(), Json)!;
             var options = JsonSerializer.Deserialize<CharRnnOptions>(reader.ReadString(), Json)!;
+            if (magic == MagicBeforeNormalization) options.Normalization = CharRnnNormalization.None;   // as it featurized then
             var model = CharRnnModel.Load(stream);
             return new CharRnnTransformer(columns, options, model, new RunRecording(RunInfo.For("mlnet", options.Run)));
         }

@@ -2,6 +2,7 @@ using RnnPipeline.Diagnostics;
 using RnnPipeline.IO;
 using RnnPipeline.Options;
 using RnnPipeline.Training.Engine;
+using RnnPipeline.Training.Model;
 using RnnPipeline.Training.Text;
 
 namespace RnnPipeline.Training;
@@ -53,4 +54,25 @@ public sealed partial class TrainingSession
         session._recovery.ReadSnapshot(reader);
         return session;
     });
+
+    /// <summary>
+    /// The vocabulary and weights saved in <paramref name="checkpointPath"/> (checked as <see cref="VerifyCheckpoint"/>
+    /// checks it): the content <see cref="WriteCheckpoint"/> writes, read up to the weights.
+    /// </summary>
+    /// <exception cref="InputException">The checkpoint is damaged, of another version or configuration, or does not hold the spec's model.</exception>
+    internal static (Vocabulary Vocabulary, CharRnnWeights Weights) ReadModel(RunSpec spec, string checkpointPath)
+    {
+        using var reader = Checkpoint.Open(checkpointPath, spec.ConfigHash(), spec.Name);
+        var vocabulary = Vocabulary.FromCharacters(reader.ReadString());
+        reader.ReadDouble();                                                    // learning-rate scale
+        reader.ReadInt32();                                                     // non-finite events
+        reader.ReadInt32();                                                     // clipped steps
+        reader.ReadDouble();                                                    // elapsed seconds
+        reader.ReadInt32();                                                     // step (TrainingState.Write from here on)
+        reader.ReadInt32();                                                     // data cursor
+        var weights = CharRnnWeights.Read(reader);
+        if (weights.Hidden == spec.Model.HiddenSize && weights.Vocabulary == vocabulary.Size) return (vocabulary, weights);
+        weights.Dispose();
+        throw new InputException($"checkpoint '{checkpointPath}' does not hold the model its configuration describes: restore it or train the run again");
+    }
 }

@@ -24,6 +24,7 @@ public sealed class CharRnnInputsTests(ITestOutputHelper log) : IDisposable
         var options = new CharRnnOptions
         {
             Pooling = CharRnnPooling.Concatenated,
+            Normalization = CharRnnNormalization.None,                              // the pooled states as read
             Run = { Model = { HiddenSize = 8 }, Training = { Steps = 20, BatchSize = 8, WindowLength = 16, EvalEvery = 20 }, Diagnostics = { Every = 0 } },
         };
         var lines = LineClassificationSample.Lines(6000, 1).Select(l => new Row { Text = l.Text }).ToArray();

@@ -3,7 +3,7 @@ namespace RnnPipeline.Tests.Packaging;
 /// <summary>The local folder feed that <c>make pack</c> fills (and <c>make test</c> runs first).</summary>
 internal static class PackageFeed
 {
-    public static readonly string[] Ids = ["RnnPipeline.Core", "RnnPipeline.Training", "RnnPipeline.DataViews", "RnnPipeline.MLNet"];
+    public static readonly string[] Ids = ["RnnPipeline.Core", "RnnPipeline.Training", "RnnPipeline.DataViews", "RnnPipeline.Reporting", "RnnPipeline.MLNet"];
 
     private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));

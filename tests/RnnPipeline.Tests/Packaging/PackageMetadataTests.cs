@@ -19,6 +19,7 @@ public sealed class PackageMetadataTests
     [InlineData("RnnPipeline.Core")]
     [InlineData("RnnPipeline.Training")]
     [InlineData("RnnPipeline.DataViews")]
+    [InlineData("RnnPipeline.Reporting")]
     [InlineData("RnnPipeline.MLNet")]
     public void Package_HasRealMetadataReadmeAndNoRepository(string id)
     {

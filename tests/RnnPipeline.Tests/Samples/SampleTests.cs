@@ -41,6 +41,46 @@ public sealed partial class SampleTests
     }
 
     [Fact]
+    public void PretrainedFeaturizer_ProducesItsExpectedOutput()
+    {
+        var output = new StringWriter();
+        string folder = Directory.CreateTempSubdirectory("rnnpipeline-pretrained-sample-").FullName;
+        try
+        {
+            PretrainedFeaturizerSample.Run(output, folder);
+            AssertMatches(Expected("PretrainedFeaturizer"), output.ToString());
+            Assert.True(File.Exists(Path.Combine(folder, "report", "report.html")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The measurement program of docs/mlnet.md on a tiny order task (no license texts needed), and its refusal of a folder without them.</summary>
+    [Fact]
+    public void FeatureGain_SmokeRun_PrintsItsTable_AndRefusesAFolderWithoutTheTexts()
+    {
+        var output = new StringWriter();
+        string empty = Directory.CreateTempSubdirectory("rnnpipeline-featuregain-").FullName;
+        try
+        {
+            var error = Assert.Throws<InputException>(() => FeatureGainSample.Measure([empty], output));
+            Assert.Contains("GPL-3", error.Message);
+            FeatureGainSample.Run(output, empty, new FeatureGainSample.Settings
+            {
+                Seeds = 1, TrainPerClass = 40, TestPerClass = 20, Hidden = 8, Steps = 10, PretrainHidden = 8, PretrainSteps = 10,
+                Tasks = ["order"], Variants = ["text", "text+fitted", "text+pretrained"],
+            });
+            Assert.Contains("| text+pretrained | ", output.ToString());
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    [Fact]
     public void DiagnosticsQuery_ProducesItsExpectedOutput()
     {
         var output = new StringWriter();
@@ -51,8 +91,8 @@ public sealed partial class SampleTests
     /// <summary>
     /// The sample's text, and what it shows: pooled char-RNN features nearly solve the task, above the final state
     /// alone, which is above FeaturizeText's bag of n-grams. The accuracies themselves are a trained network's digits,
-    /// which kernels and summation order move from machine to machine (0.74–0.93 seen for the final state), so they
-    /// are not asserted.
+    /// which kernels, summation order and the seed move (0.74–0.93 seen for the final state; pooled 0.99 with the
+    /// model's seed 1, 0.93 with the MLContext's seed 0, which the featurizer takes now), so they are not asserted.
     /// </summary>
     [Fact]
     public void NestingDepth_ProducesItsExpectedOutput()
@@ -64,7 +104,7 @@ public sealed partial class SampleTests
         for (int i = 1; i < expected.Length; i++) Assert.Equal(Number().Replace(expected[i], "#"), Number().Replace(lines[i].TrimEnd('\r'), "#"));
         double Accuracy(int line) => double.Parse(Number().Matches(lines[line])[^1].Value, CultureInfo.InvariantCulture);
         double text = Accuracy(1), final = Accuracy(2), pooled = Accuracy(3), both = Accuracy(4);
-        Assert.True(pooled >= 0.95 && both >= 0.95, output.ToString());
+        Assert.True(pooled >= 0.9 && both >= 0.9, output.ToString());
         Assert.True(pooled > final && final > text, output.ToString());
     }
 }
