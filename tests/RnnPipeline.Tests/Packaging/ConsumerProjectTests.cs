@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using RnnPipeline.Tests.Foundation;
+using RnnPipeline.Tests.Worker;
 using Xunit.Abstractions;
 
 namespace RnnPipeline.Tests.Packaging;
 
 /// <summary>
 /// What an ML.NET user does, outside this repository: <c>dotnet new console</c>, <c>dotnet add package
-/// RnnPipeline.MLNet</c> from the local feed, a program that fits the featurizer, <c>dotnet run</c>, <c>dotnet publish</c>.
-/// Offline: the only package sources are the feed and the NuGet cache the repository was restored into (read as a local
+/// RnnPipeline.MLNet</c> from the local feed, a program that fits the featurizer and applies a model the worker trained
+/// (its run folder), <c>dotnet run</c>, <c>dotnet publish</c>. Offline: the only package sources are the feed and the NuGet cache the repository was restored into (read as a local
 /// folder, without our own packages), and the app gets a package folder of its own, so our packages come from the feed
 /// and never from a stale cache entry.
 /// </summary>
@@ -39,6 +40,10 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
         var model = pipeline.Fit(ml.Data.LoadFromEnumerable(rows));
         var features = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("Features").ToArray();
         Console.WriteLine($"fitted: {features.Length} rows, {features[0].Length} features, finite: {features.All(f => f.All(float.IsFinite))}");
+        // A model the worker trained (its run folder, given as the argument) featurizes without training on these rows.
+        var apply = ml.Transforms.Text.ApplyCharRnn(args[0], "Pretrained", "Text");
+        var applied = apply.Fit(ml.Data.LoadFromEnumerable(rows)).Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("Pretrained").ToArray();
+        Console.WriteLine($"pretrained: {applied.Length} rows, {applied[0].Length} features, fit trains: {!apply.IsPretrained}");
         Console.WriteLine($"gc latency mode: {System.Runtime.GCSettings.LatencyMode}");
 
         public sealed class Row
@@ -110,9 +115,13 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
         string app = Path.Combine(_root, "app");
         Run(app, "add", "package", "RnnPipeline.MLNet");
         File.WriteAllText(Path.Combine(app, "Program.cs"), Program);
-        string output = Run(app, "run");
+        using var suites = new TestSuites();
+        var worker = WorkerProcess.Run(suites.Folder, "--suite", suites.Write("tiny.json", TestSuites.Tiny), "--output", suites.Output, "--threads", "1");
+        Assert.True(worker.ExitCode == 0, worker.Stdout + worker.Stderr);
+        string output = Run(app, "run", "--", Path.Combine(suites.Output, "tiny", "text-tanh"));
 
         Assert.Contains("fitted: 120 rows, 24 features, finite: True", output);
+        Assert.Contains("pretrained: 120 rows, 24 features, fit trains: False", output);
         Assert.Contains("gc latency mode: ", output);
         Assert.DoesNotContain("gc latency mode: NoGCRegion", output);              // the host's GC mode is its own unless it asks
         // Our packages were restored from the feed into the app's own folder, not taken from a cache.
