@@ -32,7 +32,7 @@ internal sealed class ChunkedReader(CharRnnNetwork network, int streams)
             using var scope = NewDisposeScope();
             int n = Math.Min(chunk, length - from);
             fill(from, n, _inputs.AsSpan(0, n * streams));
-            var pass = network.Forward(tensor(_inputs.AsSpan(0, n * streams).ToArray(), [n, streams]), Hidden);
+            var pass = network.Forward(tensor(n * streams == _inputs.Length ? _inputs : _inputs[..(n * streams)], [n, streams]), Hidden);
             consume(from, pass);
             Hidden.copy_(pass.Hidden[^1]);
         }

@@ -74,11 +74,11 @@ public sealed partial class TrainingSession
                 (from, pass) =>
                 {
                     float[]? probabilities = null;                              // [T·B, V], copied once per chunk
-                    for (int t = 0; t < pass.Inputs.shape[0]; t++)
+                    for (long t = 0, length = pass.Inputs.shape[0]; t < length; t++)
                     {
-                        if (!wanted.TryGetValue(from + t, out var list)) continue;
+                        if (!wanted.TryGetValue(from + (int)t, out var list)) continue;
                         probabilities ??= pass.LogProbabilities.exp().data<float>().ToArray();
-                        foreach (var (s, i) in list) rows[s][i] = probabilities.AsSpan((t * batch + s) * vocabulary, vocabulary).ToArray();
+                        foreach (var (s, i) in list) rows[s][i] = probabilities.AsSpan((int)(t * batch + s) * vocabulary, vocabulary).ToArray();
                     }
                 });
         });

@@ -23,8 +23,10 @@ internal sealed class Recurrence
     private readonly Tensor? _e;                                   // [R, V, D]
     private readonly Tensor _wxh, _whh, _bh, _why, _by;            // [R, H, V|D], [R, H, H], [R, H], [R, V, H], [R, V]
 
+    private readonly int _runs;                                    // R, read once: Tensor.shape is a native call and an array
+
     private Recurrence(Activation activation, Tensor? e, Tensor wxh, Tensor whh, Tensor bh, Tensor why, Tensor by) =>
-        (_activation, _e, _wxh, _whh, _bh, _why, _by) = (activation, e, wxh, whh, bh, why, by);
+        (_activation, _e, _wxh, _whh, _bh, _why, _by, _runs) = (activation, e, wxh, whh, bh, why, by, (int)whh.shape[0]);
 
     /// <summary>One run, over views of <paramref name="weights"/> (they stay live).</summary>
     public static Recurrence Of(CharRnnWeights weights, Activation activation) =>
@@ -46,7 +48,7 @@ internal sealed class Recurrence
         a.Named().Select(p => p.Name).SequenceEqual(b.Named().Select(p => p.Name))
         && a.Named().Zip(b.Named()).All(p => p.First.Value.shape.SequenceEqual(p.Second.Value.shape));
 
-    private int Runs => (int)_whh.shape[0];
+    private int Runs => _runs;
 
     /// <summary>
     /// Runs the networks over <paramref name="inputs"/> [R, T, B] from hidden states <paramref name="h0"/> [R, B, H].
@@ -82,13 +84,14 @@ internal sealed class Recurrence
         long steps = hidden.shape[1];
         int kept = (int)Math.Min(keepPreActivations, hidden.shape[2]);
         var pre = kept > 0 ? empty(Runs, steps, kept, hidden.shape[3], dtype: hidden.dtype) : null;
-        var states = hidden.unbind(1);                                             // [R, B, H] per timestep (views)
-        var whhT = _whh.transpose(1, 2);
-        var previous = h0;
+        var states = Timesteps(hidden);                                            // [(R,) B, H] per timestep (views)
+        var preRows = pre is null ? null : Timesteps(pre);
+        var whhT = Run(_whh.transpose(1, 2));
+        var previous = Run(h0);
         for (int t = 0; t < steps; t++)
         {
             var at = AddProduct(states[t], previous, whhT);                         // a_t = W_xh x_t + b_h + h_{t−1} W_hhᵀ
-            pre?[.., t].copy_(at[.., ..kept]);
+            preRows?[t].copy_(at.narrow(-2, 0, kept));
             previous = Activations.ApplyInPlace(_activation, at);                   // h_t = f(a_t)
         }
         return pre;
@@ -141,11 +144,12 @@ internal sealed class Recurrence
     {
         var delta = local.clone();
         var da = Activations.DerivativeFromOutput(_activation, pass.Hidden);       // f'(a_t), then ∂L/∂a_t in place
-        var deltaRows = delta.unbind(1);
-        var daRows = da.unbind(1);
+        var deltaRows = Timesteps(delta);
+        var daRows = Timesteps(da);
+        var whh = Run(_whh);
         for (int t = deltaRows.Length - 1; t >= 0; t--)
         {
-            if (t < deltaRows.Length - 1) AddProduct(deltaRows[t], daRows[t + 1], _whh);  // δ_t += ∂L/∂a_{t+1} W_hh
+            if (t < deltaRows.Length - 1) AddProduct(deltaRows[t], daRows[t + 1], whh);   // δ_t += ∂L/∂a_{t+1} W_hh
             daRows[t].mul_(deltaRows[t]);                                           // ∂L/∂a_t = δ_t ⊙ f'(a_t)
         }
         return (delta, da);
@@ -172,15 +176,20 @@ internal sealed class Recurrence
     }
 
     /// <summary>
-    /// <paramref name="into"/> [R, B, H] += <paramref name="a"/> [R, B, K] · <paramref name="b"/> [R, K, H] in place:
-    /// one <c>addmm</c> for a single run, one <c>bmm</c> for a stack. Returns <paramref name="into"/>.
+    /// The per-timestep views of a [R, T, …] tensor, as the recurrence loops use them: [B, H] rows of a single run
+    /// (so its loop runs exactly the operations of a network alone, with no per-step indexing), [R, B, H] for a stack.
     /// </summary>
-    private Tensor AddProduct(Tensor into, Tensor a, Tensor b)
-    {
-        if (Runs == 1) into[0].addmm_(a[0], b[0]);
-        else into.add_(a.bmm(b));
-        return into;
-    }
+    private Tensor[] Timesteps(Tensor t) => Runs == 1 ? t[0].unbind(0) : t.unbind(1);
+
+    /// <summary>A [R, …] operand of the per-timestep products: run 0's [..] for a single run, the stack otherwise.</summary>
+    private Tensor Run(Tensor t) => Runs == 1 ? t[0] : t;
+
+    /// <summary>
+    /// <paramref name="into"/> += <paramref name="a"/> · <paramref name="b"/> in place, on the views of
+    /// <see cref="Timesteps"/> and <see cref="Run"/>: one <c>addmm</c> for a single run, one <c>bmm</c> for a stack.
+    /// Returns <paramref name="into"/>.
+    /// </summary>
+    private Tensor AddProduct(Tensor into, Tensor a, Tensor b) => Runs == 1 ? into.addmm_(a, b) : into.add_(a.bmm(b));
 
     /// <summary>Run r's part of a result for every run, stacked along a leading run axis (a view for a single run).</summary>
     private Tensor PerRun(Func<int, Tensor> part) =>
