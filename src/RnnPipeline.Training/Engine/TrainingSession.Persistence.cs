@@ -68,9 +68,7 @@ public sealed partial class TrainingSession
         reader.ReadInt32();                                                     // non-finite events
         reader.ReadInt32();                                                     // clipped steps
         reader.ReadDouble();                                                    // elapsed seconds
-        reader.ReadInt32();                                                     // step (TrainingState.Write from here on)
-        reader.ReadInt32();                                                     // data cursor
-        var weights = CharRnnWeights.Read(reader);
+        var (_, _, weights) = TrainingState.ReadHead(reader);
         if (weights.Hidden == spec.Model.HiddenSize && weights.Vocabulary == vocabulary.Size) return (vocabulary, weights);
         weights.Dispose();
         throw new InputException($"checkpoint '{checkpointPath}' does not hold the model its configuration describes: restore it or train the run again");

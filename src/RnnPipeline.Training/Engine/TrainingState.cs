@@ -49,11 +49,15 @@ internal sealed class TrainingState : IDisposable
         TensorIO.Write(writer, Hidden);
     }
 
+    /// <summary>What <see cref="Write"/> wrote first: step, data cursor and weights (the caller owns the weights).</summary>
+    public static (int Step, int Cursor, CharRnnWeights Weights) ReadHead(BinaryReader reader) =>
+        (reader.ReadInt32(), reader.ReadInt32(), CharRnnWeights.Read(reader));
+
     public void Read(BinaryReader reader)
     {
-        Step = reader.ReadInt32();
-        Cursor = reader.ReadInt32();
-        using (var weights = CharRnnWeights.Read(reader)) Weights.CopyFrom(weights);
+        var (step, cursor, weights) = ReadHead(reader);
+        (Step, Cursor) = (step, cursor);
+        using (weights) Weights.CopyFrom(weights);
         Optimizer.Read(reader);
         using var hidden = TensorIO.Read(reader);
         Hidden.copy_(hidden);
