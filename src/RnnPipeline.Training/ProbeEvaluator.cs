@@ -9,7 +9,8 @@ namespace RnnPipeline.Training;
 /// text, seed <see cref="ProbeTextGenerator.EvaluationSeed"/> of the run seed — with exactly
 /// <see cref="ProbeOptions.SamplesPerLag"/> dependents per lag. At each dependent character the model's distribution,
 /// restricted to the candidate characters, must rank the right one first: chance is 1 / candidates whatever the model
-/// knows about timing.
+/// knows about timing. Runs trained on episodes (<see cref="CorpusOptions.Episodes"/>) are scored on fresh episodes of
+/// their lag, each read from h = 0 as in training.
 /// </summary>
 public static class ProbeEvaluator
 {
@@ -22,7 +23,10 @@ public static class ProbeEvaluator
     /// <summary>Correct and evaluated dependents per lag under the session's current weights, in lag order.</summary>
     public static IReadOnlyList<ProbeAccuracy> Evaluate(TrainingSession session, RunSpec spec)
     {
-        var texts = ProbeTextGenerator.GenerateEvaluation(spec.Corpus, ProbeTextGenerator.EvaluationSeed(spec.Training.Seed), spec.Probe.SamplesPerLag, Streams);
+        int seed = ProbeTextGenerator.EvaluationSeed(spec.Training.Seed);
+        var texts = spec.Corpus.Episodes
+            ? ProbeTextGenerator.GenerateEpisodes(spec.Corpus, seed, spec.Probe.SamplesPerLag)          // one text each: read from h = 0
+            : ProbeTextGenerator.GenerateEvaluation(spec.Corpus, seed, spec.Probe.SamplesPerLag, Streams);
         var rows = session.PredictNext(texts.Select(t => t.Text).ToArray(), texts.Select(t => (IReadOnlyList<int>)t.Targets.Select(x => x.Position).ToArray()).ToArray());
         string candidates = texts[0].Candidates;
         var columns = candidates.Select(session.Corpus.Vocabulary.IndexOf).ToArray();

@@ -13,23 +13,34 @@ namespace RnnPipeline.Diagnostics;
 /// <param name="Corpus">Corpus kind.</param>
 /// <param name="Clipping">Clipping mode.</param>
 /// <param name="HiddenSize">Hidden units H.</param>
+/// <param name="UnitHash">Hash of every setting but the seed (and, for one-lag episode runs, the lag): <see cref="RunSpec.UnitHash"/>.</param>
 public sealed record RunInfo(
     string RunId, string Suite, Activation Activation, RecurrentInit Init, double InitGain, int Seed,
-    string ConfigHash, CorpusKind Corpus, ClipMode Clipping, int HiddenSize)
+    string ConfigHash, CorpusKind Corpus, ClipMode Clipping, int HiddenSize, string UnitHash = "")
 {
     /// <summary>Run identity for a spec inside a suite.</summary>
     public static RunInfo For(string suite, RunSpec spec) => new(
         $"{suite}/{spec.Name}", suite, spec.Model.Activation, spec.Model.Init, spec.Model.InitGain,
-        spec.Training.Seed, spec.ConfigHash(), spec.Corpus.Kind, spec.Clipping.Mode, spec.Model.HiddenSize);
+        spec.Training.Seed, spec.ConfigHash(), spec.Corpus.Kind, spec.Clipping.Mode, spec.Model.HiddenSize, spec.UnitHash());
 
     /// <summary>The run's name within its suite (<see cref="RunId"/> without the suite).</summary>
     public string Name => RunId[(RunId.LastIndexOf('/') + 1)..];
 
-    /// <summary>The identity runs that differ only in their seed share: this one without run name, seed and configuration hash.</summary>
+    /// <summary>
+    /// The identity runs of one unit share (every setting but the seed, and for episode runs the lag, agrees): this one
+    /// without run name, seed and configuration hash.
+    /// </summary>
     public RunInfo Unit => this with { RunId = "", Seed = 0, ConfigHash = "" };
 
-    /// <summary>The name of the unit this run belongs to: its name without "-s&lt;seed&gt;" when the unit has <paramref name="seeds"/> &gt; 1 seeds.</summary>
-    public string UnitName(int seeds) => seeds > 1 ? Name.Replace($"-s{Seed}", "", StringComparison.Ordinal) : Name;
+    /// <summary>
+    /// The name of the unit this run belongs to: its name without "-s&lt;seed&gt;" when the unit has <paramref name="seeds"/>
+    /// &gt; 1 seeds, and without "-k&lt;lag&gt;" when it was trained on <paramref name="lag"/> alone among several.
+    /// </summary>
+    public string UnitName(int seeds, int? lag = null)
+    {
+        string name = seeds > 1 ? Name.Replace($"-s{Seed}", "", StringComparison.Ordinal) : Name;
+        return lag is { } k ? name.Replace($"-k{k}", "", StringComparison.Ordinal) : name;
+    }
 }
 
 /// <summary>Per optimiser step: loss and throughput.</summary>

@@ -14,7 +14,19 @@ public sealed class CorpusOptions
     /// <summary>Dependency lags k of generated probe text (characters between the key and the dependent character).</summary>
     public int[] Lags { get; set; } = [2, 4, 8, 16, 32];
 
-    /// <summary>Which characters of generated probe text the training loss counts (validation bits/char always counts every character).</summary>
+    /// <summary>
+    /// Train on episodes of one lag instead of one stream of mixed lags: every training sequence is one episode (key,
+    /// filler, dependent) of the single lag in <see cref="Lags"/>, read from h = 0 with nothing carried between
+    /// episodes, so the dependency must be learned across exactly that lag — the fixed-length-sequence setting of
+    /// Bengio, Simard &amp; Frasconi 1994, Hochreiter &amp; Schmidhuber 1997 and Le, Jaitly &amp; Hinton 2015. The training
+    /// window is the episode (<see cref="TrainingOptions.WindowLength"/> is not used), the probe scores fresh episodes,
+    /// also from h = 0. Needs a generated probe kind, exactly one lag and <see cref="Loss"/> = Dependents.
+    /// </summary>
+    public bool Episodes { get; set; }
+
+    /// <summary>
+    /// Which characters of generated probe text the training loss counts; validation counts the same characters.
+    /// </summary>
     public ProbeLoss Loss { get; set; } = ProbeLoss.AllCharacters;
 
     /// <summary>What fills the gap between key and dependent character in generated probe text.</summary>

@@ -56,6 +56,26 @@ public sealed class RunSpec
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(node.ToJsonString())))[..12];
     }
 
+    /// <summary>
+    /// First 12 hex digits of the SHA-256 of the settings that make a unit: <see cref="ConfigHash"/>'s settings without
+    /// the seed and, for <see cref="CorpusOptions.Episodes"/> runs, without the lag. Runs pool as seeds of one unit only
+    /// when this hash agrees.
+    /// </summary>
+    public string UnitHash()
+    {
+        var unit = Clone();
+        unit.Training.Seed = 0;
+        if (unit.Corpus.Episodes) unit.Corpus.Lags = [];
+        return unit.ConfigHash();
+    }
+
+    /// <summary>
+    /// Length T of the sequences a step trains on: the episode's input (the lag) with <see cref="CorpusOptions.Episodes"/>,
+    /// else <see cref="TrainingOptions.WindowLength"/>.
+    /// </summary>
+    [JsonIgnore]
+    public int SequenceLength => Corpus.Episodes && Corpus.Lags.Length > 0 ? Corpus.Lags[0] : Training.WindowLength;
+
     /// <summary>A deep copy (via JSON).</summary>
     public RunSpec Clone() => JsonSerializer.Deserialize<RunSpec>(ToJson(), CanonicalJson)!;
 }

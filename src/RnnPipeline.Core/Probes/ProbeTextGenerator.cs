@@ -29,7 +29,8 @@ public static class ProbeTextGenerator
 
     /// <summary>
     /// Training text: episodes with a lag drawn uniformly from the lags, until the text reaches
-    /// <see cref="CorpusOptions.GeneratedLength"/>.
+    /// <see cref="CorpusOptions.GeneratedLength"/>. With <see cref="CorpusOptions.Episodes"/> every episode has the one
+    /// lag k and no newline, so episode i is the k + 1 characters from i·(k + 1) (<see cref="EpisodeLength"/>).
     /// </summary>
     /// <exception cref="InputException">The kind is not a probe, or a lag or the key count is out of range.</exception>
     public static ProbeCorpus Generate(CorpusOptions options, int seed)
@@ -41,6 +42,28 @@ public static class ProbeTextGenerator
         while (text.Length < options.GeneratedLength)
             targets.Add(AppendEpisode(text, options, options.Lags[random.Next(options.Lags.Length)], random));
         return new ProbeCorpus(text.ToString(), Answers(options), targets);
+    }
+
+    /// <summary>Characters of one episode of lag <paramref name="lag"/> with <see cref="CorpusOptions.Episodes"/>: key, gap, dependent.</summary>
+    public static int EpisodeLength(int lag) => lag + 1;
+
+    /// <summary>
+    /// Evaluation episodes for <see cref="CorpusOptions.Episodes"/> runs, independent of the training text: exactly
+    /// <paramref name="count"/> episodes of the run's lag, one per text, each to be read from h = 0.
+    /// </summary>
+    /// <exception cref="InputException">The options are not a one-lag episode probe.</exception>
+    public static IReadOnlyList<ProbeCorpus> GenerateEpisodes(CorpusOptions options, int seed, int count)
+    {
+        Validate(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        var random = new Random(seed);
+        string answers = Answers(options);
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            var text = new StringBuilder(EpisodeLength(options.Lags[0]));
+            var target = AppendEpisode(text, options, options.Lags[0], random);
+            return new ProbeCorpus(text.ToString(), answers, [target]);
+        }).ToArray();
     }
 
     /// <summary>
@@ -80,6 +103,14 @@ public static class ProbeTextGenerator
     public static long EvaluationLength(CorpusOptions options, int samplesPerLag) =>
         (long)samplesPerLag * options.Lags.Distinct().Sum(lag => (long)lag + 2);
 
+    /// <summary>One-line problem with <see cref="CorpusOptions.Episodes"/> settings, or null when they are usable.</summary>
+    public static string? EpisodeProblem(CorpusOptions options) =>
+        !options.Episodes ? null
+        : options.Kind is not (CorpusKind.DelayedRecall or CorpusKind.BracketMatching) ? $"Corpus.Episodes needs a generated probe Corpus.Kind (DelayedRecall or BracketMatching), not {options.Kind}"
+        : options.Lags.Length != 1 ? $"Corpus.Episodes trains one lag per run but Corpus.Lags lists {options.Lags.Length}: give one lag, or list them in Grid.Lags"
+        : options.Loss != ProbeLoss.Dependents ? "Corpus.Episodes trains the dependent only: set Corpus.Loss to Dependents"
+        : null;
+
     /// <summary>
     /// Seed of the evaluation text of a run trained with <paramref name="runSeed"/>: a fixed scramble, so the two texts
     /// are independent draws and reruns evaluate on the same text.
@@ -100,6 +131,7 @@ public static class ProbeTextGenerator
         foreach (int lag in options.Lags)
             if (lag < minLag || lag > options.GeneratedLength / 4)
                 throw new InputException($"Corpus.Lags contains {lag}: each lag must be between {minLag} and GeneratedLength/4 ({options.GeneratedLength / 4})");
+        if (EpisodeProblem(options) is { } problem) throw new InputException(problem);
         int maxKeys = MaximumKeys(options.Kind);
         if (options.KeyCount < 2 || options.KeyCount > maxKeys)
             throw new InputException($"Corpus.KeyCount is {options.KeyCount}: use 2 to {maxKeys} for {options.Kind}");
@@ -119,7 +151,8 @@ public static class ProbeTextGenerator
         for (int i = 0; i < (recall ? lag - 2 : lag - 1); i++)
             text.Append(options.Filler == ProbeFiller.Blank ? '.' : recall ? (char)('0' + random.Next(10)) : (char)('a' + random.Next(26)));
         if (recall) text.Append('>');
-        text.Append(answers[key]).Append('\n');
+        text.Append(answers[key]);
+        if (!options.Episodes) text.Append('\n');
         return new ProbeTarget(start + lag, answers[key], lag);
     }
 }

@@ -4,17 +4,21 @@ using RnnPipeline.Options;
 namespace RnnPipeline.Statistics;
 
 /// <summary>
-/// Runs that differ only in their seed (same activation, initialisation, gain, corpus kind, clipping, size and chance
-/// level), pooled lag by lag: the unit a probe comparison speaks about.
+/// Runs whose settings agree but for the seed (<see cref="RunInfo.UnitHash"/>; for one-lag episode runs also but for the
+/// lag), pooled lag by lag: the unit a probe comparison speaks about.
 /// </summary>
-/// <param name="Name">Name of the first run without its "-s&lt;seed&gt;" part when there are several seeds.</param>
+/// <param name="Name">Name of the first run without its "-s&lt;seed&gt;" part when there are several seeds (and its
+/// "-k&lt;lag&gt;" part when its runs trained one lag each).</param>
 /// <param name="Info">Identity of the first run.</param>
-/// <param name="Runs">The runs, one per seed, in seed order.</param>
+/// <param name="Runs">The runs, one per seed (one per seed and lag for episode runs), in seed order.</param>
 /// <param name="Lags">Pooled accuracy per lag, in lag order.</param>
 public sealed record ProbeUnit(string Name, RunInfo Info, IReadOnlyList<RunRecording> Runs, IReadOnlyList<PooledAccuracy> Lags)
 {
     /// <summary>Number of seeds.</summary>
-    public int Seeds => Runs.Count;
+    public int Seeds => Runs.Select(r => r.Info.Seed).Distinct().Count();
+
+    /// <summary>The runs trained on <paramref name="lag"/> alone (one-lag episode runs), in seed order; empty otherwise.</summary>
+    public IReadOnlyList<RunRecording> TrainedOn(int lag) => Runs.Where(r => r.FinalProbes is [{ } p] && p.Lag == lag && Runs.Count > Seeds).ToArray();
 
     /// <summary>Pooled accuracy at <paramref name="lag"/>, or null when the unit was not probed there.</summary>
     public PooledAccuracy? At(int lag) => Lags.FirstOrDefault(l => l.Lag == lag);
@@ -44,7 +48,9 @@ public sealed record ProbeUnit(string Name, RunInfo Info, IReadOnlyList<RunRecor
         {
             var seeds = g.OrderBy(r => r.Info.Seed).ToArray();
             var first = g.First();
-            string name = first.Info.UnitName(seeds.Length);
+            int seedCount = seeds.Select(r => r.Info.Seed).Distinct().Count();
+            bool perLag = seeds.Length > seedCount;                            // one run per seed and lag
+            string name = first.Info.UnitName(seedCount, perLag ? first.FinalProbes[0].Lag : null);
             var lags = seeds.SelectMany(r => r.FinalProbes).GroupBy(p => p.Lag).OrderBy(l => l.Key).Select(l => PooledAccuracy.From(l.ToArray())).ToArray();
             return new ProbeUnit(name, first.Info, seeds, lags);
         })

@@ -26,17 +26,19 @@ public class RunColumns
     public string Clipping { get; set; } = "";
     /// <summary>Hidden units H.</summary>
     public int HiddenSize { get; set; }
+    /// <summary>Hash of the unit's settings (the configuration without the seed and, for one-lag episode runs, the lag).</summary>
+    public string UnitHash { get; set; } = "";
 
     /// <summary>Copies the metadata of <paramref name="info"/> into this row; returns the row.</summary>
     public T With<T>(RunInfo info) where T : RunColumns
     {
-        (RunId, Suite, Activation, Init, InitGain, Seed, ConfigHash, Corpus, Clipping, HiddenSize) =
+        (RunId, Suite, Activation, Init, InitGain, Seed, ConfigHash, Corpus, Clipping, HiddenSize, UnitHash) =
             (info.RunId, info.Suite, info.Activation.ToString(), info.Init.ToString(), info.InitGain, info.Seed,
-             info.ConfigHash, info.Corpus.ToString(), info.Clipping.ToString(), info.HiddenSize);
+             info.ConfigHash, info.Corpus.ToString(), info.Clipping.ToString(), info.HiddenSize, info.UnitHash);
         return (T)this;
     }
 
     /// <summary>The run metadata of this row.</summary>
     public RunInfo ToRunInfo() => new(RunId, Suite, Enum.Parse<Activation>(Activation), Enum.Parse<RecurrentInit>(Init), InitGain,
-        Seed, ConfigHash, Enum.Parse<CorpusKind>(Corpus), Enum.Parse<ClipMode>(Clipping), HiddenSize);
+        Seed, ConfigHash, Enum.Parse<CorpusKind>(Corpus), Enum.Parse<ClipMode>(Clipping), HiddenSize, UnitHash);
 }

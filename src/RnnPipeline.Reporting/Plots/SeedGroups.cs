@@ -11,9 +11,12 @@ namespace RnnPipeline.Reporting.Plots;
 /// <param name="Runs">The runs, in the order given.</param>
 public sealed record SeedGroup(string Name, IReadOnlyList<RunRecording> Runs)
 {
-    /// <summary>Groups <paramref name="runs"/> by everything but run name, seed and configuration hash, in order of first appearance.</summary>
+    /// <summary>
+    /// Groups <paramref name="runs"/> by everything but run name, seed and configuration hash (runs trained on one lag
+    /// each stay apart by lag), in order of first appearance.
+    /// </summary>
     public static IReadOnlyList<SeedGroup> Of(IReadOnlyList<RunRecording> runs) => runs
-        .GroupBy(r => r.Info.Unit)
+        .GroupBy(r => (r.Info.Unit, Lag: r.Probes.Select(p => p.Lag).Distinct().Count() == 1 ? r.Probes[0].Lag : 0))
         .Select(g => new SeedGroup(g.First().Info.UnitName(g.Count()), g.ToArray()))
         .ToArray();
 

@@ -1,7 +1,6 @@
 using RnnPipeline.Diagnostics;
 using RnnPipeline.Training.Engine;
 using RnnPipeline.Training.Model;
-using RnnPipeline.Training.Text;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training;
@@ -10,22 +9,35 @@ public sealed partial class TrainingSession
 {
     /// <summary>
     /// Validation loss at the current weights: up to <see cref="Options.TrainingOptions.EvalWindows"/> consecutive
-    /// windows of the validation split, read as parallel streams with the hidden state carried between windows.
+    /// windows of the validation split, read as parallel streams with the hidden state carried between windows (over
+    /// episodes: each from zero), counting the characters the training loss counts.
     /// </summary>
     public EvaluationRecord Evaluate() => TorchGuard.Run(() =>
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var stream = new WindowStream(_corpus.Validation, _spec.Training.BatchSize, _spec.Training.WindowLength);
+        var stream = _corpus.Windows(_corpus.Validation, _spec);
         var inputs = new long[stream.WindowLength * stream.BatchSize];
         var targets = new long[inputs.Length];
+        var weights = _corpus.ValidationWeights is null ? null : new float[inputs.Length];
         long[] shape = [stream.WindowLength, stream.BatchSize];
-        double total = 0;
+        double loss = 0, total = 0;
         int windows = Math.Min(_spec.Training.EvalWindows, stream.WindowsPerEpoch);
-        new ChunkedReader(_network, stream.BatchSize).Read(windows * stream.WindowLength, stream.WindowLength,
-            (_, _, window) => { stream.Next(inputs, targets); inputs.CopyTo(window); },
-            (_, pass) => total += CharRnnNetwork.Loss(pass, tensor(targets, shape)).item<float>());
-        double loss = total / windows;
+        var reader = new ChunkedReader(_network, stream.BatchSize);
+        for (int w = 0; w < windows; w++)
+        {
+            if (stream.Episodes) reader.Hidden.zero_();
+            reader.Read(stream.WindowLength, stream.WindowLength,
+                (_, _, window) => { stream.Next(inputs, targets, _corpus.ValidationWeights, weights); inputs.CopyTo(window); },
+                (_, pass) =>
+                {
+                    double counted = weights is null ? inputs.Length : weights.Sum();
+                    if (counted == 0) return;
+                    loss += counted * CharRnnNetwork.Loss(pass, tensor(targets, shape), weights is null ? null : tensor(weights, shape)).item<float>();
+                    total += counted;
+                });
+        }
+        loss = total == 0 ? double.NaN : loss / total;
         return new EvaluationRecord(Step, loss, loss / Math.Log(2));
     });
 

@@ -34,7 +34,7 @@ public sealed partial class TrainingSession : IDisposable
     private TrainingSession(RunSpec spec, CharCorpus corpus, IRunSink sink, CharRnnWeights weights)
     {
         (_spec, _corpus, _sink) = (spec, corpus, sink);
-        _stream = new WindowStream(corpus.Train, spec.Training.BatchSize, spec.Training.WindowLength);
+        _stream = corpus.Windows(corpus.Train, spec);
         _state = new TrainingState(weights, spec.Training, _stream.BatchSize);
         _network = new CharRnnNetwork(weights, spec.Model.Activation);
         _grads = weights.ZerosLike();
@@ -73,7 +73,7 @@ public sealed partial class TrainingSession : IDisposable
     /// <summary>Window length and batch of the training stream (B is reduced when the text is too short for B segments).</summary>
     internal static (int Window, int Batch) FittedWindow(RunSpec spec, CharCorpus corpus)
     {
-        var stream = new WindowStream(corpus.Train, spec.Training.BatchSize, spec.Training.WindowLength);
+        var stream = corpus.Windows(corpus.Train, spec);
         return (stream.WindowLength, stream.BatchSize);
     }
 
@@ -119,7 +119,7 @@ public sealed partial class TrainingSession : IDisposable
             (double)_clipped / Math.Max(1, Step), _recovery.Events, _clock.Elapsed.TotalSeconds, _diagnosticsSeconds));
     }
 
-    /// <summary>The next window of the step about to run (call inside its dispose scope); resets the carried state at an epoch start.</summary>
+    /// <summary>The next window of the step about to run (call inside its dispose scope); resets the carried state at an epoch start (over episodes: always).</summary>
     internal StepInput NextStep(long started)
     {
         int step = Step, cursor = _state.Cursor;
@@ -205,7 +205,7 @@ public sealed partial class TrainingSession : IDisposable
     private (Tensor Inputs, Tensor Targets, Tensor? Weights) NextBatch()
     {
         _stream.Cursor = _state.Cursor;
-        if (_stream.AtEpochStart) _state.Hidden.zero_();
+        if (_stream.ResetsState) _state.Hidden.zero_();
         _stream.Next(_inputs, _targets, _corpus.TrainWeights, _weights);
         _state.Cursor = _stream.Cursor;
         long[] shape = [_stream.WindowLength, _stream.BatchSize];
@@ -221,7 +221,7 @@ public sealed partial class TrainingSession : IDisposable
     private bool DiagnosticsDue(int step) => DiagnosticsPeriod > 0 && (step % DiagnosticsPeriod == 0 || step == TotalSteps - 1);
 
     /// <summary>Steps between two stability analyses (<see cref="DiagnosticsOptions.Period"/>); 0 when they are off.</summary>
-    public int DiagnosticsPeriod => _spec.Diagnostics.Period(_spec.Model.HiddenSize, _spec.Training.WindowLength, _spec.Training.BatchSize);
+    public int DiagnosticsPeriod => _spec.Diagnostics.Period(_spec.Model.HiddenSize, _spec.SequenceLength, _spec.Training.BatchSize);
 
     /// <inheritdoc />
     public void Dispose() => TorchGuard.Run(() =>

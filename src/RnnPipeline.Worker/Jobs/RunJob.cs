@@ -73,7 +73,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         _progress = new ProgressReporter(logger, spec.Name, clock, progressInterval);
         if (Session.Step == 0)
             Log.RunStarting(logger, spec.Name, index + 1, suite.Runs.Count, spec.Model.Activation.ToString(),
-                spec.Model.Init.ToString(), spec.Model.InitGain, spec.Model.HiddenSize, spec.Training.WindowLength,
+                spec.Model.Init.ToString(), spec.Model.InitGain, spec.Model.HiddenSize, spec.SequenceLength,
                 spec.Corpus.Kind == CorpusKind.TextFile ? Path.GetFileName(spec.Corpus.Path!) : spec.Corpus.Kind.ToString(), spec.Training.Steps,
                 Session.DiagnosticsPeriod > 0 ? $"diagnostics every {Session.DiagnosticsPeriod} steps" : "no diagnostics");
         return Session;
@@ -88,7 +88,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         get
         {
             double h = spec.Model.HiddenSize, v = _corpus!.Vocabulary.Size;
-            return (double)spec.Training.Steps * spec.Training.WindowLength * spec.Training.BatchSize * h * (h + v);
+            return (double)spec.Training.Steps * spec.SequenceLength * spec.Training.BatchSize * h * (h + v);
         }
     }
 

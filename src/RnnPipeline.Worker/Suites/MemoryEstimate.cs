@@ -26,7 +26,7 @@ public sealed class MemoryEstimate
     public MemoryEstimate(RunSpec run, int vocabulary, long textLength, long validationLength, long probeEvaluationLength)
     {
         double h = run.Model.HiddenSize, v = vocabulary, e = run.Model.EmbeddingSize > 0 ? run.Model.EmbeddingSize : vocabulary;
-        double b = run.Training.BatchSize, t = run.Training.WindowLength;
+        double b = run.Training.BatchSize, t = run.SequenceLength;
         double perPosition = Float * (e + 2 * h + 3 * v);
         double parameters = (run.Model.EmbeddingSize > 0 ? v * e : 0) + e * h + h * h + h + h * v + v;
         var d = run.Diagnostics;

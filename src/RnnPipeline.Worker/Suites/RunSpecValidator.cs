@@ -48,6 +48,7 @@ public static class RunSpecValidator
     private static MemoryEstimate CheckCorpus(Suite suite, RunSpec run)
     {
         var corpus = run.Corpus;
+        if (ProbeTextGenerator.EpisodeProblem(corpus) is { } episodes) throw new InputException(episodes);
         int needed = 2 * (run.Training.WindowLength + 1);
         if (corpus.Kind == CorpusKind.TextFile)
         {
@@ -72,8 +73,9 @@ public static class RunSpecValidator
                 throw new InputException(
                     $"Probe.SamplesPerLag {run.Probe.SamplesPerLag} with Corpus.Lags {string.Join(",", corpus.Lags)} needs a {evaluation}-character evaluation text: " +
                     $"keep SamplesPerLag × Σ(lag + 2) ≤ {ProbeTextGenerator.MaximumEvaluationLength} (fewer samples or shorter lags)");
-            if (corpus.GeneratedLength * corpus.ValidationFraction < run.Training.WindowLength + 1)
-                throw new InputException($"Corpus.GeneratedLength {corpus.GeneratedLength} leaves a validation split shorter than Training.WindowLength: raise GeneratedLength or ValidationFraction");
+            int sequence = corpus.Episodes ? ProbeTextGenerator.EpisodeLength(run.SequenceLength) : run.Training.WindowLength + 1;
+            if (corpus.GeneratedLength * corpus.ValidationFraction < sequence)
+                throw new InputException($"Corpus.GeneratedLength {corpus.GeneratedLength} leaves a validation split shorter than {(corpus.Episodes ? "one episode" : "Training.WindowLength")}: raise GeneratedLength or ValidationFraction");
             return new MemoryEstimate(run, probe.Text.Distinct().Count(), probe.Text.Length, (long)(probe.Text.Length * corpus.ValidationFraction), evaluation);
         }
     }

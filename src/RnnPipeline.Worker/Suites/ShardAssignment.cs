@@ -63,12 +63,12 @@ public static class ShardAssignment
 
     /// <summary>Runs that could train as one batch share this key (seed, gain, learning rate and clipping may differ).</summary>
     private static string ShapeKey(RunSpec run) => string.Create(CultureInfo.InvariantCulture,
-        $"{run.Model.HiddenSize:D9}|{run.Training.WindowLength:D9}|{run.Training.BatchSize:D9}|{run.Model.Activation}|{run.Corpus.Kind}|{run.Corpus.Path}");
+        $"{run.Model.HiddenSize:D9}|{run.SequenceLength:D9}|{run.Training.BatchSize:D9}|{run.Model.Activation}|{run.Corpus.Kind}|{run.Corpus.Path}");
 
     /// <summary>
     /// Estimated training cost: the recurrent matrix products (B·T·H² multiply-adds per step, forward and backward)
     /// dominate a step at the sizes this tool trains, so steps × B × T × H² orders runs well enough to balance shards.
     /// </summary>
     private static double Cost(RunSpec run) =>
-        (double)run.Training.Steps * run.Training.BatchSize * run.Training.WindowLength * run.Model.HiddenSize * run.Model.HiddenSize;
+        (double)run.Training.Steps * run.Training.BatchSize * run.SequenceLength * run.Model.HiddenSize * run.Model.HiddenSize;
 }
