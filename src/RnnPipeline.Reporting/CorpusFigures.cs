@@ -1,5 +1,4 @@
 using OxyPlot;
-using RnnPipeline.Options;
 using RnnPipeline.Reporting.Plots;
 
 namespace RnnPipeline.Reporting;
@@ -14,23 +13,27 @@ namespace RnnPipeline.Reporting;
 /// <param name="Clipping">Gradient norm and clipping, whether training was stable (file 7).</param>
 /// <param name="ProbeAccuracy">Accuracy versus dependency lag (file 8), or null without probe runs.</param>
 /// <param name="ProbeOverTraining">Accuracy per lag over training (files 9), one per unit probed more than once.</param>
+/// <param name="Learning">One-lag episode runs (files 0): the share of seeds that learned each lag and the gradient at the
+/// key (0a, 0b), the gradient at the key over training per unit (0c, beside files 9), every run's early gradient against
+/// when it learned (0d) and γ·‖W_hh‖₂ over training (0e); empty for other runs.</param>
 public sealed record CorpusFigures(IReadOnlyList<ReportFigure> Stability, IReadOnlyList<ReportFigure> Heatmaps, ReportFigure BitsPerChar,
-    ReportFigure Clipping, ReportFigure? ProbeAccuracy, IReadOnlyList<ReportFigure> ProbeOverTraining)
+    ReportFigure Clipping, ReportFigure? ProbeAccuracy, IReadOnlyList<ReportFigure> ProbeOverTraining, IReadOnlyList<ReportFigure> Learning)
 {
     /// <summary>Every figure, in the order of its file number (heatmaps last).</summary>
     public IEnumerable<ReportFigure> All =>
-        [.. Stability, BitsPerChar, Clipping, .. new[] { ProbeAccuracy }.OfType<ReportFigure>(), .. ProbeOverTraining, .. Heatmaps];
+        [.. Learning, .. Stability, BitsPerChar, Clipping, .. new[] { ProbeAccuracy }.OfType<ReportFigure>(), .. ProbeOverTraining, .. Heatmaps];
 
     /// <summary>The figures of each corpus kind among <paramref name="runs"/>; <paramref name="probes"/> are their probe findings.</summary>
-    public static IReadOnlyDictionary<CorpusKind, CorpusFigures> PerCorpus(IReadOnlyList<ReportRun> runs, IReadOnlyDictionary<CorpusKind, ProbeFindings> probes) =>
-        runs.GroupBy(r => r.Spec.Corpus.Kind).ToDictionary(g => g.Key, g => Of(g.ToArray(), probes.GetValueOrDefault(g.Key)));
+    public static IReadOnlyDictionary<string, CorpusFigures> PerCorpus(IReadOnlyList<ReportRun> runs, IReadOnlyDictionary<string, ProbeFindings> probes) =>
+        runs.GroupBy(r => r.Experiment).ToDictionary(g => g.Key, g => Of(g.ToArray(), probes.GetValueOrDefault(g.Key)));
 
     /// <summary>The figures of <paramref name="runs"/>, all of one corpus kind, with their <paramref name="probe"/> findings if any.</summary>
     public static CorpusFigures Of(IReadOnlyList<ReportRun> runs, ProbeFindings? probe)
     {
-        string prefix = runs[0].Spec.Corpus.Kind.ToString().ToLowerInvariant();
+        string prefix = runs[0].Experiment;
         var records = runs.Select(r => r.Run).ToArray();
-        var analysed = runs.Where(r => r.Run.Stability.Count > 0).ToArray();    // runs with stability diagnostics
+        // runs with stability diagnostics; one-lag episode runs show theirs in the Learning figures instead of one line per run
+        var analysed = runs.Where(r => r.Run.Stability.Count > 0 && !r.Spec.Corpus.Episodes).ToArray();
         var analysedRecords = analysed.Select(r => r.Run).ToArray();
         ReportFigure Figure(string name, string? question, PlotModel model) => new($"{prefix}-{name}", question, model);
 
@@ -50,6 +53,22 @@ public sealed record CorpusFigures(IReadOnlyList<ReportFigure> Stability, IReadO
             probe is null ? null : Figure("8-probe-accuracy", "Which dependency lags were learned?", ProbePlots.AccuracyVersusLag(records, threshold)),
             probe is null ? [] : probe.Units
                 .Select((unit, i) => ProbePlots.AccuracyOverTraining(unit, i, threshold) is { } model ? Figure($"9-probe-over-training-{unit.Name}", null, model) : null)
-                .OfType<ReportFigure>().ToArray());
+                .OfType<ReportFigure>().ToArray(),
+            probe?.Learning is { } learning ? LearningFigures(learning, Figure) : []);
+    }
+
+    private static ReportFigure[] LearningFigures(LagFindings learning, Func<string, string?, PlotModel, ReportFigure> figure)
+    {
+        var units = learning.Units;
+        int bin = Math.Max(1, learning.Steps / 40);
+        return
+        [
+            figure("0a-share-learned", "Which lag can each unit learn, trained on it alone?", LagLearningPlots.ShareLearned(units, learning.Threshold)),
+            figure("0b-key-gradient", "Why: how much gradient reaches the key?", LagLearningPlots.KeyGradientVersusLag(units)),
+            .. units.Select((u, i) => figure($"0c-key-gradient-over-training-{u.Name}", null, LagLearningPlots.KeyGradientOverTraining(u.Name, u.Lags, i, bin))),
+            figure("0d-gradient-vs-learning", "Does more gradient at the key mean learning sooner?", LagLearningPlots.GradientVersusLearning(units, learning.Steps, learning.Rho)),
+            .. new[] { LagLearningPlots.GammaWhhOverTraining(units) }.OfType<PlotModel>()
+                .Select(m => figure("0e-gamma-whh", "Does the lecture's condition for vanishing hold while training?", m)),
+        ];
     }
 }

@@ -18,12 +18,13 @@ public static class MarkdownSummary
     /// Writes the summary of <paramref name="runs"/> and their <paramref name="probes"/> (<see cref="ProbeFindings.PerCorpus"/>)
     /// to <paramref name="stream"/> (UTF-8); <paramref name="machine"/> says where it ran.
     /// </summary>
-    public static void Write(Stream stream, string suite, string machine, IReadOnlyList<ReportRun> runs, IReadOnlyDictionary<CorpusKind, ProbeFindings> probes)
+    public static void Write(Stream stream, string suite, string machine, IReadOnlyList<ReportRun> runs, IReadOnlyDictionary<string, ProbeFindings> probes)
     {
         var md = new StringBuilder();
         md.Append(C, $"# {suite}: summary\n\n{machine}\n");
         foreach (var (kind, probe) in probes)
         {
+            if (probe.Learning is { } learning) Learning(md, learning);
             int[] lags = probe.Units.SelectMany(u => u.Lags).Select(l => l.Lag).Distinct().Order().ToArray();
             string which = probes.Count > 1 ? $" ({kind})" : "";
             md.Append(C, $"\n## Long-range probe{which}: median accuracy over seeds [95% interval of the median]\n\n");
@@ -36,7 +37,7 @@ public static class MarkdownSummary
                     md.Append(' ').Append(unit.At(lag) is { } p ? Cell(p, probe.Options.SolvedThreshold) : "–").Append(" |");
                 md.Append('\n');
             }
-            md.Append(C, $"\n**bold**: solved (interval ≥ {probe.Options.SolvedThreshold.ToString("0.00", C)}); *italic*: at chance (interval reaches chance).\n\n");
+            md.Append(C, $"\n**bold**: solved (interval ≥ {probe.Options.SolvedThreshold.ToString("0.00", C)}); *italic*: not shown above chance (interval reaches chance).\n\n");
             md.Append(C, $"## Findings{which}\n\n");
             foreach (string line in probe.Narrative) md.Append("- ").Append(line).Append('\n');
             var separated = probe.Comparisons.Where(c => c.Direction != 0).ToArray();
@@ -57,6 +58,33 @@ public static class MarkdownSummary
         }
         using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
         writer.Write(md.ToString());
+    }
+
+    private static void Learning(StringBuilder md, LagFindings learning)
+    {
+        int[] lags = learning.Units.SelectMany(u => u.Lags).Select(l => l.Lag).Distinct().Order().ToArray();
+        md.Append("\n## Learning each lag alone: seeds that learned it, median step [95% Wilson interval of the share]; early log10 gradient at the key\n\n");
+        md.Append("| unit | ").Append(string.Join(" | ", lags.Select(l => $"k = {l}"))).Append(" | largest lag learned |\n|---|")
+          .Append(string.Concat(lags.Select(_ => "---:|"))).Append("---:|\n");
+        foreach (var (name, unitLags) in learning.Units)
+        {
+            md.Append(C, $"| {name} |");
+            foreach (int lag in lags)
+            {
+                if (unitLags.FirstOrDefault(l => l.Lag == lag) is not { } l)
+                {
+                    md.Append(" – |");
+                    continue;
+                }
+                var (_, i) = l.Share;
+                string step = l.MedianLearnedStep is double s ? $", step {s.ToString("F0", C)}" : "";
+                string cell = $"{l.Learned}/{l.Seeds.Count}{step} [{i.Low.ToString("0.00", C)}, {i.High.ToString("0.00", C)}]; {Narrative.F(l.EarlyKeyGradient, "F1")}";
+                md.Append(' ').Append(2 * l.Learned > l.Seeds.Count ? $"**{cell}**" : cell).Append(" |");
+            }
+            md.Append(C, $" {LagLearning.LargestLearned(unitLags)} |\n");
+        }
+        md.Append(C, $"\n**bold**: learned by a majority of seeds (final accuracy ≥ {learning.Threshold.ToString("0.00", C)}).\n\n");
+        foreach (string line in learning.Narrative) md.Append("- ").Append(line).Append('\n');
     }
 
     private static string Cell(PooledAccuracy p, double threshold)

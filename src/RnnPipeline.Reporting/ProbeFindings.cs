@@ -13,8 +13,9 @@ namespace RnnPipeline.Reporting;
 /// <param name="Comparisons">Every pair of units at every lag (<see cref="ProbeComparison"/>).</param>
 /// <param name="Narrative">The findings in words (<see cref="ProbeNarrative"/>).</param>
 /// <param name="Power">The replication-power sentence, or null without replicated findings.</param>
+/// <param name="Learning">For one-lag episode runs: which lags were learned, when, and the gradient at the key; else null.</param>
 public sealed record ProbeFindings(ProbeOptions Options, IReadOnlyList<ProbeUnit> Units, IReadOnlyList<PairComparison> Comparisons,
-    IReadOnlyList<string> Narrative, string? Power)
+    IReadOnlyList<string> Narrative, string? Power, LagFindings? Learning = null)
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
@@ -25,11 +26,11 @@ public sealed record ProbeFindings(ProbeOptions Options, IReadOnlyList<ProbeUnit
     public static readonly double MonteCarloError = 1.96 * Math.Sqrt(0.25 / Resamples);
 
     /// <summary>
-    /// The findings of each corpus kind's probe runs among <paramref name="runs"/> (kinds without probes are absent),
+    /// The findings of each experiment's probe runs among <paramref name="runs"/> (<see cref="ReportRun.Experiment"/>; those without probes are absent),
     /// computed once for everything that shows them: the power estimate reruns the whole procedure hundreds of times.
     /// </summary>
-    public static IReadOnlyDictionary<CorpusKind, ProbeFindings> PerCorpus(IReadOnlyList<ReportRun> runs) => runs
-        .GroupBy(r => r.Spec.Corpus.Kind)
+    public static IReadOnlyDictionary<string, ProbeFindings> PerCorpus(IReadOnlyList<ReportRun> runs) => runs
+        .GroupBy(r => r.Experiment)
         .Select(g => (g.Key, Findings: Of(g.ToArray())))
         .Where(g => g.Findings is not null)
         .ToDictionary(g => g.Key, g => g.Findings!);
@@ -43,7 +44,7 @@ public sealed record ProbeFindings(ProbeOptions Options, IReadOnlyList<ProbeUnit
         var units = ProbeUnit.Pool(probed.Select(r => r.Run));
         var comparisons = ProbeComparison.Compare(units, options.ErrorRate, options.Replicate);
         var narrative = ProbeNarrative.Compare(units, comparisons, options);
-        return new ProbeFindings(options, units, comparisons, narrative, PowerSentence(units, comparisons, options));
+        return new ProbeFindings(options, units, comparisons, narrative, PowerSentence(units, comparisons, options), LagFindings.Of(probed, units, options));
     }
 
     private static string? PowerSentence(IReadOnlyList<ProbeUnit> units, IReadOnlyList<PairComparison> comparisons, ProbeOptions options)

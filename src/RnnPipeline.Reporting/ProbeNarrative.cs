@@ -33,7 +33,7 @@ public static class ProbeNarrative
             string[] solved = Named(units, u => u.At(lag)?.Status(solvedThreshold) == LagStatus.Solved);
             string[] atChance = Named(units, u => u.At(lag)?.Status(solvedThreshold) == LagStatus.AtChance);
             if (solved.Length > 0 && atChance.Length > 0)
-                lines.Add($"Lag {lag}: solved by {string.Join(", ", solved)} while {string.Join(", ", atChance)} {(atChance.Length == 1 ? "is" : "are")} at chance.");
+                lines.Add($"Lag {lag}: solved by {string.Join(", ", solved)} while {string.Join(", ", atChance)} {(atChance.Length == 1 ? "is" : "are")} not shown above chance.");
         }
 
         var found = comparisons.Where(c => c.Verdict is Verdict.Replicated or Verdict.Unconfirmed).ToArray();
@@ -65,7 +65,7 @@ public static class ProbeNarrative
               $"screened with Benjamini–Hochberg at a false-discovery rate of {a} over all {{pair, lag}}; each separation found is tested again one-sided on the confirmatory seeds, with Holm's correction at a family-wise error rate of {a}. " +
               "Only separations that pass both are findings."
             : $"With {count} seed(s) per unit and no confirmatory half, pairs are compared by the exact Wilcoxon–Mann–Whitney test on all seeds with Holm's correction at {a}; separations are not confirmed on other seeds.";
-        return compare + $" A lag is solved when the 95% distribution-free interval of the median over all seeds lies at or above {Narrative.Percent(solvedThreshold)}, above chance when it lies above chance, at chance otherwise.";
+        return compare + $" A lag is solved when the 95% distribution-free interval of the median over all seeds lies at or above {Narrative.Percent(solvedThreshold)}, above chance when it lies above chance, and not shown above chance when it reaches chance.";
     }
 
     private static string Reach(ProbeUnit u, double solvedThreshold)
@@ -77,7 +77,7 @@ public static class ProbeNarrative
         var chance = u.Lags.FirstOrDefault(l => Holds(l, LagStatus.AtChance));
         var last = u.Lags[^1];
         return $"{u.Name} ({u.Seeds} seeds): {(solved > 0 ? $"solves lags up to {solved}" : "solves no lag")}; " +
-               (chance is not null ? $"at chance from lag {chance.Lag} (median {Accuracy(chance)})" : $"not shown at chance at any lag (lag {last.Lag}: median {Accuracy(last)})") + ".";
+               (chance is not null ? $"not shown above chance from lag {chance.Lag} (median {Accuracy(chance)})" : $"above chance at every lag (lag {last.Lag}: median {Accuracy(last)})") + ".";
     }
 
     private static string? Literature(IReadOnlyList<ProbeUnit> units, IReadOnlyList<PairComparison> found, double solvedThreshold)

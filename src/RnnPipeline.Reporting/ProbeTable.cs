@@ -43,8 +43,43 @@ public static class ProbeTable
         }
         double chance = units[0].Lags[0].Chance;
         html.Append("</tbody></table><p class=\"note\">Cell: median accuracy over seeds [95% distribution-free interval of the median, from the seeds]. " +
-                    $"<b>Bold</b>: solved (interval at or above {solvedThreshold.ToString("0.00", C)}); <span class=\"chance\">grey</span>: at chance (interval reaches chance {chance.ToString("0.000", C)}). " +
+                    $"<b>Bold</b>: solved (interval at or above {solvedThreshold.ToString("0.00", C)}); <span class=\"chance\">grey</span>: not shown above chance (interval reaches chance {chance.ToString("0.000", C)}). " +
                     "Hover a cell for each seed's accuracy.</p>");
+    }
+
+    /// <summary>
+    /// Appends the one-lag experiment's table: per unit and lag the seeds that learned it (with the 95% Wilson interval
+    /// of the share), the median step they learned it at, and the early gradient at the key; the largest lag learned last.
+    /// </summary>
+    public static void WriteLearning(StringBuilder html, LagFindings learning)
+    {
+        int[] lags = learning.Units.SelectMany(u => u.Lags).Select(l => l.Lag).Distinct().Order().ToArray();
+        html.Append("<table class=\"probe\"><thead><tr><th>unit</th>");
+        foreach (int lag in lags) html.Append($"<th class=\"n\">k = {lag}</th>");
+        html.Append("<th class=\"n\">largest lag learned</th></tr></thead><tbody>");
+        foreach (var (name, unitLags) in learning.Units)
+        {
+            html.Append($"<tr><td>{E(name)}</td>");
+            foreach (int lag in lags)
+            {
+                if (unitLags.FirstOrDefault(l => l.Lag == lag) is not { } l)
+                {
+                    html.Append("<td class=\"n\">–</td>");
+                    continue;
+                }
+                var (share, interval) = l.Share;
+                string css = 2 * l.Learned > l.Seeds.Count ? "n solved" : l.Learned == 0 ? "n chance" : "n";
+                string step = l.MedianLearnedStep is double s ? $" · step {s.ToString("F0", C)}" : "";
+                string gradient = double.IsFinite(l.EarlyKeyGradient) ? $"<br><span class=\"ci\">key gradient 10^{l.EarlyKeyGradient.ToString("F1", C)}</span>" : "";
+                string seeds = string.Join(", ", l.Seeds.Select(x => $"s{x.Run.Info.Seed} {x.FinalAccuracy.ToString("0.00", C)}{(x.LearnedStep is int at ? $" (step {at})" : "")}"));
+                html.Append($"<td class=\"{css}\" title=\"{E(seeds)}\">{l.Learned}/{l.Seeds.Count}{step} <span class=\"ci\">[{interval.Low.ToString("0.00", C)}, {interval.High.ToString("0.00", C)}]</span>{gradient}</td>");
+            }
+            html.Append($"<td class=\"n\">{LagLearning.LargestLearned(unitLags)}</td></tr>");
+        }
+        html.Append($"</tbody></table><p class=\"note\">Cell: seeds that learned the lag (final accuracy on fresh episodes ≥ {learning.Threshold.ToString("0.00", C)}) of seeds trained on it, " +
+                    "the median step at which they first reached it, [95% Wilson interval of the share over seeds], and the gradient reaching the key relative to the dependent " +
+                    $"(median over seeds of the first {LagLearning.EarlySteps} steps). <b>Bold</b>: learned by a majority; <span class=\"chance\">grey</span>: by no seed. " +
+                    "Largest lag learned: the longest lag below which every lag was learned by a majority. Hover a cell for each seed.</p>");
     }
 
     /// <summary>Appends the separations of <paramref name="comparisons"/> (and how many comparisons were made) to <paramref name="html"/>.</summary>
@@ -78,7 +113,7 @@ public static class ProbeTable
     {
         LagStatus.Solved => "solved",
         LagStatus.AboveChance => "above chance",
-        LagStatus.AtChance => "at chance",
+        LagStatus.AtChance => "not shown above chance",
         _ => "too few seeds for an interval",
     };
 

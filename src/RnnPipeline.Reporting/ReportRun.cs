@@ -14,4 +14,10 @@ public sealed record ReportRun(RunRecording Run, RunSpec Spec, string DataFolder
 
     /// <summary>Name within the suite.</summary>
     public string Name => Spec.Name;
+
+    /// <summary>
+    /// The experiment the run belongs to, which the report shows as one section: its corpus kind, and for one-lag
+    /// episode runs "&lt;kind&gt;-episodes" (lags learned alone are a different question from lags mixed in one stream).
+    /// </summary>
+    public string Experiment => Spec.Corpus.Kind.ToString().ToLowerInvariant() + (Spec.Corpus.Episodes ? "-episodes" : "");
 }
