@@ -14,7 +14,7 @@ catch (FormatException e)
     return 2;
 }
 // Kernels pinned as the worker pins them (KernelPinning); --kernels native measures what this CPU picks by itself.
-if (options.PinKernels) RnnPipeline.Training.KernelPinning.Pin();
+if (options.PinKernels) RnnPipeline.Training.KernelPinning.Pin(options.VendorIndependent);
 RnnPipeline.Training.TorchRuntime.GuardCollections();                          // as the worker runs
 var bench = new Benchmark(options);
 var results = bench.RunAll();
@@ -24,9 +24,9 @@ return 0;
 namespace RnnPipeline.Bench
 {
     /// <summary>Benchmark settings; defaults are the product's reference sizes.</summary>
-    internal sealed record BenchOptions(int[] Sizes, int Window, int Batch, int Threads, int Rounds, int AnalysisMaxHidden, int[] SweepSizes, int SweepRuns, int MemoryHidden, int MemorySteps, string Output, bool PinKernels = true)
+    internal sealed record BenchOptions(int[] Sizes, int Window, int Batch, int Threads, int Rounds, int AnalysisMaxHidden, int[] SweepSizes, int SweepRuns, int MemoryHidden, int MemorySteps, string Output, bool PinKernels = true, bool VendorIndependent = false)
     {
-        private const string Usage = "use --sizes 64,128,…, --sweep-sizes 64,256, --window, --batch, --threads, --rounds, --analysis-max-hidden, --sweep-runs, --memory-hidden, --memory-steps (positive integers), --output DIR, --kernels pinned|native";
+        private const string Usage = "use --sizes 64,128,…, --sweep-sizes 64,256, --window, --batch, --threads, --rounds, --analysis-max-hidden, --sweep-runs, --memory-hidden, --memory-steps (positive integers), --output DIR, --kernels pinned|compatible|native";
 
         public static BenchOptions Parse(string[] args)
         {
@@ -50,7 +50,9 @@ namespace RnnPipeline.Bench
                     "--memory-hidden" => o with { MemoryHidden = n() },
                     "--memory-steps" => o with { MemorySteps = n() },
                     "--output" => o with { Output = value },
-                    "--kernels" => value is "pinned" or "native" ? o with { PinKernels = value == "pinned" } : throw new FormatException($"--kernels '{value}': {Usage}"),
+                    "--kernels" => value is "pinned" or "native" or "compatible"
+                        ? o with { PinKernels = value != "native", VendorIndependent = value == "compatible" }
+                        : throw new FormatException($"--kernels '{value}': {Usage}"),
                     _ => throw new FormatException($"unknown option {args[i]}: {Usage}"),
                 };
             }

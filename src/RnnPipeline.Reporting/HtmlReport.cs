@@ -48,7 +48,7 @@ public static class HtmlReport
             var kind = groupRuns[0].Spec.Corpus.Kind;
             string corpus = kind == CorpusKind.TextFile ? "Text corpus" : $"{kind} probe";
             string id = group.Key;
-            html.Append($"<section id=\"{id}\"><h2>{E(corpus)}: {groupRuns.Length} run(s)</h2><h3>Comparison</h3><ul class=\"narrative\">");
+            html.Append($"<section id=\"{id}\"><h2>{E(corpus)}: {groupRuns.Length} run(s)</h2><p class=\"lead\">{E(Measures(kind))}</p><h3>Comparison</h3><ul class=\"narrative\">");
             foreach (string line in Narrative.Compare(groupRuns)) html.Append($"<li>{E(line)}</li>");
             html.Append("</ul>");
             if (plots.Stability.Count > 0)
@@ -112,6 +112,12 @@ public static class HtmlReport
         Figure(html, plots.Clipping);
         html.Append("</section>");
     }
+
+    /// <summary>What the runs of a section measure, in one sentence (one-lag episode runs have a section of their own).</summary>
+    private static string Measures(CorpusKind kind) => kind == CorpusKind.TextFile
+        ? "What this measures: next-character prediction on a text, and the stability diagnostics of ordinary training (how far gradient reaches back through the window and why)."
+        : "What this measures: retention — a memory learned mostly from short lags, scored at long lags. One training stream mixes every lag with the hidden state carried between episodes, " +
+          "so a latch learned from the short lags carries to the long ones; whether a unit can learn a dependency across k steps is measured by one-lag episode runs (Corpus.Episodes).";
 
     private static void SummaryTable(StringBuilder html, IReadOnlyList<ReportRun> runs)
     {

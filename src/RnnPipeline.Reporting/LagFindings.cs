@@ -53,7 +53,11 @@ public sealed record LagFindings(IReadOnlyList<(string Name, IReadOnlyList<LagLe
             return $"k = {l.Lag}: {l.Learned}/{l.Seeds.Count}{step}";
         }));
         string reach = largest == 0 ? "no lag by a majority of its seeds" : $"every lag up to {largest} by a majority of its seeds";
-        return $"{name} learns {reach} (seeds that learned each lag: {per}; 95% intervals in the table).";
+        int[] rising = [.. lags.Where(l => l.StillRising).Select(l => l.Lag)];
+        string plateau = rising.Length == 0
+            ? $" Every lag had reached its plateau (median gain < 0.05 over the last {LagLearning.LateSteps} steps, or learned by every seed)."
+            : $" Still rising at the end (median gain ≥ 0.05 over the last {LagLearning.LateSteps} steps) at {ProbeNarrative.Lags(rising)}: a longer budget may learn more there.";
+        return $"{name} learns {reach} (seeds that learned each lag: {per}; 95% intervals in the table).{plateau}";
     }
 
     private static string Mechanism(IReadOnlyList<(string Name, IReadOnlyList<LagLearning> Lags)> units, double rho, int runs)

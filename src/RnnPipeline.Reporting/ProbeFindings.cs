@@ -43,24 +43,32 @@ public sealed record ProbeFindings(ProbeOptions Options, IReadOnlyList<ProbeUnit
         var options = probed[0].Spec.Probe;
         var units = ProbeUnit.Pool(probed.Select(r => r.Run));
         var comparisons = ProbeComparison.Compare(units, options.ErrorRate, options.Replicate);
-        var narrative = ProbeNarrative.Compare(units, comparisons, options);
-        return new ProbeFindings(options, units, comparisons, narrative, PowerSentence(units, comparisons, options), LagFindings.Of(probed, units, options));
+        var found = comparisons.Where(c => c.Verdict is Verdict.Replicated or Verdict.Unconfirmed).ToArray();
+        bool powered = found.Length > 0 && ProbeComparison.Splits(units, options.Replicate);
+        // The power at the suite's own seed count marks findings as tentative; PowerSeeds adds other counts to the sentence.
+        double[] own = powered ? ReplicationPower.Estimate(units, found, units.Min(u => u.Seeds), options.ErrorRate, Resamples) : [];
+        var tentative = found.Zip(own).Where(p => p.Second < TentativeBelow).Select(p => p.First).ToHashSet();
+        var narrative = ProbeNarrative.Compare(units, comparisons, options, tentative);
+        return new ProbeFindings(options, units, comparisons, narrative, powered ? PowerSentence(units, found, own, options) : null, LagFindings.Of(probed, units, options));
     }
 
-    private static string? PowerSentence(IReadOnlyList<ProbeUnit> units, IReadOnlyList<PairComparison> comparisons, ProbeOptions options)
+    /// <summary>Estimated replication power below which a replicated finding is reported as tentative.</summary>
+    public const double TentativeBelow = 0.8;
+
+    private static string PowerSentence(IReadOnlyList<ProbeUnit> units, PairComparison[] found, double[] own, ProbeOptions options)
     {
-        var found = comparisons.Where(c => c.Verdict is Verdict.Replicated or Verdict.Unconfirmed).ToArray();
-        if (found.Length == 0 || !ProbeComparison.Splits(units, options.Replicate)) return null;
-        int[] counts = options.PowerSeeds.Length > 0 ? options.PowerSeeds : [units.Min(u => u.Seeds)];
+        int suiteSeeds = units.Min(u => u.Seeds);
+        int[] counts = options.PowerSeeds.Length > 0 ? options.PowerSeeds : [suiteSeeds];
         var parts = counts.Select(seeds =>
         {
-            double[] power = ReplicationPower.Estimate(units, found, seeds, options.ErrorRate, Resamples);
+            double[] power = seeds == suiteSeeds ? own : ReplicationPower.Estimate(units, found, seeds, options.ErrorRate, Resamples);
             var weakest = found.Zip(power).OrderBy(p => p.Second).Take(3)
                 .Select(p => $"{p.First.Winner!.Name} > {p.First.Loser!.Name} at lag {p.First.Lag} {p.Second.ToString("0.00", C)}");
             return $"with {seeds} seeds per unit, {power.Count(p => p >= 0.8)} of {power.Length} findings replicate with probability ≥ 0.80 " +
                    $"(mean {power.Average().ToString("0.00", C)}, lowest {power.Min().ToString("0.00", C)}: {string.Join(", ", weakest)})";
         });
-        return $"Replication power (the whole procedure rerun on seeds drawn with replacement from these, {Resamples} resamples, " +
-               $"so each probability is within ±{MonteCarloError.ToString("0.000", C)} at 95%): {string.Join("; ", parts)}.";
+        return $"Replication power, a bootstrap over the observed seeds (the whole procedure rerun on seeds drawn with replacement from these, {Resamples} resamples): " +
+               $"{string.Join("; ", parts)}. It treats these seeds as the population, so it is optimistic, and it carries a Monte Carlo error of up to ±{MonteCarloError.ToString("0.000", C)} on top; " +
+               $"findings below {TentativeBelow.ToString("0.0", C)} are marked tentative.";
     }
 }

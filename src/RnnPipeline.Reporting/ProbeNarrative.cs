@@ -21,7 +21,9 @@ public static class ProbeNarrative
     private static readonly Dictionary<string, int> ExpectedRank = new() { ["sigmoid"] = 0, ["tanh"] = 1, ["ReLU"] = 2, ["IRNN"] = 2 };
 
     /// <summary>Sentences about <paramref name="units"/> and their <paramref name="comparisons"/> (made with <paramref name="options"/>).</summary>
-    public static IReadOnlyList<string> Compare(IReadOnlyList<ProbeUnit> units, IReadOnlyList<PairComparison> comparisons, ProbeOptions options)
+    /// <remarks>Replicated findings in <paramref name="tentative"/> (estimated replication power below 0.8) are marked tentative.</remarks>
+    public static IReadOnlyList<string> Compare(IReadOnlyList<ProbeUnit> units, IReadOnlyList<PairComparison> comparisons, ProbeOptions options,
+        IReadOnlySet<PairComparison>? tentative = null)
     {
         if (units.Count == 0) return [];
         var (solvedThreshold, errorRate) = (options.SolvedThreshold, options.ErrorRate);
@@ -38,8 +40,12 @@ public static class ProbeNarrative
 
         var found = comparisons.Where(c => c.Verdict is Verdict.Replicated or Verdict.Unconfirmed).ToArray();
         foreach (var group in found.GroupBy(c => (c.Winner!, c.Loser!)))
+        {
+            int[] weak = [.. group.Where(c => tentative?.Contains(c) == true).Select(c => c.Lag)];
+            string mark = weak.Length == 0 ? "" : $"; tentative at {Lags(weak)} (estimated replication power below 0.8)";
             lines.Add($"{(split ? "Finding (replicated)" : "Separated (not confirmed on other seeds)")}: {group.Key.Item1.Name} above {group.Key.Item2.Name} at {Lags(group.Select(c => c.Lag))} " +
-                      $"({Effects(group.ToArray())}).");
+                      $"({Effects(group.ToArray())}{mark}).");
+        }
         var unreplicated = comparisons.Where(c => c.Verdict == Verdict.NotReplicated).ToArray();
         if (unreplicated.Length > 0)
             lines.Add("Seen on the exploratory seeds but not replicated on the confirmatory seeds, so not findings: " +

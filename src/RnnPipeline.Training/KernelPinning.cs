@@ -3,8 +3,12 @@ using System.Runtime.InteropServices;
 namespace RnnPipeline.Training;
 
 /// <summary>
-/// Pins the math kernels libtorch picks by CPU, so a run gives the same bits on every x86-64 machine with AVX2
-/// (AVX2-only and AVX-512 alike). Two choices are made by the machine unless pinned: oneMKL's code path for sgemm and
+/// Pins the math kernels libtorch picks by CPU. Pinned to AVX2 (the default), a run gives the same bits on every Intel
+/// x86-64 CPU with AVX2 (AVX2-only and AVX-512 alike); on other vendors' CPUs oneMKL does not take its AVX2 branch but
+/// its automatic one (Intel oneMKL developer reference, "Obtaining Numerically Reproducible Results": the AVX2 setting
+/// applies to Intel processors), so an AMD machine may give other bits than an Intel one, and AMD machines of different
+/// models other bits among themselves. Pinned to oneMKL's COMPATIBLE branch (<c>vendorIndependent</c>), the same bits on
+/// every x86-64 CPU, at a cost in speed that <c>make bench --kernels compatible</c> measures. Two choices are made by the machine unless pinned: oneMKL's code path for sgemm and
 /// friends (conditional numerical reproducibility, <c>MKL_CBWR</c>; Intel oneMKL developer reference, "Obtaining
 /// Numerically Reproducible Results") and ATen's vectorised kernels (<c>ATEN_CPU_CAPABILITY</c>, read by
 /// <c>at::get_cpu_capability</c>). Both are read once, when libtorch first needs them, so <see cref="Pin"/> must run
@@ -16,20 +20,24 @@ public static class KernelPinning
     /// <summary>oneMKL code path: AVX2 kernels, strict (no run-to-run variation from alignment or threads).</summary>
     public const string MklCbwr = "AVX2,STRICT";
 
+    /// <summary>oneMKL code path independent of the CPU's vendor: SSE2 without approximate reciprocals, strict.</summary>
+    public const string MklCbwrCompatible = "COMPATIBLE,STRICT";
+
     /// <summary>ATen kernel set: AVX2 (exists on every x86-64 CPU from 2013 on; AVX-512 machines run it too).</summary>
     public const string AtenCapability = "avx2";
 
     /// <summary>
-    /// Sets <c>MKL_CBWR</c> and <c>ATEN_CPU_CAPABILITY</c> in the native environment (overriding any value there).
+    /// Sets <c>MKL_CBWR</c> (<see cref="MklCbwr"/>, or <see cref="MklCbwrCompatible"/> with <paramref name="vendorIndependent"/>)
+    /// and <c>ATEN_CPU_CAPABILITY</c> in the native environment (overriding any value there).
     /// Does nothing on CPUs other than x86-64.
     /// </summary>
     /// <exception cref="InvalidOperationException">libtorch is already loaded in this process: the kernels are chosen.</exception>
-    public static void Pin()
+    public static void Pin(bool vendorIndependent = false)
     {
         if (RuntimeInformation.ProcessArchitecture != Architecture.X64) return;
         if (LibTorchLoaded())
             throw new InvalidOperationException("KernelPinning.Pin must run before the first TorchSharp call of the process (libtorch is already loaded)");
-        Set("MKL_CBWR", MklCbwr);
+        Set("MKL_CBWR", vendorIndependent ? MklCbwrCompatible : MklCbwr);
         Set("ATEN_CPU_CAPABILITY", AtenCapability);
     }
 

@@ -15,7 +15,10 @@ namespace RnnPipeline.Statistics;
 /// <see cref="LagLearning.EarlySteps"/> steps: how much gradient reached the key before anything was learned.</param>
 /// <param name="FirstGammaWhh">γ·‖W_hh‖₂ at the first stability record (NaN without one).</param>
 /// <param name="LastGammaWhh">γ·‖W_hh‖₂ at the last stability record (NaN without one).</param>
-public sealed record SeedLearning(RunRecording Run, int Lag, double FinalAccuracy, int? LearnedStep, double EarlyKeyGradient, double FirstGammaWhh, double LastGammaWhh)
+/// <param name="LateGain">Final accuracy minus the accuracy of the last probe at least <see cref="LagLearning.LateSteps"/>
+/// steps before it (NaN without one): above 0 while the run was still learning at the end.</param>
+public sealed record SeedLearning(RunRecording Run, int Lag, double FinalAccuracy, int? LearnedStep, double EarlyKeyGradient, double FirstGammaWhh, double LastGammaWhh,
+    double LateGain)
 {
     /// <summary>True when the final accuracy reached the threshold.</summary>
     public bool Learned => LearnedStep is not null;
@@ -37,9 +40,11 @@ public sealed record SeedLearning(RunRecording Run, int Lag, double FinalAccurac
         int? learned = final.Accuracy >= threshold ? run.Probes.Where(p => p.Accuracy >= threshold).Min(p => p.Step) : null;
         double[] early = [.. run.GradientFlow.Where(f => f.Step < LagLearning.EarlySteps).Select(KeyGradient).Where(double.IsFinite)];
         var stability = run.Stability.OrderBy(s => s.Step).ToArray();
+        var before = run.Probes.Where(p => p.Step <= final.Step - LagLearning.LateSteps).MaxBy(p => p.Step);
         return new SeedLearning(run, final.Lag, final.Accuracy, learned, early.Length == 0 ? double.NaN : Quantile.Median(early),
             stability.Length == 0 ? double.NaN : stability[0].Gamma * stability[0].WhhNorm,
-            stability.Length == 0 ? double.NaN : stability[^1].Gamma * stability[^1].WhhNorm);
+            stability.Length == 0 ? double.NaN : stability[^1].Gamma * stability[^1].WhhNorm,
+            before is null ? double.NaN : final.Accuracy - before.Accuracy);
     }
 }
 
@@ -53,6 +58,15 @@ public sealed record LagLearning(int Lag, IReadOnlyList<SeedLearning> Seeds)
 {
     /// <summary>Steps at the start of training whose key gradient is "early" (<see cref="SeedLearning.EarlyKeyGradient"/>).</summary>
     public const int EarlySteps = 50;
+
+    /// <summary>Steps before the end over which <see cref="SeedLearning.LateGain"/> is measured.</summary>
+    public const int LateSteps = 100;
+
+    /// <summary>
+    /// True when the lag had not reached its plateau: the seeds' median accuracy gain over the last
+    /// <see cref="LateSteps"/> steps is at least 0.05 while fewer than all seeds learned it.
+    /// </summary>
+    public bool StillRising => Learned < Seeds.Count && Median(Seeds.Select(s => s.LateGain)) >= 0.05;
 
     /// <summary>Seeds that learned the lag.</summary>
     public int Learned => Seeds.Count(s => s.Learned);

@@ -14,8 +14,8 @@ namespace RnnPipeline.Statistics;
 /// <param name="Lags">Pooled accuracy per lag, in lag order.</param>
 public sealed record ProbeUnit(string Name, RunInfo Info, IReadOnlyList<RunRecording> Runs, IReadOnlyList<PooledAccuracy> Lags)
 {
-    /// <summary>Number of seeds.</summary>
-    public int Seeds => Runs.Select(r => r.Info.Seed).Distinct().Count();
+    /// <summary>Number of seeds: seed accuracies per lag (the most at any lag), which a bootstrap resample keeps even when it draws a seed twice.</summary>
+    public int Seeds => Lags.Count == 0 ? Runs.Count : Lags.Max(l => l.Seeds);
 
     /// <summary>The runs trained on <paramref name="lag"/> alone (one-lag episode runs), in seed order; empty otherwise.</summary>
     public IReadOnlyList<RunRecording> TrainedOn(int lag) => Runs.Where(r => r.FinalProbes is [{ } p] && p.Lag == lag && Runs.Count > Seeds).ToArray();

@@ -33,11 +33,18 @@ public sealed class WorkerOptions
 
     /// <summary>
     /// Pin libtorch's math kernels (see KernelPinning) and, unless <see cref="Threads"/> is set, train every run on one
-    /// thread, so a run gives the same bits on every x86-64 machine with AVX2. False: the kernels this CPU picks and
+    /// thread, so a run gives the same bits on every Intel x86-64 machine with AVX2 (on other vendors' CPUs oneMKL takes
+    /// its own branch: see <see cref="VendorIndependentKernels"/>). False: the kernels this CPU picks and
     /// all cores (faster where AVX-512 helps; results then differ between machines in their last bits, and chaotic
     /// training can amplify that).
     /// </summary>
     public bool PinKernels { get; set; } = true;
+
+    /// <summary>
+    /// With <see cref="PinKernels"/>, pin oneMKL to its COMPATIBLE branch instead of AVX2: the same bits on every x86-64
+    /// CPU, Intel and AMD alike, at the cost <c>make bench BENCH_FLAGS="--kernels compatible"</c> measures.
+    /// </summary>
+    public bool VendorIndependentKernels { get; set; }
 
     /// <summary>Compute threads in total (0: one per run when <see cref="PinKernels"/>, else all cores); split evenly between parallel runs.</summary>
     [Range(0, 1024)]

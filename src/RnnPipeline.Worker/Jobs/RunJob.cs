@@ -11,7 +11,8 @@ using RnnPipeline.Worker.Suites;
 namespace RnnPipeline.Worker.Jobs;
 
 /// <summary>
-/// One run of a suite: <see cref="Prepare"/> loads its text, <see cref="Start"/> creates or resumes its session, the
+/// One run of a suite: <see cref="Prepare"/> finds out whether it still has to train, <see cref="Start"/> loads its text
+/// (when nothing asked for <see cref="Corpus"/> before) and creates or resumes its session, the
 /// suite runner trains it (alone or in a <see cref="TrainingBatch"/>), <see cref="Finish"/> writes its checkpoint, data
 /// views and state.
 /// </summary>
@@ -23,7 +24,6 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     private long _charactersTrained;
     private bool _resume;
     private CharCorpus? _corpus;
-    private ProbeCorpus? _probe;
     private ProgressReporter? _progress;
     private IRunSink? _sink;
     private double _analysisSeconds;
@@ -37,12 +37,15 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     /// <summary>Also write the run's records as TensorBoard event files into <see cref="RunFolder.TensorBoard"/>.</summary>
     public bool TensorBoard { get; init; }
 
-    /// <summary>The run's text (after <see cref="Prepare"/>).</summary>
-    public CharCorpus Corpus => _corpus!;
+    /// <summary>
+    /// The run's text, loaded on first use and released by <see cref="Dispose"/>: a suite holds the texts of the runs
+    /// training now, not of every run (100,000 runs of a 120 KB text would need gigabytes before the first step).
+    /// </summary>
+    public CharCorpus Corpus => _corpus ??= LoadCorpus();
 
     /// <summary>
-    /// Loads the run's text. Returns the outcome instead when, with <paramref name="resume"/>, the run already finished
-    /// in an earlier process (its saved results are kept).
+    /// Returns the outcome when, with <paramref name="resume"/>, the run already finished in an earlier process (its
+    /// saved results are kept); null when it still has to train.
     /// </summary>
     public RunOutcome? Prepare(bool resume)
     {
@@ -55,10 +58,14 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
             if (FileChecksums.HasInterruptedCommit(folder.Data)) views.Save(saved, folder.Data);
             return new RunOutcome(spec, saved, folder.ReadState()!.Value, 0, folder.Path);
         }
-        (string text, _probe) = LoadText();
-        _corpus = CharCorpus.FromText(text, spec, scored: spec.Corpus.Loss == ProbeLoss.Dependents ? _probe?.Targets.Select(t => t.Position) : null);
         _resume = resume;
         return null;
+    }
+
+    private CharCorpus LoadCorpus()
+    {
+        (string text, var probe) = LoadText();
+        return CharCorpus.FromText(text, spec, scored: spec.Corpus.Loss == ProbeLoss.Dependents ? probe?.Targets.Select(t => t.Position) : null);
     }
 
     /// <summary>Creates the session (or restores it from the checkpoint with --resume) and logs the start of training.</summary>
@@ -68,7 +75,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         IRunSink sink = new LoggingSink(_recording, logger, spec.Name);
         if (TensorBoard) sink = new SinkTee(sink, new Training.Diagnostics.TensorBoardSink(folder.TensorBoard));
         _sink = sink;
-        Session = _resume && File.Exists(folder.Checkpoint) ? Resumed(_corpus!, sink) : TrainingSession.Create(spec, _corpus!, sink);
+        Session = _resume && File.Exists(folder.Checkpoint) ? Resumed(Corpus, sink) : TrainingSession.Create(spec, Corpus, sink);
         _firstStep = Session.Step;
         _progress = new ProgressReporter(logger, spec.Name, clock, progressInterval);
         if (Session.Step == 0)
@@ -82,15 +89,8 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     /// <summary>Characters trained in this process.</summary>
     public long CharactersTrained => _charactersTrained + (Session is null ? 0 : (long)(Session.Step - _firstStep) * Session.CharactersPerStep);
 
-    /// <summary>Configured steps times the multiply-adds per character of a step, a measure of the run's work (for scheduling).</summary>
-    public double Work
-    {
-        get
-        {
-            double h = spec.Model.HiddenSize, v = _corpus!.Vocabulary.Size;
-            return (double)spec.Training.Steps * spec.SequenceLength * spec.Training.BatchSize * h * (h + v);
-        }
-    }
+    /// <summary>Configured steps times the recurrent multiply-adds per character, a measure of the run's work (for scheduling; no text needed).</summary>
+    public double Work => (double)spec.Training.Steps * spec.SequenceLength * spec.Training.BatchSize * spec.Model.HiddenSize * spec.Model.HiddenSize;
 
     /// <summary>Logs the run's progress after a step (every few seconds).</summary>
     public void ReportProgress(TrainingProgress progress)
@@ -110,7 +110,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         if (Session is null && !(_resume && File.Exists(folder.Checkpoint)))
             return new RunOutcome(spec, _recording, RunStatus.Cancelled, 0, folder.Path);
         var session = Session ?? Start();
-        if (_probe is not null && status != RunStatus.Cancelled)
+        if (IsProbe && status != RunStatus.Cancelled)
             foreach (var row in ProbeEvaluator.Evaluate(session, spec)) _sink!.OnProbe(row);
 
         Persist(session, status);
@@ -123,7 +123,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     /// <summary>With <see cref="ProbeOptions.Every"/> = N, scores the probe after every N-th step (but the last, which <see cref="Finish"/> scores).</summary>
     public void ProbeIfDue(TrainingProgress progress)
     {
-        if (DueAfter(progress, spec.Probe.Every) && _probe is not null && Session is { } session)
+        if (DueAfter(progress, spec.Probe.Every) && IsProbe && Session is { } session)
             foreach (var row in ProbeEvaluator.Evaluate(session, spec)) _sink!.OnProbe(row);
     }
 
@@ -211,11 +211,14 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         return (probe.Text, probe);
     }
 
-    /// <summary>Releases the session (its weights and optimiser state); the recording stays.</summary>
+    private bool IsProbe => spec.Corpus.Kind != CorpusKind.TextFile;
+
+    /// <summary>Releases the session (its weights and optimiser state) and the text; the recording stays.</summary>
     public void Dispose()
     {
         _charactersTrained = CharactersTrained;
         Session?.Dispose();
         Session = null;
+        _corpus = null;
     }
 }

@@ -22,7 +22,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         Suite suite = source.Suite;
         string suiteFolder = Path.GetFullPath(Path.Combine(o.Output, suite.Name));
         EnsureWritable(suiteFolder);
-        if (o.PinKernels) KernelPinning.Pin();                                   // before anything loads libtorch
+        if (o.PinKernels) KernelPinning.Pin(o.VendorIndependentKernels);                                   // before anything loads libtorch
         var views = new RunDataViews();
         Shard? shard = Shard.Parse(o.Shard);
         IReadOnlyList<int> runs = shard is null || o.ReportOnly ? [.. Enumerable.Range(0, suite.Runs.Count)] : ShardAssignment.RunsOf(suite.Runs, shard);
@@ -151,7 +151,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
                 statuses = new TrainingBatch(sessions).Train(cancellation, Progress);
             }
         }
-        catch (Exception e) when (e is not InputException)
+        catch (Exception e)                                                     // a text that changed since validation included
         {
             foreach (int k in unit)
             {

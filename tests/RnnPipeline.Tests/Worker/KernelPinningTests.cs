@@ -50,6 +50,6 @@ public sealed class KernelPinningTests
     public void Pin_AfterLibTorchLoaded_Refuses()
     {
         _ = TorchSharp.torch.zeros(1);                                           // this process has loaded libtorch
-        Assert.Throws<InvalidOperationException>(KernelPinning.Pin);
+        Assert.Throws<InvalidOperationException>(() => KernelPinning.Pin());
     }
 }

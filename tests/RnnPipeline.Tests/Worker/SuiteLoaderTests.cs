@@ -25,6 +25,25 @@ public sealed class SuiteLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_GridLags_OneRunPerLag_NamedByLagBeforeSeed_AndEpisodeSettingsValidated()
+    {
+        string path = _suites.Write("lags.json", """
+            { "Name": "lags", "Defaults": { "Model": { "HiddenSize": 8 }, "Training": { "Steps": 2 } },
+              "Runs": [ { "Name": "e", "Corpus": { "Kind": "DelayedRecall", "Episodes": true, "Lags": [2], "Loss": "Dependents", "GeneratedLength": 2000 } } ],
+              "Grid": { "Lags": [4, 8], "Seeds": [1, 2] } }
+            """);
+        var suite = SuiteLoader.Load(path);
+        Assert.Equal(["e-k4-s1", "e-k4-s2", "e-k8-s1", "e-k8-s2"], suite.Runs.Select(r => r.Name));
+        Assert.Equal([4, 4, 8, 8], suite.Runs.Select(r => Assert.Single(r.Corpus.Lags)));
+        Assert.Equal([4, 4, 8, 8], suite.Runs.Select(r => r.SequenceLength));
+        Assert.Empty(RunSpecValidator.Validate(suite));
+        string mixed = _suites.Write("mixed.json", """
+            { "Name": "mixed", "Runs": [ { "Name": "e", "Corpus": { "Kind": "DelayedRecall", "Episodes": true, "Lags": [2, 4], "Loss": "Dependents" } } ] }
+            """);
+        Assert.Contains(RunSpecValidator.Validate(SuiteLoader.Load(mixed)), e => e.Contains("Grid.Lags", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_DefaultSuite_ExpandsGridAndKeepsRunsWithOwnGrid()
     {
         var suite = SuiteLoader.Load(Path.Combine(Configs(), "compare-activations.json"));
