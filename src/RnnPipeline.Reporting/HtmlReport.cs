@@ -132,7 +132,7 @@ public static class HtmlReport
                         $"<td class=\"n\">{Narrative.F(s.Lyapunov1, "F3")}</td><td class=\"n\">{E(Narrative.Horizon(s))}</td>" +
                         $"<td class=\"n\">{(s.MaxSolvedLag is int lag ? lag.ToString(C) : "–")}</td></tr>");
         }
-        html.Append("</tbody></table><p class=\"note\">Memory horizon: smallest lag k at which the gradient of the last step's loss reaching step T−k falls below ε of its value at k = 0 (last logged step). λ1: leading Lyapunov exponent per timestep of the Jacobian product. Max solved lag: largest probe lag at which this run alone has accuracy ≥ the solved threshold with its 95% Wilson interval above chance.</p>");
+        html.Append("</tbody></table><p class=\"note\">Memory horizon: smallest lag k at which the gradient of the last step's loss reaching step T−k falls below ε of its value at k = 0 (last logged step). λ1: leading Lyapunov exponent, the mean over the analysed timesteps (after a burn-in) of ln |R_11| of the QR factorisation that re-orthonormalises the propagated basis each step, so products shrink by about e^λ1 per step when λ1 &lt; 0. Max solved lag: largest probe lag at which this run alone has accuracy ≥ the solved threshold with its 95% Wilson interval above chance.</p>");
     }
 
     private static void AbsentRuns(StringBuilder html, int shown, IReadOnlyList<AbsentRun> absent)

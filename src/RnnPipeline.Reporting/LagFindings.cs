@@ -70,9 +70,14 @@ public sealed record LagFindings(IReadOnlyList<(string Name, IReadOnlyList<LagLe
         string direction = !double.IsFinite(rho) ? "" : rho < -0.3
             ? ": the more gradient reached the key, the sooner the lag was learned, as the lecture predicts"
             : rho > 0.3 ? ": against the lecture's prediction, runs with less gradient at the key learned sooner" : ": a weak relation";
+        var withinLag = units.SelectMany(u => u.Lags).GroupBy(l => l.Lag).OrderBy(g => g.Key)
+            .Select(g => (Lag: g.Key, Rho: LagLearning.GradientVersusLearning(g.SelectMany(l => l.Seeds))))
+            .Where(x => double.IsFinite(x.Rho)).Select(x => $"k = {x.Lag}: {x.Rho.ToString("F2", C)}").ToArray();
+        string control = withinLag.Length == 0 ? "" :
+            $" Longer lags have both less gradient and later learning, so the lag alone could produce that; within one lag, across units and seeds, ρ is {string.Join(", ", withinLag)} (undefined where every run or no run learned the lag).";
         return $"Why (the lecture's mechanism, measured on the same runs): the gradient reaching the key relative to the dependent — the product of the k − 1 Jacobians " +
                $"applied to the dependent's gradient — at the start of training (median over seeds of the first {LagLearning.EarlySteps} steps): {perUnit}. " +
-               $"Over all {runs} runs, Spearman's ρ between this early gradient and the step the lag was learned (not learned ranks last) is {Reporting.Narrative.F(rho, "F2")}{direction}.";
+               $"Over all {runs} runs, Spearman's ρ between this early gradient and the step the lag was learned (not learned ranks last) is {Reporting.Narrative.F(rho, "F2")}{direction}.{control}";
     }
 
     private static IEnumerable<string> Condition(IReadOnlyList<(string Name, IReadOnlyList<LagLearning> Lags)> units)
@@ -88,7 +93,7 @@ public sealed record LagFindings(IReadOnlyList<(string Name, IReadOnlyList<LagLe
                 : $"and training shrank it to {end.ToString("F2", C)}";
             var learnedDespite = lags.Where(l => l.Learned > 0 && l.EarlyKeyGradient < -6).Select(l => l.Lag).ToArray();
             string despite = learnedDespite.Length == 0 ? ""
-                : $" It learned {ProbeNarrative.Lags(learnedDespite)} although less than 10^-6 of the gradient reached the key at the start: Adam rescales each weight's step by its own gradient history, so a vanishing but consistent signal still moves the weights.";
+                : $" It learned {ProbeNarrative.Lags(learnedDespite)} in some seeds although less than 10^-6 of the gradient reached the key at the start, where the lecture predicts no learning; one possible reason, not tested here: Adam scales each weight's step by that weight's own gradient history, so a vanishing but consistent signal can still move the weights.";
             yield return $"{name}: γ·‖W_hh‖₂ starts at {start.ToString("F2", C)}, {holds}, {after}.{despite}";
         }
     }

@@ -17,8 +17,8 @@ public sealed record ProbeUnit(string Name, RunInfo Info, IReadOnlyList<RunRecor
     /// <summary>Number of seeds: seed accuracies per lag (the most at any lag), which a bootstrap resample keeps even when it draws a seed twice.</summary>
     public int Seeds => Lags.Count == 0 ? Runs.Count : Lags.Max(l => l.Seeds);
 
-    /// <summary>The runs trained on <paramref name="lag"/> alone (one-lag episode runs), in seed order; empty otherwise.</summary>
-    public IReadOnlyList<RunRecording> TrainedOn(int lag) => Runs.Where(r => r.FinalProbes is [{ } p] && p.Lag == lag && Runs.Count > Seeds).ToArray();
+    /// <summary>The runs probed at <paramref name="lag"/> alone (for one-lag episode runs: those trained on it), in seed order.</summary>
+    public IReadOnlyList<RunRecording> TrainedOn(int lag) => Runs.Where(r => r.FinalProbes is [{ } p] && p.Lag == lag).ToArray();
 
     /// <summary>Pooled accuracy at <paramref name="lag"/>, or null when the unit was not probed there.</summary>
     public PooledAccuracy? At(int lag) => Lags.FirstOrDefault(l => l.Lag == lag);

@@ -151,7 +151,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
                 statuses = new TrainingBatch(sessions).Train(cancellation, Progress);
             }
         }
-        catch (Exception e)                                                     // a text that changed since validation included
+        catch (Exception e) when (e is not InputException)
         {
             foreach (int k in unit)
             {

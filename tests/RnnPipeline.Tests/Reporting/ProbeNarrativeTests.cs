@@ -37,10 +37,10 @@ public sealed class ProbeNarrativeTests
         var lines = Compare(true, Sigmoid(), Tanh(), Irnn());
         Assert.StartsWith("Each unit's 16 seeds are split in seed order into an exploratory and a confirmatory half.", lines[0]);
         Assert.Contains("Benjamini–Hochberg at a false-discovery rate of 0.05", lines[0]);
-        Assert.Contains("sigmoid (16 seeds): solves lags up to 2; at chance from lag 16 (median 0.05, 95% [0.04, 0.06]).", lines);
-        Assert.Contains("tanh (16 seeds): solves lags up to 2; at chance from lag 64 (median 0.05, 95% [0.04, 0.06]).", lines);
-        Assert.Contains("irnn (16 seeds): solves lags up to 16; not shown at chance at any lag (lag 64: median 0.32, 95% [0.31, 0.33]).", lines);
-        Assert.Contains("Lag 16: solved by irnn while sigmoid is at chance.", lines);
+        Assert.Contains("sigmoid (16 seeds): solves lags up to 2; not shown above chance from lag 16 (median 0.05, 95% [0.04, 0.06]).", lines);
+        Assert.Contains("tanh (16 seeds): solves lags up to 2; not shown above chance from lag 64 (median 0.05, 95% [0.04, 0.06]).", lines);
+        Assert.Contains("irnn (16 seeds): solves lags up to 16; above chance at every lag (lag 64: median 0.32, 95% [0.31, 0.33]).", lines);
+        Assert.Contains("Lag 16: solved by irnn while sigmoid is not shown above chance.", lines);
         Assert.Contains(lines, l => l.StartsWith("Finding (replicated): tanh above sigmoid at lag 16 (shift +0.47 [", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Finding (replicated): irnn above sigmoid at lags 16, 64 (shifts +0.27 to +0.89, confirmatory p ≤ ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Finding (replicated): irnn above tanh at lags 16, 64 (", StringComparison.Ordinal));

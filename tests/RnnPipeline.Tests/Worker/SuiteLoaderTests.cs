@@ -44,20 +44,22 @@ public sealed class SuiteLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Load_DefaultSuite_ExpandsGridAndKeepsRunsWithOwnGrid()
+    public void Load_DefaultSuite_OneLagPerRunForEveryUnitAndSeed_AndTextRunsWithTheirOwnGrid()
     {
         var suite = SuiteLoader.Load(Path.Combine(Configs(), "compare-activations.json"));
-        string[] seeds = [.. Enumerable.Range(1, 16).Select(s => $"-s{s}")];
+        int[] lags = [2, 4, 8, 16, 32, 64, 128];
+        string[] Expanded(string unit) => [.. lags.SelectMany(k => Enumerable.Range(1, 12).Select(s => $"{unit}-k{k}-s{s}"))];
         Assert.Equal(
-            ["text-tanh", "text-sigmoid", "text-relu",
-             .. seeds.Select(s => "recall-tanh" + s), .. seeds.Select(s => "recall-sigmoid" + s), .. seeds.Select(s => "recall-relu" + s),
-             "text-relu-identity", .. seeds.Select(s => "recall-relu-identity" + s)],
+            [.. Expanded("tanh"), .. Expanded("sigmoid"), .. Expanded("relu"), .. Expanded("irnn"), "text-tanh", "text-sigmoid", "text-relu", "text-irnn"],
             suite.Runs.Select(r => r.Name));
-        var irnn = suite.Runs.Where(r => r.Name.StartsWith("recall-relu-identity", StringComparison.Ordinal)).ToArray();
-        Assert.All(irnn, r => Assert.Equal((Activation.Relu, RecurrentInit.Identity), (r.Model.Activation, r.Model.Init)));
-        Assert.Equal(Enumerable.Range(1, 16), irnn.Select(r => r.Training.Seed));
-        Assert.All(irnn, r => Assert.Equal(64, r.Model.HiddenSize)); // from Defaults
-        Assert.All(irnn, r => Assert.Equal(ProbeLoss.Dependents, r.Corpus.Loss));
+        var episodes = suite.Runs.Where(r => r.Corpus.Episodes).ToArray();
+        Assert.Equal(4 * 7 * 12, episodes.Length);
+        Assert.All(episodes, r => Assert.Equal((ProbeLoss.Dependents, 1), (r.Corpus.Loss, r.Corpus.Lags.Length)));
+        var irnn = episodes.Where(r => r.Name.StartsWith("irnn-", StringComparison.Ordinal)).ToArray();
+        Assert.All(irnn, r => Assert.Equal((Activation.Relu, RecurrentInit.Identity, 64), (r.Model.Activation, r.Model.Init, r.Model.HiddenSize)));
+        // A unit is its settings: the 84 runs of each unit share one unit hash, and the four units have four.
+        Assert.Equal(4, episodes.Select(r => r.UnitHash()).Distinct().Count());
+        Assert.All(suite.Runs.Where(r => !r.Corpus.Episodes), r => Assert.Equal(CorpusKind.TextFile, r.Corpus.Kind));
     }
 
     [Fact]
