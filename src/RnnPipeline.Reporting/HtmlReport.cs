@@ -90,12 +90,14 @@ public static class HtmlReport
     /// </summary>
     private static void LearningSection(StringBuilder html, string id, ProbeFindings probe, LagFindings learning, CorpusFigures plots)
     {
-        html.Append($"<section id=\"{E(id)}\"><h2>Which unit can learn a dependency k steps back, and why</h2><ul class=\"narrative\">");
-        foreach (string line in learning.Narrative.Take(1 + learning.Units.Count)) html.Append($"<li>{E(line)}</li>");
-        html.Append("</ul>");
+        // First screen: what the runs measure, the table of lags learned with the gradient at the key, and both as plots.
+        html.Append($"<section id=\"{E(id)}\"><h2>Which unit can learn a dependency k steps back, and why</h2><p class=\"lead\">{E(learning.Narrative[0])}</p>");
         ProbeTable.WriteLearning(html, learning);
-        var byName = plots.Learning.ToDictionary(f => f.Name[(f.Name.IndexOf('-') + 1)..]);
+        var byName = plots.Learning.ToDictionary(f => f.Name[(f.Name.IndexOf("-0", StringComparison.Ordinal) + 1)..]);  // "0a-…" after the experiment's prefix
         Grid(html, [.. new[] { "0a-share-learned", "0b-key-gradient" }.Where(byName.ContainsKey).Select(n => byName[n])]);
+        html.Append("<ul class=\"narrative\">");
+        foreach (string line in learning.Narrative.Skip(1).Take(learning.Units.Count)) html.Append($"<li>{E(line)}</li>");
+        html.Append("</ul>");
         html.Append("<h3>Why: the product of Jacobians on the same runs</h3><ul class=\"narrative\">");
         foreach (string line in learning.Narrative.Skip(1 + learning.Units.Count)) html.Append($"<li>{E(line)}</li>");
         html.Append("</ul>");

@@ -91,7 +91,7 @@ public sealed record LagFindings(IReadOnlyList<(string Name, IReadOnlyList<LagLe
             string after = (start < 1) == (end < 1) ? $"and is {end.ToString("F2", C)} at the end" : end >= 1
                 ? $"but training grew it to {end.ToString("F2", C)}: the guarantee stops holding, and what vanishes is what the measured gradient shows"
                 : $"and training shrank it to {end.ToString("F2", C)}";
-            var learnedDespite = lags.Where(l => l.Learned > 0 && l.EarlyKeyGradient < -6).Select(l => l.Lag).ToArray();
+            var learnedDespite = lags.Where(l => l.Seeds.Any(x => x.Learned && x.EarlyKeyGradient < -6)).Select(l => l.Lag).ToArray();
             string despite = learnedDespite.Length == 0 ? ""
                 : $" It learned {ProbeNarrative.Lags(learnedDespite)} in some seeds although less than 10^-6 of the gradient reached the key at the start, where the lecture predicts no learning; one possible reason, not tested here: Adam scales each weight's step by that weight's own gradient history, so a vanishing but consistent signal can still move the weights.";
             yield return $"{name}: γ·‖W_hh‖₂ starts at {start.ToString("F2", C)}, {holds}, {after}.{despite}";

@@ -8,6 +8,9 @@ public static class Narrative
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
+    /// <summary>Runs named one by one in the narrative; beyond this many, clipping and Inf/NaN are summarised per unit.</summary>
+    public const int ListedRuns = 12;
+
     /// <summary>Sentences comparing <paramref name="runs"/> (runs on the same corpus).</summary>
     public static IReadOnlyList<string> Compare(IReadOnlyList<ReportRun> runs)
     {
@@ -28,6 +31,17 @@ public static class Narrative
                       "every per-step norm is above 1, yet λ1 < 0 — saturation and rotation make the realized products vanish, which Π‖J_t‖₂ would call explosion.");
         foreach (var r in withDiagnostics.Where(r => r.Summary.Lyapunov1 > 0))
             lines.Add($"{r.Name}: λ1 = {F(r.Summary.Lyapunov1, "F3")} > 0 — Jacobian products grow through time (exploding regime).");
+        if (runs.Count > ListedRuns)
+        {
+            // Many runs (seeds of a few units): one figure per unit instead of a list of run names.
+            var byUnit = runs.GroupBy(r => r.Run.Info.UnitName(2)).ToArray();
+            string PerUnit(Func<ReportRun, double> value, string format) =>
+                string.Join(", ", byUnit.Select(g => $"{g.Key} {format switch { "%" => Percent(Statistics.Quantile.Median(g.Select(value))), _ => F(Statistics.Quantile.Median(g.Select(value)), format) }}"));
+            lines.Add($"Clipping fired in {runs.Count(r => r.Summary.ClipRate > 0)} of {runs.Count} runs; median share of steps clipped per unit: {PerUnit(r => r.Summary.ClipRate, "%")}.");
+            int faultyRuns = runs.Count(r => r.Summary.NonFiniteEvents > 0);
+            lines.Add(faultyRuns == 0 ? "No run produced Inf/NaN." : $"Inf/NaN events in {faultyRuns} of {runs.Count} runs ({runs.Sum(r => r.Summary.NonFiniteEvents)} in all; per run in the table of Inf/NaN events).");
+            return lines;
+        }
         var clipped = runs.Where(r => r.Summary.ClipRate > 0).OrderByDescending(r => r.Summary.ClipRate).ToArray();
         if (clipped.Length > 0)
             lines.Add($"Clipping fired most in {clipped[0].Name} ({Percent(clipped[0].Summary.ClipRate)} of steps)" +

@@ -67,17 +67,17 @@ public static class ProbeTable
                     html.Append("<td class=\"n\">–</td>");
                     continue;
                 }
-                var (share, interval) = l.Share;
+                var (_, interval) = l.Share;
                 string css = 2 * l.Learned > l.Seeds.Count ? "n solved" : l.Learned == 0 ? "n chance" : "n";
-                string step = l.MedianLearnedStep is double s ? $" · step {s.ToString("F0", C)}" : "";
-                string gradient = double.IsFinite(l.EarlyKeyGradient) ? $"<br><span class=\"ci\">key gradient 10^{l.EarlyKeyGradient.ToString("F1", C)}</span>" : "";
+                string step = l.MedianLearnedStep is double s ? $" · {s.ToString("F0", C)}" : "";
+                string gradient = double.IsFinite(l.EarlyKeyGradient) ? $"<br><span class=\"ci\">10<sup>{l.EarlyKeyGradient.ToString("0.0;−0.0", C)}</sup></span>" : "";
                 string seeds = string.Join(", ", l.Seeds.Select(x => $"s{x.Run.Info.Seed} {x.FinalAccuracy.ToString("0.00", C)}{(x.LearnedStep is int at ? $" (step {at})" : "")}"));
-                html.Append($"<td class=\"{css}\" title=\"{E(seeds)}\">{l.Learned}/{l.Seeds.Count}{step} <span class=\"ci\">[{interval.Low.ToString("0.00", C)}, {interval.High.ToString("0.00", C)}]</span>{gradient}</td>");
+                html.Append($"<td class=\"{css}\" title=\"{E(seeds)}\">{l.Learned}/{l.Seeds.Count}{step}<br><span class=\"ci\">[{interval.Low.ToString("0.00", C)}, {interval.High.ToString("0.00", C)}]</span>{gradient}</td>");
             }
             html.Append($"<td class=\"n\">{LagLearning.LargestLearned(unitLags)}</td></tr>");
         }
-        html.Append($"</tbody></table><p class=\"note\">Cell: seeds that learned the lag (final accuracy on fresh episodes ≥ {learning.Threshold.ToString("0.00", C)}) of seeds trained on it, " +
-                    "the median step at which they first reached it, [95% Wilson interval of the share over seeds], and the gradient reaching the key relative to the dependent " +
+        html.Append($"</tbody></table><p class=\"note\">Cell: seeds that learned the lag (final accuracy on fresh episodes ≥ {learning.Threshold.ToString("0.00", C)}) / seeds trained on it · " +
+                    "the median step at which they first reached it; [95% Wilson interval of the share over seeds]; the gradient reaching the key relative to the dependent " +
                     $"(median over seeds of the first {LagLearning.EarlySteps} steps). <b>Bold</b>: learned by a majority; <span class=\"chance\">grey</span>: by no seed. " +
                     "Largest lag learned: the longest lag below which every lag was learned by a majority. Hover a cell for each seed.</p>");
     }
