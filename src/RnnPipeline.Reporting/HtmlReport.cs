@@ -167,7 +167,7 @@ public static class HtmlReport
     {
         var spikes = runs.SelectMany(r => LossSpikes.Find(r.Run).Select(s => (r.Name, s.Step, s.BitsPerChar, s.Median))).ToArray();
         html.Append($"<section id=\"spikes\"><h2>Loss spikes</h2><p class=\"note\">Training steps whose bits/char exceeded {LossSpikes.Factor:0}× the median of the " +
-                    $"{LossSpikes.Window} steps around them; the plots keep their axes in the ordinary range.</p>");
+                    $"{LossSpikes.Window} steps around them and that median by at least {LossSpikes.MinimumRise:0} bit/char; the plots keep their axes in the ordinary range.</p>");
         if (spikes.Length == 0)
         {
             html.Append("<p>None.</p></section>");

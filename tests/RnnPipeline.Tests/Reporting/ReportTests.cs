@@ -94,9 +94,10 @@ public sealed class ReportTests : IDisposable
         var run = Recordings.Make("relu", Activation.Relu);
         run.Metrics.Clear();
         for (int step = 0; step < 60; step++)
-            run.OnTrainingMetric(new TrainingMetric(step, 1, step == 31 ? 1.1e15 : step == 40 ? 15 : 2.0 - step / 100.0, 0.01, 1000, step));
+            run.OnTrainingMetric(new TrainingMetric(step, 1, step == 31 ? 1.1e15 : step == 40 ? 15 : step == 50 ? 0.5 : step > 44 ? 0.001 : 2.0 - step / 100.0, 0.01, 1000, step));
         var spikes = LossSpikes.Find(run);
-        Assert.Equal([31], spikes.Select(s => s.Step));                        // 15 at step 40 is about 9× its median, below 10×
+        // 15 at step 40 is about 9× its median, below 10×; 0.5 at step 50 is 500× a median of 0.001 but less than a bit above it
+        Assert.Equal([31], spikes.Select(s => s.Step));
         Assert.Equal(1.1e15, spikes[0].BitsPerChar);
         var stream = new MemoryStream();
         HtmlReport.Write(stream, "s", "d", [new ReportRun(run, new RunSpec { Name = "relu" }, "relu/data")]);
