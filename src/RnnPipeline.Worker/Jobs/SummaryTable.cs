@@ -3,16 +3,27 @@ using RnnPipeline.Diagnostics;
 
 namespace RnnPipeline.Worker.Jobs;
 
-/// <summary>The end-of-suite table printed to the console.</summary>
+/// <summary>The end-of-suite table printed to the console (one row per run, or for large suites the runs that did not complete).</summary>
 internal static class SummaryTable
 {
     private const string Row = "{0,-28} {1,-9} {2,6} {3,8} {4,6} {5,5} {6,8} {7,7} {8,8} {9,6}";
 
+    /// <summary>Suites with more runs than this print a line of counts and the rows of the runs that did not complete only.</summary>
+    public const int MaxRows = 24;
+
     public static IEnumerable<string> Format(IReadOnlyList<RunOutcome> outcomes)
     {
         var c = CultureInfo.InvariantCulture;
+        var rows = outcomes;
+        if (outcomes.Count > MaxRows)
+        {
+            yield return $"{outcomes.Count} runs: " + string.Join(", ", outcomes.GroupBy(o => o.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")) +
+                         "; every run's row is in the report (section Runs)" + (outcomes.All(o => o.State == RunStatus.Completed) ? "" : "; not completed:");
+            rows = [.. outcomes.Where(o => o.State != RunStatus.Completed)];
+            if (rows.Count == 0) yield break;
+        }
         yield return string.Format(c, Row, "run", "state", "steps", "val bpc", "clip%", "NaN", "mean‖J‖", "λ1", "horizon", "solved");
-        foreach (var o in outcomes)
+        foreach (var o in rows)
         {
             var s = RunSummary.From(o.Recording, o.Spec.Probe.SolvedThreshold);
             yield return string.Format(c, Row, o.Spec.Name, o.State.ToString().ToLowerInvariant(), s.Steps,
