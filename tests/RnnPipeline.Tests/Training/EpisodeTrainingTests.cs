@@ -128,4 +128,43 @@ public sealed class EpisodeTrainingTests
         double expected = texts.Select((t, i) => -Math.Log(rows[i][0][corpus.Vocabulary.IndexOf(t[Lag])])).Average();
         Assert.Equal(expected, evaluation.Loss, 4);
     }
+
+    [Fact]
+    public void CheckpointAndResume_AcrossAnEpoch_MatchesUninterruptedRun()
+    {
+        var spec = Spec(steps: 40);
+        spec.Training.BatchSize = 8;
+        spec.Corpus.GeneratedLength = 1_000;
+        spec.Diagnostics.Every = 10;
+        spec.Diagnostics.AnalysisLength = 0;
+        var corpus = Corpus(spec);
+        Assert.True(corpus.Windows(corpus.Train, spec).WindowsPerEpoch < 20, "the run wraps the training episodes");
+        var straight = new RunRecording(RunInfo.For("t", spec));
+        float[] straightWeights;
+        using (var session = TrainingSession.Create(spec, corpus, straight))
+        {
+            session.Train(CancellationToken.None);
+            straightWeights = TorchGuard.Run(() => session.Network.Weights.Whh.data<float>().ToArray());
+        }
+        var first = new RunRecording(RunInfo.For("t", spec));
+        string checkpoint = Path.Combine(Path.GetTempPath(), $"episode-checkpoint-{Guid.NewGuid():N}.bin");
+        try
+        {
+            using (var session = TrainingSession.Create(spec, corpus, first))
+            {
+                session.Train(CancellationToken.None, until: 13);
+                session.SaveCheckpoint(checkpoint);
+            }
+            using var resumed = TrainingSession.Resume(spec, Corpus(spec), first, checkpoint);
+            Assert.Equal(13, resumed.Step);
+            resumed.Train(CancellationToken.None);
+            Assert.Equal(straightWeights, TorchGuard.Run(() => resumed.Network.Weights.Whh.data<float>().ToArray()));
+        }
+        finally
+        {
+            File.Delete(checkpoint);
+        }
+        Assert.Equal(straight.Metrics.Select(m => m.Loss), first.Metrics.Select(m => m.Loss));
+        Assert.Equal(straight.GradientFlow.Select(g => g.HiddenGradNorms), first.GradientFlow.Select(g => g.HiddenGradNorms));
+    }
 }
