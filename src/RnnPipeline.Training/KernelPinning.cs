@@ -8,7 +8,8 @@ namespace RnnPipeline.Training;
 /// its automatic one (Intel oneMKL developer reference, "Obtaining Numerically Reproducible Results": the AVX2 setting
 /// applies to Intel processors), so an AMD machine may give other bits than an Intel one, and AMD machines of different
 /// models other bits among themselves. Pinned to oneMKL's COMPATIBLE branch (<c>vendorIndependent</c>), the same bits on
-/// every x86-64 CPU, at a cost in speed that <c>make bench --kernels compatible</c> measures. Two choices are made by the machine unless pinned: oneMKL's code path for sgemm and
+/// every x86-64 CPU, at a cost in speed that <c>make bench --kernels compatible</c> measures.
+/// Two choices are made by the machine unless pinned: oneMKL's code path for sgemm and
 /// friends (conditional numerical reproducibility, <c>MKL_CBWR</c>; Intel oneMKL developer reference, "Obtaining
 /// Numerically Reproducible Results") and ATen's vectorised kernels (<c>ATEN_CPU_CAPABILITY</c>, read by
 /// <c>at::get_cpu_capability</c>). Both are read once, when libtorch first needs them, so <see cref="Pin"/> must run
