@@ -27,7 +27,7 @@ public static class LagLearningPlots
     public static PlotModel ShareLearned(IReadOnlyList<(string Name, IReadOnlyList<LagLearning> Lags)> units, double threshold)
     {
         var model = PlotStyle.Model("Which lag can each unit learn, trained on it alone?",
-            $"share of seeds whose accuracy on fresh episodes reaches {Narrative.Percent(threshold)} · bar: 95% Wilson interval over seeds");
+            $"seeds reaching {Narrative.Percent(threshold)} on fresh episodes · bar: 95% Wilson interval");
         model.Axes.Add(LagAxis());
         model.Axes.Add(PlotStyle.Linear(AxisPosition.Left, "share of seeds that learned the lag", 0, 1.02));
         for (int i = 0; i < units.Count; i++)
@@ -57,7 +57,7 @@ public static class LagLearningPlots
     public static PlotModel KeyGradientVersusLag(IReadOnlyList<(string Name, IReadOnlyList<LagLearning> Lags)> units)
     {
         var model = PlotStyle.Model("Why: the gradient that reaches the key",
-            $"log10 ‖∂L/∂h at the key‖ / ‖∂L/∂h at the dependent‖, median of the first {LagLearning.EarlySteps} steps · line: median of seeds · dots: seeds");
+            $"log10 ‖∂L/∂h_0‖ / ‖∂L/∂h_(k−1)‖, first {LagLearning.EarlySteps} steps · line: median · dots: seeds");
         model.Axes.Add(LagAxis());
         model.Axes.Add(PlotStyle.Linear(AxisPosition.Left, "log10 gradient at the key (relative)"));
         for (int i = 0; i < units.Count; i++)
@@ -74,7 +74,7 @@ public static class LagLearningPlots
             model.Series.Add(line);
             model.Series.Add(seeds);
         }
-        model.Annotations.Add(PlotStyle.Reference(0, LineStyle.Dot, "no loss on the way (ratio 1)"));
+        model.Annotations.Add(PlotStyle.Reference(0, LineStyle.Dot));
         return model;
     }
 
