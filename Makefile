@@ -24,7 +24,7 @@ all: build
 build:
 	$(DOTNET) build RnnPipeline.sln -c $(CONFIG) -v quiet -nologo
 
-## run: train the default suite (tanh, sigmoid, ReLU, IRNN: 16 seeds each on a long-range probe, one run each on sample text) and write out/<suite>/report.html and summary.md; RUN_FLAGS="--parallel 2 --Suite:Grid:SeedOffset=1000" reruns it on fresh seeds
+## run: train the default suite (tanh, sigmoid, ReLU, IRNN: each lag 2-128 trained alone, 12 seeds each, and one run each on sample text) and write out/<suite>/report.html and summary.md; RUN_FLAGS="--parallel 2 --Suite:Grid:SeedOffset=1000" reruns it on fresh seeds
 run:
 	$(DOTNET) build $(WORKER) -c $(CONFIG) -v quiet -nologo
 	$(DOTNET) $(WORKER_DLL) --suite $(SUITE) --output $(OUT) $(RUN_FLAGS)
