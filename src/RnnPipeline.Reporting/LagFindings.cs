@@ -94,7 +94,12 @@ public sealed record LagFindings(IReadOnlyList<(string Name, IReadOnlyList<LagLe
             var learnedDespite = lags.Where(l => l.Seeds.Any(x => x.Learned && x.EarlyKeyGradient < -6)).Select(l => l.Lag).ToArray();
             string despite = learnedDespite.Length == 0 ? ""
                 : $" It learned {ProbeNarrative.Lags(learnedDespite)} in some seeds although less than 10^-6 of the gradient reached the key at the start, where the lecture predicts no learning; one possible reason, not tested here: Adam scales each weight's step by that weight's own gradient history, so a vanishing but consistent signal can still move the weights.";
-            yield return $"{name}: γ·‖W_hh‖₂ starts at {start.ToString("F2", C)}, {holds}, {after}.{despite}";
+            var failed = lags.OrderBy(l => l.Lag).FirstOrDefault(l => 2 * l.Learned <= l.Seeds.Count);
+            string notVanishing = failed is not null && failed.EarlyKeyGradient > -2
+                ? $" It does not learn lag {failed.Lag} although 10^{failed.EarlyKeyGradient.ToString("F1", C)} of the gradient reaches the key there, so a vanished gradient does not explain it; " +
+                  (failed.StillRising ? "its accuracy was still rising at the end, so a longer budget may learn it." : "its accuracy had stopped rising.")
+                : "";
+            yield return $"{name}: γ·‖W_hh‖₂ starts at {start.ToString("F2", C)}, {holds}, {after}.{despite}{notVanishing}";
         }
     }
 
