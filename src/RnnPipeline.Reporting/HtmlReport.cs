@@ -15,6 +15,9 @@ public static class HtmlReport
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
+    /// <summary>Above this many runs the table of every run's headline numbers is folded away (the experiments come first).</summary>
+    private const int FoldedRuns = 24;
+
     /// <summary>
     /// Writes the report of <paramref name="runs"/> to <paramref name="stream"/> (UTF-8), listing the <paramref name="absent"/>
     /// runs; <paramref name="probes"/> are their probe findings and <paramref name="figures"/> their plots when the caller has
@@ -37,9 +40,9 @@ public static class HtmlReport
         foreach (var (key, probe) in probes)
             if (probe.Learning is { } learning) LearningSection(html, key, probe, learning, figures[key]);
         html.Append("<section id=\"summary\"><h2>Runs</h2>");
-        if (runs.Count > 24) html.Append($"<details><summary>{runs.Count} runs: headline numbers of each</summary>");
+        if (runs.Count > FoldedRuns) html.Append($"<details><summary>{runs.Count} runs: headline numbers of each</summary>");
         SummaryTable(html, runs);
-        if (runs.Count > 24) html.Append("</details>");
+        if (runs.Count > FoldedRuns) html.Append("</details>");
         html.Append("</section>");
         foreach (var group in runs.GroupBy(r => r.Experiment).Where(g => probes.GetValueOrDefault(g.Key)?.Learning is null))
         {
@@ -93,18 +96,18 @@ public static class HtmlReport
         // First screen: what the runs measure, the table of lags learned with the gradient at the key, and both as plots.
         html.Append($"<section id=\"{E(id)}\"><h2>Which unit can learn a dependency k steps back, and why</h2><p class=\"lead\">{E(learning.Narrative[0])}</p>");
         ProbeTable.WriteLearning(html, learning);
-        var byName = plots.Learning.ToDictionary(f => f.Name[(f.Name.IndexOf("-0", StringComparison.Ordinal) + 1)..]);  // "0a-…" after the experiment's prefix
-        Grid(html, [.. new[] { "0a-share-learned", "0b-key-gradient" }.Where(byName.ContainsKey).Select(n => byName[n])]);
+        var figures = plots.Learning!;
+        Grid(html, [figures.Share, figures.KeyGradient]);
         html.Append("<ul class=\"narrative\">");
         foreach (string line in learning.Narrative.Skip(1).Take(learning.Units.Count)) html.Append($"<li>{E(line)}</li>");
         html.Append("</ul>");
         html.Append("<h3>Why: the product of Jacobians on the same runs</h3><ul class=\"narrative\">");
         foreach (string line in learning.Narrative.Skip(1 + learning.Units.Count)) html.Append($"<li>{E(line)}</li>");
         html.Append("</ul>");
-        foreach (var name in new[] { "0d-gradient-vs-learning", "0e-gamma-whh" }.Where(byName.ContainsKey)) Figure(html, byName[name]);
+        Figure(html, figures.GradientVersusLearning);
+        if (figures.GammaWhh is { } gamma) Figure(html, gamma);
         html.Append("<h3>Per unit: gradient at the key and accuracy over training</h3>");
-        var accuracy = plots.ProbeOverTraining.ToDictionary(f => f.Name[(f.Name.IndexOf("9-probe-over-training-", StringComparison.Ordinal) + 22)..]);
-        Grid(html, [.. learning.Units.SelectMany(u => new[] { byName.GetValueOrDefault($"0c-key-gradient-over-training-{u.Name}"), accuracy.GetValueOrDefault(u.Name) }).OfType<ReportFigure>()]);
+        Grid(html, [.. figures.PerUnit.SelectMany(p => new[] { p.Gradient, p.Accuracy }).OfType<ReportFigure>()]);
         html.Append("<h3>Verdicts between units (final accuracy per seed, by the stated procedure)</h3><ul class=\"narrative\">");
         foreach (string line in probe.Narrative) html.Append($"<li>{E(line)}</li>");
         html.Append("</ul>");

@@ -84,7 +84,7 @@ public sealed record LagFindings(IReadOnlyList<(string Name, IReadOnlyList<LagLe
     {
         foreach (var (name, lags) in units)
         {
-            double start = Median(lags.Select(l => l.FirstGammaWhh)), end = Median(lags.Select(l => l.LastGammaWhh));
+            double start = Quantile.FiniteMedian(lags.Select(l => l.FirstGammaWhh)), end = Quantile.FiniteMedian(lags.Select(l => l.LastGammaWhh));
             if (!double.IsFinite(start) || !double.IsFinite(end)) continue;
             string holds = start < 1 ? "below 1, so every gradient path vanishes exponentially (the sufficient condition of Pascanu et al. 2013 holds)"
                                      : "at or above 1, so the condition that guarantees vanishing does not hold and only the measured product tells";
@@ -101,11 +101,5 @@ public sealed record LagFindings(IReadOnlyList<(string Name, IReadOnlyList<LagLe
                 : "";
             yield return $"{name}: γ·‖W_hh‖₂ starts at {start.ToString("F2", C)}, {holds}, {after}.{despite}{notVanishing}";
         }
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        double[] finite = [.. values.Where(double.IsFinite)];
-        return finite.Length == 0 ? double.NaN : Quantile.Median(finite);
     }
 }

@@ -38,10 +38,10 @@ public sealed record SeedLearning(RunRecording Run, int Lag, double FinalAccurac
     {
         var final = run.FinalProbes.Single();
         int? learned = final.Accuracy >= threshold ? run.Probes.Where(p => p.Accuracy >= threshold).Min(p => p.Step) : null;
-        double[] early = [.. run.GradientFlow.Where(f => f.Step < LagLearning.EarlySteps).Select(KeyGradient).Where(double.IsFinite)];
         var stability = run.Stability.OrderBy(s => s.Step).ToArray();
         var before = run.Probes.Where(p => p.Step <= final.Step - LagLearning.LateSteps).MaxBy(p => p.Step);
-        return new SeedLearning(run, final.Lag, final.Accuracy, learned, early.Length == 0 ? double.NaN : Quantile.Median(early),
+        return new SeedLearning(run, final.Lag, final.Accuracy, learned,
+            Quantile.FiniteMedian(run.GradientFlow.Where(f => f.Step < LagLearning.EarlySteps).Select(KeyGradient)),
             stability.Length == 0 ? double.NaN : stability[0].Gamma * stability[0].WhhNorm,
             stability.Length == 0 ? double.NaN : stability[^1].Gamma * stability[^1].WhhNorm,
             before is null ? double.NaN : final.Accuracy - before.Accuracy);
@@ -66,7 +66,7 @@ public sealed record LagLearning(int Lag, IReadOnlyList<SeedLearning> Seeds)
     /// True when the lag had not reached its plateau: the seeds' median accuracy gain over the last
     /// <see cref="LateSteps"/> steps is at least 0.05 while fewer than all seeds learned it.
     /// </summary>
-    public bool StillRising => Learned < Seeds.Count && Median(Seeds.Select(s => s.LateGain)) >= 0.05;
+    public bool StillRising => Learned < Seeds.Count && Quantile.FiniteMedian(Seeds.Select(s => s.LateGain)) >= 0.05;
 
     /// <summary>Seeds that learned the lag.</summary>
     public int Learned => Seeds.Count(s => s.Learned);
@@ -78,13 +78,13 @@ public sealed record LagLearning(int Lag, IReadOnlyList<SeedLearning> Seeds)
     public double? MedianLearnedStep => Learned == 0 ? null : Quantile.Median(Seeds.Where(s => s.Learned).Select(s => (double)s.LearnedStep!.Value));
 
     /// <summary>Median over seeds of the early log10 key gradient (NaN when no seed has one).</summary>
-    public double EarlyKeyGradient => Median(Seeds.Select(s => s.EarlyKeyGradient));
+    public double EarlyKeyGradient => Quantile.FiniteMedian(Seeds.Select(s => s.EarlyKeyGradient));
 
     /// <summary>Median over seeds of γ·‖W_hh‖₂ at the first stability record.</summary>
-    public double FirstGammaWhh => Median(Seeds.Select(s => s.FirstGammaWhh));
+    public double FirstGammaWhh => Quantile.FiniteMedian(Seeds.Select(s => s.FirstGammaWhh));
 
     /// <summary>Median over seeds of γ·‖W_hh‖₂ at the last stability record.</summary>
-    public double LastGammaWhh => Median(Seeds.Select(s => s.LastGammaWhh));
+    public double LastGammaWhh => Quantile.FiniteMedian(Seeds.Select(s => s.LastGammaWhh));
 
     /// <summary>
     /// The lags of <paramref name="unit"/>, each from the runs trained on it alone; empty when the unit's runs were not
@@ -111,11 +111,5 @@ public sealed record LagLearning(int Lag, IReadOnlyList<SeedLearning> Seeds)
         var usable = seeds.Where(s => double.IsFinite(s.EarlyKeyGradient)).ToArray();
         return RankCorrelation.Spearman([.. usable.Select(s => s.EarlyKeyGradient)],
             [.. usable.Select(s => s.LearnedStep is int step ? step : double.PositiveInfinity)]);
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        double[] finite = [.. values.Where(double.IsFinite)];
-        return finite.Length == 0 ? double.NaN : Quantile.Median(finite);
     }
 }

@@ -17,6 +17,13 @@ public static class Quantile
     /// <summary>The median of <paramref name="values"/> (any order, not empty).</summary>
     public static double Median(IEnumerable<double> values) => Of(values.Order().ToArray(), 0.5);
 
+    /// <summary>The median of the finite values among <paramref name="values"/>; NaN when there are none.</summary>
+    public static double FiniteMedian(IEnumerable<double> values)
+    {
+        double[] finite = [.. values.Where(double.IsFinite)];
+        return finite.Length == 0 ? double.NaN : Median(finite);
+    }
+
     /// <summary>
     /// For each value, the median of it and the values around it: <paramref name="window"/> in all, fewer at the ends.
     /// Unlike a moving average it ignores an isolated spike.

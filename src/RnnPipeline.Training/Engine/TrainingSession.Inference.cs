@@ -26,7 +26,7 @@ public sealed partial class TrainingSession
         var reader = new ChunkedReader(_network, stream.BatchSize);
         for (int w = 0; w < windows; w++)
         {
-            if (stream.Episodes) reader.Hidden.zero_();
+            if (stream.ResetsState) reader.Hidden.zero_();
             reader.Read(stream.WindowLength, stream.WindowLength,
                 (_, _, window) => { stream.Next(inputs, targets, _corpus.ValidationWeights, weights); inputs.CopyTo(window); },
                 (_, pass) =>

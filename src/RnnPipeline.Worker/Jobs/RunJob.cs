@@ -89,9 +89,6 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     /// <summary>Characters trained in this process.</summary>
     public long CharactersTrained => _charactersTrained + (Session is null ? 0 : (long)(Session.Step - _firstStep) * Session.CharactersPerStep);
 
-    /// <summary>Configured steps times the recurrent multiply-adds per character, a measure of the run's work (for scheduling; no text needed).</summary>
-    public double Work => (double)spec.Training.Steps * spec.SequenceLength * spec.Training.BatchSize * spec.Model.HiddenSize * spec.Model.HiddenSize;
-
     /// <summary>Logs the run's progress after a step (every few seconds).</summary>
     public void ReportProgress(TrainingProgress progress)
     {

@@ -22,7 +22,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         Suite suite = source.Suite;
         string suiteFolder = Path.GetFullPath(Path.Combine(o.Output, suite.Name));
         EnsureWritable(suiteFolder);
-        if (o.PinKernels) KernelPinning.Pin(o.VendorIndependentKernels);                                   // before anything loads libtorch
+        if (o.PinKernels) KernelPinning.Pin(o.VendorIndependentKernels);          // before anything loads libtorch
         var views = new RunDataViews();
         Shard? shard = Shard.Parse(o.Shard);
         IReadOnlyList<int> runs = shard is null || o.ReportOnly ? [.. Enumerable.Range(0, suite.Runs.Count)] : ShardAssignment.RunsOf(suite.Runs, shard);
@@ -120,7 +120,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
             ? ready.GroupBy(k => TrainingSession.ShapeKeyOf(jobs[k].Spec, jobs[k].Corpus))
                 .SelectMany(g => g.Chunk(TrainingBatch.MaxRuns(jobs[g.First()].Spec, jobs[g.First()].Corpus)))
             : ready.Select(k => new[] { k });
-        return units.OrderByDescending(unit => unit.Sum(k => jobs[k].Work)).ToArray();
+        return units.OrderByDescending(unit => unit.Sum(k => ShardAssignment.Cost(jobs[k].Spec))).ToArray();
     }
 
     /// <summary>Trains one unit (a run alone or a stack of runs) and finishes each of its runs.</summary>

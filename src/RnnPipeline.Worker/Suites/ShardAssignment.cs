@@ -67,8 +67,9 @@ public static class ShardAssignment
 
     /// <summary>
     /// Estimated training cost: the recurrent matrix products (B·T·H² multiply-adds per step, forward and backward)
-    /// dominate a step at the sizes this tool trains, so steps × B × T × H² orders runs well enough to balance shards.
+    /// dominate a step at the sizes this tool trains, so steps × B × T × H² orders runs well enough to balance shards
+    /// (and, in one process, to start the largest first).
     /// </summary>
-    private static double Cost(RunSpec run) =>
+    internal static double Cost(RunSpec run) =>
         (double)run.Training.Steps * run.Training.BatchSize * run.SequenceLength * run.Model.HiddenSize * run.Model.HiddenSize;
 }
