@@ -176,7 +176,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         bool checkpoint = File.Exists(folder.Checkpoint) || FileChecksums.IsListed(folder.Checkpoint);
         if (File.Exists(folder.Checkpoint) || (checkpoint && !finished))
         {
-            FileChecksums.Verify(folder.Checkpoint, "restore it or start the run again without --resume");
+            FileChecksums.Verify(folder.Checkpoint, "restore it or start the run again without --resume", TrainingSession.MaximumCheckpointBytes(spec));
             TrainingSession.VerifyCheckpoint(spec, folder.Checkpoint);
         }
         if (folder.ReadSpec() is { } saved && saved.ConfigHash() != spec.ConfigHash())
