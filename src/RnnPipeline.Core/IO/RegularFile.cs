@@ -32,7 +32,7 @@ public static partial class RegularFile
         if (length > maximumBytes)
         {
             stream.Dispose();
-            throw new InputException($"'{full}' has {length} bytes, more than a file of its kind can have ({maximumBytes}): {fix}");
+            throw new InputException($"'{full}' has {length} bytes, more than the limit of {maximumBytes} for a file of its kind: {fix}");
         }
         return stream;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using RnnPipeline.IO;
 using RnnPipeline.Options;
 
 namespace RnnPipeline.Worker.Suites;
@@ -85,6 +86,9 @@ public static class SuiteLoader
     private static string Escape(string text) =>
         string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
+    /// <summary>Largest suite file read (16 MiB): suites are hand-written settings, a few KB.</summary>
+    private const long MaximumSuiteBytes = 16 << 20;
+
     private static JsonObject Parse(string path)
     {
         if (!File.Exists(path))
@@ -92,7 +96,7 @@ public static class SuiteLoader
         try
         {
             var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false };
-            return JsonNode.Parse(File.ReadAllText(path), documentOptions: options) as JsonObject
+            return JsonNode.Parse(RegularFile.ReadAllText(path, MaximumSuiteBytes, "pass a regular suite file of at most 16 MiB with --suite (see configs/)"), documentOptions: options) as JsonObject
                    ?? throw new InputException($"suite file '{path}' must contain a JSON object {{ \"Name\": ..., \"Runs\": [...] }}");
         }
         catch (JsonException e)
