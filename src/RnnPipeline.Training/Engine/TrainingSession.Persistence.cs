@@ -61,6 +61,26 @@ public sealed partial class TrainingSession
         return session;
     });
 
+    /// <summary>The step a run continues from with the checkpoint at <paramref name="checkpointPath"/> (checked as <see cref="VerifyCheckpoint"/> checks it).</summary>
+    /// <exception cref="InputException">The checkpoint is damaged, of another version or configuration.</exception>
+    public static int CheckpointStep(RunSpec spec, string checkpointPath)
+    {
+        using var reader = Checkpoint.Open(checkpointPath, spec);
+        ReadToState(reader);
+        return reader.ReadInt32();                                              // TrainingState.Write: the step first
+    }
+
+    /// <summary>Reads what <see cref="WriteCheckpoint"/> writes before the training state; returns the vocabulary.</summary>
+    private static Vocabulary ReadToState(BinaryReader reader)
+    {
+        var vocabulary = Vocabulary.FromCharacters(reader.ReadString());
+        reader.ReadDouble();                                                    // learning-rate scale
+        reader.ReadInt32();                                                     // non-finite events
+        reader.ReadInt32();                                                     // clipped steps
+        reader.ReadDouble();                                                    // elapsed seconds
+        return vocabulary;
+    }
+
     /// <summary>
     /// The vocabulary and weights saved in <paramref name="checkpointPath"/> (checked as <see cref="VerifyCheckpoint"/>
     /// checks it): the content <see cref="WriteCheckpoint"/> writes, read up to the weights.
@@ -69,11 +89,7 @@ public sealed partial class TrainingSession
     internal static (Vocabulary Vocabulary, CharRnnWeights Weights) ReadModel(RunSpec spec, string checkpointPath)
     {
         using var reader = Checkpoint.Open(checkpointPath, spec);
-        var vocabulary = Vocabulary.FromCharacters(reader.ReadString());
-        reader.ReadDouble();                                                    // learning-rate scale
-        reader.ReadInt32();                                                     // non-finite events
-        reader.ReadInt32();                                                     // clipped steps
-        reader.ReadDouble();                                                    // elapsed seconds
+        var vocabulary = ReadToState(reader);
         var (_, _, weights) = TrainingState.ReadHead(reader);
         if (weights.Hidden == spec.Model.HiddenSize && weights.Vocabulary == vocabulary.Size) return (vocabulary, weights);
         weights.Dispose();

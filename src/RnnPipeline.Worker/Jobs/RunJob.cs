@@ -68,7 +68,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     public RunOutcome? Prepare(bool resume)
     {
         _resume = resume;
-        if (!resume) return null;
+        if (!resume || !Directory.Exists(folder.Path)) return null;              // nothing saved: nothing to lock or read
         Lock();
         try
         {
@@ -117,9 +117,11 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         Lock();
         _start = clock.GetTimestamp();
         IRunSink sink = new LoggingSink(_recording, logger, spec.Name);
-        if (TensorBoard) sink = new SinkTee(sink, new Training.Diagnostics.TensorBoardSink(folder.TensorBoard));
+        bool resumed = _resume && File.Exists(folder.Checkpoint);
+        if (TensorBoard)
+            sink = new SinkTee(sink, new Training.Diagnostics.TensorBoardSink(folder.TensorBoard, resumed ? TrainingSession.CheckpointStep(spec, folder.Checkpoint) : 0));
         _sink = sink;
-        Session = _resume && File.Exists(folder.Checkpoint) ? Resumed(Corpus, sink) : TrainingSession.Create(spec, Corpus, sink);
+        Session = resumed ? Resumed(Corpus, sink) : TrainingSession.Create(spec, Corpus, sink);
         _firstStep = Session.Step;
         _progress = new ProgressReporter(logger, spec.Name, clock, progressInterval);
         if (Session.Step == 0)
