@@ -130,7 +130,7 @@ public sealed class RunDataViews(MLContext ml)
     {
         foreach (var table in _tables)
             foreach (string extension in (string[])[".idv", ".csv"])
-                FileChecksums.Verify(Path.Combine(folder, table.Name + extension), DamagedFix);
+                FileChecksums.Verify(Path.Combine(folder, table.Name + extension), DamagedFix, MaximumFileBytes);
     }
 
     /// <summary>One table of several saved runs as a single data view (rows in folder order).</summary>
@@ -138,9 +138,17 @@ public sealed class RunDataViews(MLContext ml)
     public IDataView LoadTable(IEnumerable<string> runFolders, string table)
     {
         string[] paths = runFolders.Select(f => Path.Combine(f, table + ".idv")).ToArray();
-        foreach (string path in paths) FileChecksums.Verify(path, DamagedFix);
+        foreach (string path in paths) FileChecksums.Verify(path, DamagedFix, MaximumFileBytes);
         return Find(table).Concatenate(ml, paths);
     }
+
+    /// <summary>
+    /// Largest data view file read or hashed: four times the memory this process may use (the container's limit, else
+    /// physical memory, as the runtime reports it). A table's rows are all held in memory while its run trains and when
+    /// it is loaded, so a file far larger than memory was not written by the worker; it is refused by its length before
+    /// it is hashed. The factor leaves room for the CSV, which repeats the run's metadata on every row.
+    /// </summary>
+    public static long MaximumFileBytes => 4 * GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
     private const string DamagedFix = "restore the file, or train the run again (without --resume)";
 

@@ -91,21 +91,40 @@ public sealed partial class CharRnnModel : IDisposable
         _network.Weights.Write(writer);
     });
 
-    /// <summary>Reads a model written by <see cref="Save"/>.</summary>
-    /// <exception cref="InputException">The stream is not such a model.</exception>
-    public static CharRnnModel Load(Stream stream) => TorchGuard.Run(() =>
+    /// <summary>
+    /// Reads a model written by <see cref="Save"/>. Every field is checked before it is used: the activation is one of
+    /// <see cref="Options.Activation"/>, the vocabulary is a vocabulary of at most 65,536 distinct characters, the weights
+    /// have rank 1 or 2, bounded extents, values within the stream and the shapes of one model of that vocabulary.
+    /// </summary>
+    /// <param name="stream">The stream, standing at the model.</param>
+    /// <param name="name">What to call the stream in a refusal, e.g. its file name.</param>
+    /// <exception cref="InputException">The stream is not such a model, or it is truncated or damaged (the message names <paramref name="name"/>).</exception>
+    public static CharRnnModel Load(Stream stream, string name = "the char-RNN model file") => TorchGuard.Run(() =>
     {
         using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        string fix = "save it again with CharRnnTransformer.Save";
         try
         {
-            if (reader.ReadString() != Magic) throw new InputException("not a char-RNN model file: save one with CharRnnTransformer.Save");
+            if (reader.ReadString() != Magic) throw new InputException($"{name} is not a char-RNN model file: {fix}");
             var activation = (Activation)reader.ReadInt32();
-            var vocabulary = Vocabulary.FromCharacters(reader.ReadString());
-            return new CharRnnModel(CharRnnWeights.Read(reader), activation, vocabulary);
+            if (!Enum.IsDefined(activation))
+                throw new InputException($"{name} is damaged: activation {(int)activation} is none of {string.Join(", ", Enum.GetNames<Activation>())}; {fix}");
+            string characters = reader.ReadString();
+            if (characters.Length > TensorIO.MaximumExtent || characters.Distinct().Count() != characters.Length)
+                throw new InputException($"{name} is damaged: its vocabulary is not a set of at most {TensorIO.MaximumExtent} distinct characters; {fix}");
+            var vocabulary = Vocabulary.FromCharacters(characters);
+            var weights = CharRnnWeights.Read(reader);
+            if (weights.Vocabulary == vocabulary.Size) return new CharRnnModel(weights, activation, vocabulary);
+            weights.Dispose();
+            throw new InputException($"{name} is damaged: its weights are for {weights.Vocabulary} symbols, its vocabulary has {vocabulary.Size}; {fix}");
         }
         catch (EndOfStreamException)
         {
-            throw new InputException("the char-RNN model file is truncated: save it again");
+            throw new InputException($"{name} is truncated: {fix}");
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or FormatException or OverflowException)
+        {
+            throw new InputException($"{name} is damaged ({e.Message.TrimEnd('.')}): {fix}");
         }
     });
 

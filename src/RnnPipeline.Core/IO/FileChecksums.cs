@@ -24,20 +24,34 @@ public static class FileChecksums
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    /// <summary>Checks <paramref name="path"/> against the checksums of its folder.</summary>
+    /// <summary>
+    /// Largest checksum file read (1 MiB): a folder of the worker lists a few dozen files, each on a line of 66 characters
+    /// and its name.
+    /// </summary>
+    public const long MaximumListBytes = 1 << 20;
+
+    /// <summary>
+    /// Checks <paramref name="path"/> against the checksums of its folder. Both files are read only as
+    /// <see cref="RegularFile"/> allows: regular files within their size bound, checked before a byte is hashed.
+    /// </summary>
     /// <param name="path">The file to check.</param>
     /// <param name="fix">What the user should do when it is damaged, e.g. "start the run again without --resume".</param>
-    /// <exception cref="InputException">The file or its folder's checksum file is missing, or the content does not match.</exception>
-    public static void Verify(string path, string fix)
+    /// <param name="maximumBytes">The largest size a file of its kind can have.</param>
+    /// <exception cref="InputException">
+    /// The file or its folder's checksum file is missing, not a regular file or too large, or the content does not match.
+    /// </exception>
+    public static void Verify(string path, string fix, long maximumBytes)
     {
         string full = Path.GetFullPath(path);
         var sums = Read(Path.GetDirectoryName(full)!, fix);
         string name = Path.GetFileName(full);
         if (!sums.TryGetValue(name, out var accepted))
             throw new InputException($"'{full}' is not listed in {FileName} beside it, so it cannot be checked: {fix}");
-        if (!File.Exists(full))
+        if (!File.Exists(full) && !Directory.Exists(full))
             throw new InputException($"'{full}' is missing (it is listed in {FileName}): {fix}");
-        if (!accepted.Contains(Hash(full)))
+        string hash;
+        using (var stream = RegularFile.OpenRead(full, maximumBytes, fix)) hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        if (!accepted.Contains(hash))
             throw new InputException($"'{full}' is damaged or truncated: its SHA-256 does not match the one recorded in {FileName} when it was written: {fix}");
     }
 
@@ -78,10 +92,11 @@ public static class FileChecksums
     private static Dictionary<string, List<string>> Read(string folder, string fix)
     {
         string file = Path.Combine(folder, FileName);
-        if (!File.Exists(file))
+        if (!File.Exists(file) && !Directory.Exists(file))
             throw new InputException($"'{folder}' has no {FileName}, so its files cannot be checked (written by an older version, or never completed): {fix}");
         var sums = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (string line in File.ReadAllLines(file))
+        using var lines = new StringReader(RegularFile.ReadAllText(file, MaximumListBytes, fix));
+        while (lines.ReadLine() is { } line)
         {
             // "<64 hex>  <name>" (text mode) or "<64 hex> *<name>" (binary mode), as sha256sum writes them.
             if (line.Length < 67 || line[64] != ' ' || line[65] is not (' ' or '*') || !line[..64].All(char.IsAsciiHexDigit))

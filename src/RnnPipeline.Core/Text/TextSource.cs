@@ -1,4 +1,5 @@
 using System.Text;
+using RnnPipeline.IO;
 
 namespace RnnPipeline.Text;
 
@@ -14,9 +15,9 @@ public static class TextSource
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
-    /// Reads a UTF-8 text file (a leading BOM is dropped). Only regular files are opened: a folder, a pipe or a device
-    /// (whose size the file system reports as 0) is refused before anything is read, and at most
-    /// <see cref="MaximumBytes"/> + 1 bytes are ever read.
+    /// Reads a UTF-8 text file (a leading BOM is dropped). Only regular files are read (see <see cref="RegularFile"/>): a
+    /// folder, a pipe or a device is refused before anything is read, and at most <see cref="MaximumBytes"/> + 1 bytes
+    /// are ever read.
     /// </summary>
     /// <exception cref="InputException">The file is missing, not a regular file, unreadable, empty, too large, binary or not valid UTF-8.</exception>
     public static string LoadUtf8(string path)
@@ -44,26 +45,9 @@ public static class TextSource
             throw new InputException($"text file '{path}' is a folder: name a UTF-8 text file in Corpus.Path");
         if (!File.Exists(path))
             throw new InputException($"text file '{path}' does not exist: {fix}");
-        long length = new FileInfo(path).Length;
-        if (length == 0)
-            throw new InputException($"text file '{path}' is empty or not a regular file (a pipe or device): give a UTF-8 text with at least a few thousand characters");
-        if (length > MaximumBytes)
-            throw new InputException($"text file '{path}' has {length} bytes, more than the limit of {MaximumBytes}: train on a shorter excerpt");
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            var buffer = new byte[(int)Math.Min(length, MaximumBytes) + 1];
-            int total = 0, read;
-            while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0) total += read;
-            if (total > MaximumBytes)
-                throw new InputException($"text file '{path}' has more than {MaximumBytes} bytes (the limit): train on a shorter excerpt");
-            if (total > length)
-                throw new InputException($"text file '{path}' grew while it was read: train on a copy that is not being written");
-            return buffer[..total];
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"text file '{path}' cannot be read ({e.Message.TrimEnd('.')}): check its permissions, or {fix}");
-        }
+        byte[] bytes = RegularFile.ReadAllBytes(path, MaximumBytes, "name a regular UTF-8 text file of at most 100 MB in Corpus.Path, or train on a shorter excerpt");
+        if (bytes.Length == 0)
+            throw new InputException($"text file '{path}' is empty: give a UTF-8 text with at least a few thousand characters");
+        return bytes;
     }
 }

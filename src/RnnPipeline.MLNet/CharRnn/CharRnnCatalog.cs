@@ -33,7 +33,9 @@ public static class CharRnnCatalog
     /// schema, so the model is the same whatever rows the pipeline is fitted on. <paramref name="path"/> is a worker run
     /// folder (its <c>run.json</c> and <c>checkpoint.bin</c>, both checked against the folder's <c>SHA256SUMS</c>; its
     /// <c>data/</c> becomes the transformer's <see cref="CharRnnTransformer.Diagnostics"/>) or a file written by
-    /// <see cref="CharRnnTransformer.Save"/>. Loaded and checked here, so a bad path fails when the pipeline is built.
+    /// <see cref="CharRnnTransformer.Save"/>. Loaded and checked here, so a bad path fails when the pipeline is built: a
+    /// failed run and a <c>data/</c> of another run are refused; a run that is unfinished (cancelled, so its checkpoint
+    /// holds the weights of its last saved step) is applied with a warning on <c>MLContext.Log</c> when the estimator is fitted.
     /// </summary>
     /// <param name="catalog">The text transforms catalog (<c>mlContext.Transforms.Text</c>).</param>
     /// <param name="path">A worker run folder or a saved featurizer file.</param>

@@ -63,6 +63,7 @@ public sealed class CharRnnEstimator : IEstimator<CharRnnTransformer>
         if (_pretrained is { } pretrained)
         {
             channel.Info(MessageSensitivity.None, $"applying a pretrained {pretrained.Model.Activation} char-RNN (H={pretrained.Model.HiddenSize}, run {pretrained.Spec.Name}): nothing is trained on the input");
+            if (pretrained.Note is { } note) channel.Warning(MessageSensitivity.None, note);
             return new CharRnnTransformer(_columns, _options, pretrained.Model.Clone(), pretrained.Diagnostics);
         }
         var rows = input.GetColumn<string>(_columns.Input).Where(r => !string.IsNullOrEmpty(r)).ToArray();

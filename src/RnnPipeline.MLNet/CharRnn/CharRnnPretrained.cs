@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.ML;
 using RnnPipeline.DataViews;
 using RnnPipeline.Diagnostics;
@@ -16,7 +14,6 @@ namespace RnnPipeline.MLNet.CharRnn;
 internal sealed record CharRnnPretrained(CharRnnModel Model, RunSpec Spec, RunRecording Diagnostics, CharRnnOptions? SavedOptions)
 {
     private const string RunFix = "restore the run folder as the worker wrote it, or train the run again";
-    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>
     /// A worker run folder (<c>run.json</c>, <c>checkpoint.bin</c>, <c>SHA256SUMS</c>, and <c>data/</c> when it has
@@ -38,28 +35,38 @@ internal sealed record CharRnnPretrained(CharRnnModel Model, RunSpec Spec, RunRe
 
     private static CharRnnPretrained FromRunFolder(MLContext ml, string folder)
     {
-        string state = Path.Combine(folder, "run.json"), checkpoint = Path.Combine(folder, "checkpoint.bin");
+        string state = Path.Combine(folder, RunStateFile.FileName), checkpoint = Path.Combine(folder, "checkpoint.bin");
         foreach (string file in (string[])[state, checkpoint])
-            if (!File.Exists(file))
+            if (!File.Exists(file) && !Directory.Exists(file))
                 throw new InputException($"'{Path.GetFullPath(file)}' is missing, so '{folder}' is not a finished worker run folder: pass the folder of a run the worker trained (it holds run.json, checkpoint.bin and SHA256SUMS)");
-        FileChecksums.Verify(state, RunFix);
-        FileChecksums.Verify(checkpoint, RunFix);
-        RunSpec spec;
+        var run = RunStateFile.Read(state, RunFix)!;
+        var spec = run.Spec;
+        if (run.State == RunStatus.Failed)
+            throw new InputException($"run '{spec.Name}' in '{Path.GetFullPath(folder)}' failed (the worker's log has the error), so it holds no trained model: train it again");
+        FileChecksums.Verify(checkpoint, RunFix, TrainingSession.MaximumCheckpointBytes(spec));
+        var model = CharRnnModel.FromCheckpoint(spec, checkpoint);
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(state));
-            spec = document.RootElement.GetProperty("Spec").Deserialize<RunSpec>(Json)
-                ?? throw new InputException($"'{Path.GetFullPath(state)}' has no run specification: {RunFix}");
+            string data = Path.Combine(folder, "data");
+            var recording = File.Exists(Path.Combine(data, RunTables.Runs + ".idv"))
+                ? new RunDataViews(ml).Load(data)
+                : new RunRecording(RunInfo.For("pretrained", spec));
+            // As the worker checks a run's data views: a copied data/ of another run (or configuration) is refused.
+            if (recording.Info.Name != spec.Name || recording.Info.ConfigHash != spec.ConfigHash())
+                throw new InputException(
+                    $"the data views in '{Path.GetFullPath(data)}' belong to run {recording.Info.RunId} (config {recording.Info.ConfigHash}), not to run '{spec.Name}' (config {spec.ConfigHash()}) of '{Path.GetFullPath(state)}': {RunFix}");
+            string? note = run.State == RunStatus.Cancelled
+                ? $"run '{spec.Name}' in '{Path.GetFullPath(folder)}' is unfinished (cancelled after {run.Steps} of {spec.Training.Steps} steps): featurizing with the weights of its last checkpoint; continue it with the worker's --resume for the fully trained model"
+                : null;
+            return new CharRnnPretrained(model, spec, recording, null) { Note = note };
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch
         {
-            throw new InputException($"'{Path.GetFullPath(state)}' is not a worker run state file ({e.Message}): {RunFix}");
+            model.Dispose();
+            throw;
         }
-        var model = CharRnnModel.FromCheckpoint(spec, checkpoint);
-        string data = Path.Combine(folder, "data");
-        var recording = File.Exists(Path.Combine(data, RunTables.Runs + ".idv"))
-            ? new RunDataViews(ml).Load(data)
-            : new RunRecording(RunInfo.For("pretrained", spec));
-        return new CharRnnPretrained(model, spec, recording, null);
     }
+
+    /// <summary>What the user should know about the model before using it (an unfinished run), or null.</summary>
+    public string? Note { get; init; }
 }

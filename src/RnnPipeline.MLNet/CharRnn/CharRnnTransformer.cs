@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
@@ -34,7 +35,8 @@ namespace RnnPipeline.MLNet.CharRnn;
 /// </summary>
 public sealed partial class CharRnnTransformer : ITransformer, IDisposable
 {
-    private const string Magic = "RNNPIPELINE-CHARRNN-TRANSFORMER-3";
+    private const string Magic = "RNNPIPELINE-CHARRNN-TRANSFORMER-4";
+    private const string MagicBeforeChecksum = "RNNPIPELINE-CHARRNN-TRANSFORMER-3";
     private const string MagicBeforeNormalization = "RNNPIPELINE-CHARRNN-TRANSFORMER-2";
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
     private readonly CharRnnOptions _options;
@@ -134,40 +136,88 @@ public sealed partial class CharRnnTransformer : ITransformer, IDisposable
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
         throw new NotSupportedException("CharRnnTransformer cannot be written into an ML.NET model zip (dotnet/machinelearning#4911): save it with CharRnnTransformer.Save(path) and the rest of the pipeline with mlContext.Model.Save");
 
-    /// <summary>Writes columns, settings and model to <paramref name="path"/> (atomically).</summary>
+    /// <summary>
+    /// Writes columns, settings and model to <paramref name="path"/> (atomically), followed by the SHA-256 of every byte
+    /// before it, so <see cref="Load"/> refuses a damaged file instead of featurizing with it.
+    /// </summary>
     public void Save(string path) => AtomicFile.Write(path, stream =>
     {
-        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        var content = new MemoryStream();
+        using (var writer = new BinaryWriter(content, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(Magic);
             writer.Write(JsonSerializer.Serialize(Columns, Json));
             writer.Write(JsonSerializer.Serialize(_options, Json));
         }
-        Model.Save(stream);
+        Model.Save(content);
+        content.Position = 0;
+        content.CopyTo(stream);
+        stream.Write(SHA256.HashData(content.GetBuffer().AsSpan(0, (int)content.Length)));
     });
 
-    /// <summary>Reads a transformer written by <see cref="Save"/>.</summary>
-    /// <exception cref="InputException">The file is missing or not a saved char-RNN transformer.</exception>
+    /// <summary>
+    /// Largest saved featurizer read (about 2 GiB, the largest array .NET holds; <see cref="Save"/> writes through one):
+    /// the model's weights, its vocabulary and its settings. A larger file is refused by its length before it is read.
+    /// </summary>
+    public static long MaximumFileBytes => Array.MaxLength - 1;
+
+    /// <summary>
+    /// Reads a transformer written by <see cref="Save"/>: only a regular file within <see cref="MaximumFileBytes"/>
+    /// (see <see cref="RegularFile"/>), checked against its SHA-256 (files of the two earlier versions have none) and
+    /// field by field (columns, settings, activation, vocabulary and weight shapes) before anything is built from it.
+    /// </summary>
+    /// <exception cref="InputException">The file is missing, not a regular file, too large, not a saved char-RNN transformer, or damaged: the message names it.</exception>
     public static CharRnnTransformer Load(MLContext ml, string path)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        if (!File.Exists(path)) throw new InputException($"char-RNN model file '{path}' does not exist: save one with CharRnnTransformer.Save");
-        using var stream = File.OpenRead(path);
+        const string fix = "save it again with CharRnnTransformer.Save";
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new InputException($"char-RNN model file '{path}' does not exist: save one with CharRnnTransformer.Save");
+        byte[] bytes = RegularFile.ReadAllBytes(path, MaximumFileBytes, fix);
+        string name = $"char-RNN model file '{Path.GetFullPath(path)}'";
+        using var stream = new MemoryStream(bytes, writable: false);
         using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         try
         {
             string magic = reader.ReadString();
-            if (magic != Magic && magic != MagicBeforeNormalization)
-                throw new InputException($"'{path}' is not a saved char-RNN transformer (or was saved by another version): save it again with CharRnnTransformer.Save");
-            var columns = JsonSerializer.Deserialize<CharRnnColumns>(reader.ReadString(), Json)!;
-            var options = JsonSerializer.Deserialize<CharRnnOptions>(reader.ReadString(), Json)!;
+            if (magic != Magic && magic != MagicBeforeChecksum && magic != MagicBeforeNormalization)
+                throw new InputException($"{name} is not a saved char-RNN transformer (or was saved by another version): {fix}");
+            int length = bytes.Length;
+            if (magic == Magic)
+            {
+                length -= 32;
+                if (length < stream.Position || !SHA256.HashData(bytes.AsSpan(0, length)).AsSpan().SequenceEqual(bytes.AsSpan(length)))
+                    throw new InputException($"{name} is damaged or truncated (its SHA-256 does not match its content): {fix}");
+            }
+            var columns = JsonSerializer.Deserialize<CharRnnColumns>(reader.ReadString(), Json)
+                ?? throw new InputException($"{name} has no columns: {fix}");
+            var options = JsonSerializer.Deserialize<CharRnnOptions>(reader.ReadString(), Json)
+                ?? throw new InputException($"{name} has no settings: {fix}");
             if (magic == MagicBeforeNormalization) options.Normalization = CharRnnNormalization.None;   // as it featurized then
-            var model = CharRnnModel.Load(stream);
-            return new CharRnnTransformer(columns, options, model, new RunRecording(RunInfo.For("mlnet", options.Run)));
+            Validate(columns, options, name, fix);
+            var model = CharRnnModel.Load(new MemoryStream(bytes, (int)stream.Position, length - (int)stream.Position, writable: false), name);
+            if (model.Activation == options.Run.Model.Activation && model.HiddenSize == options.Run.Model.HiddenSize)
+                return new CharRnnTransformer(columns, options, model, new RunRecording(RunInfo.For("mlnet", options.Run)));
+            model.Dispose();
+            throw new InputException($"{name} is damaged: its model ({model.Activation}, H={model.HiddenSize}) is not the one its settings describe: {fix}");
         }
-        catch (Exception e) when (e is EndOfStreamException or JsonException)
+        catch (Exception e) when (e is EndOfStreamException or JsonException or FormatException)
         {
-            throw new InputException($"'{path}' is truncated or damaged: save it again with CharRnnTransformer.Save");
+            throw new InputException($"{name} is truncated or damaged: {fix}");
+        }
+    }
+
+    /// <summary>Checks the settings and columns read from a saved file, as the estimator checks what a caller gives.</summary>
+    private static void Validate(CharRnnColumns columns, CharRnnOptions options, string name, string fix)
+    {
+        if (string.IsNullOrEmpty(columns.Input) || string.IsNullOrEmpty(columns.Features) || string.IsNullOrEmpty(columns.BitsPerChar) || options.Run is null)
+            throw new InputException($"{name} is damaged (a column name or the run settings are missing): {fix}");
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InputException($"{name} is damaged ({e.Message.TrimEnd('.')}): {fix}");
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using RnnPipeline.IO;
+using RnnPipeline.Options;
 
 namespace RnnPipeline.Training.Engine;
 
@@ -35,13 +37,30 @@ internal static class Checkpoint
     }
 
     /// <summary>
-    /// Reads and checks the header and checksum of <paramref name="path"/> against <paramref name="configHash"/> (the
-    /// configuration of run <paramref name="run"/>); the returned reader stands at the content.
+    /// The largest checkpoint a run of <paramref name="spec"/> writes: the training state and the rollback snapshot
+    /// (each the weights, Adam's two moments and the carried hidden state [B, H], float32) at the largest vocabulary a
+    /// text can have (65,536 UTF-16 code units), the vocabulary itself and the header. A larger file is refused by its
+    /// length before it is read or hashed (at most the largest array .NET reads at once).
+    /// </summary>
+    public static long MaximumBytes(RunSpec spec)
+    {
+        const long vocabulary = 1 << 16;
+        long h = spec.Model.HiddenSize, d = spec.Model.EmbeddingSize, input = d > 0 ? d : vocabulary;
+        long parameters = vocabulary * d + h * input + h * h + h + vocabulary * h + vocabulary;
+        long floats = 2 * (3 * parameters + spec.Training.BatchSize * h);
+        return Math.Min(4 * floats + 3 * vocabulary + (64 << 10), Array.MaxLength - 1);
+    }
+
+    /// <summary>
+    /// Reads and checks the header and checksum of <paramref name="path"/> against the configuration of
+    /// <paramref name="spec"/>; the returned reader stands at the content. Only a regular file within
+    /// <see cref="MaximumBytes"/> is read (see <see cref="RegularFile"/>).
     /// </summary>
     /// <exception cref="InputException">The file is not a checkpoint of this version and configuration, or is damaged.</exception>
-    public static BinaryReader Open(string path, string configHash, string run)
+    public static BinaryReader Open(string path, RunSpec spec)
     {
-        byte[] bytes = File.ReadAllBytes(path);
+        string configHash = spec.ConfigHash(), run = spec.Name;
+        byte[] bytes = RegularFile.ReadAllBytes(path, MaximumBytes(spec), $"restore it or {Restart}");
         var reader = new BinaryReader(new MemoryStream(bytes), System.Text.Encoding.UTF8);
         try
         {

@@ -30,11 +30,17 @@ public sealed partial class TrainingSession
         _recovery.WriteSnapshot(writer);
     }));
 
+    /// <summary>
+    /// The largest checkpoint a run of <paramref name="spec"/> can write: a larger file is refused by its length before it
+    /// is read or hashed.
+    /// </summary>
+    public static long MaximumCheckpointBytes(RunSpec spec) => Checkpoint.MaximumBytes(spec);
+
     /// <summary>Checks that <paramref name="checkpointPath"/> is intact, of this format version and of <paramref name="spec"/>'s configuration.</summary>
     /// <exception cref="InputException">It is not, with the reason and the fix.</exception>
     public static void VerifyCheckpoint(RunSpec spec, string checkpointPath)
     {
-        using var reader = Checkpoint.Open(checkpointPath, spec.ConfigHash(), spec.Name);
+        using var reader = Checkpoint.Open(checkpointPath, spec);
     }
 
     /// <summary>Continues the run saved at <paramref name="checkpointPath"/>; records go to <paramref name="sink"/> from the next step on.</summary>
@@ -43,7 +49,7 @@ public sealed partial class TrainingSession
     /// </exception>
     public static TrainingSession Resume(RunSpec spec, CharCorpus corpus, IRunSink sink, string checkpointPath) => TorchGuard.Run(() =>
     {
-        using var reader = Checkpoint.Open(checkpointPath, spec.ConfigHash(), spec.Name);
+        using var reader = Checkpoint.Open(checkpointPath, spec);
         if (reader.ReadString() != corpus.Vocabulary.Characters)
             throw new InputException($"checkpoint '{checkpointPath}' was trained on a different text (other characters): restore the text or {Checkpoint.Restart}");
         var session = Create(spec, corpus, sink);
@@ -55,6 +61,26 @@ public sealed partial class TrainingSession
         return session;
     });
 
+    /// <summary>The step a run continues from with the checkpoint at <paramref name="checkpointPath"/> (checked as <see cref="VerifyCheckpoint"/> checks it).</summary>
+    /// <exception cref="InputException">The checkpoint is damaged, of another version or configuration.</exception>
+    public static int CheckpointStep(RunSpec spec, string checkpointPath)
+    {
+        using var reader = Checkpoint.Open(checkpointPath, spec);
+        ReadToState(reader);
+        return reader.ReadInt32();                                              // TrainingState.Write: the step first
+    }
+
+    /// <summary>Reads what <see cref="WriteCheckpoint"/> writes before the training state; returns the vocabulary.</summary>
+    private static Vocabulary ReadToState(BinaryReader reader)
+    {
+        var vocabulary = Vocabulary.FromCharacters(reader.ReadString());
+        reader.ReadDouble();                                                    // learning-rate scale
+        reader.ReadInt32();                                                     // non-finite events
+        reader.ReadInt32();                                                     // clipped steps
+        reader.ReadDouble();                                                    // elapsed seconds
+        return vocabulary;
+    }
+
     /// <summary>
     /// The vocabulary and weights saved in <paramref name="checkpointPath"/> (checked as <see cref="VerifyCheckpoint"/>
     /// checks it): the content <see cref="WriteCheckpoint"/> writes, read up to the weights.
@@ -62,12 +88,8 @@ public sealed partial class TrainingSession
     /// <exception cref="InputException">The checkpoint is damaged, of another version or configuration, or does not hold the spec's model.</exception>
     internal static (Vocabulary Vocabulary, CharRnnWeights Weights) ReadModel(RunSpec spec, string checkpointPath)
     {
-        using var reader = Checkpoint.Open(checkpointPath, spec.ConfigHash(), spec.Name);
-        var vocabulary = Vocabulary.FromCharacters(reader.ReadString());
-        reader.ReadDouble();                                                    // learning-rate scale
-        reader.ReadInt32();                                                     // non-finite events
-        reader.ReadInt32();                                                     // clipped steps
-        reader.ReadDouble();                                                    // elapsed seconds
+        using var reader = Checkpoint.Open(checkpointPath, spec);
+        var vocabulary = ReadToState(reader);
         var (_, _, weights) = TrainingState.ReadHead(reader);
         if (weights.Hidden == spec.Model.HiddenSize && weights.Vocabulary == vocabulary.Size) return (vocabulary, weights);
         weights.Dispose();

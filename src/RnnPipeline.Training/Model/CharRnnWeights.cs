@@ -107,15 +107,43 @@ internal sealed class CharRnnWeights : IDisposable
         foreach (var (_, t) in Named()) TensorIO.Write(writer, t);
     }
 
-    /// <summary>Reads parameters written by <see cref="Write"/>.</summary>
+    /// <summary>Reads parameters written by <see cref="Write"/>, checked to be the shapes of one model.</summary>
+    /// <exception cref="InvalidDataException">A tensor is malformed, or the shapes do not fit together.</exception>
     public static CharRnnWeights Read(BinaryReader reader)
     {
         bool embedding = reader.ReadBoolean();
-        var e = embedding ? TensorIO.Read(reader) : null;
-        var weights = new CharRnnWeights(e, TensorIO.Read(reader), TensorIO.Read(reader), TensorIO.Read(reader), TensorIO.Read(reader), TensorIO.Read(reader));
-        foreach (var (_, t) in weights.Named()) t.DetachFromDisposeScope();
-        return weights;
+        var read = new List<Tensor>();
+        try
+        {
+            for (int i = embedding ? 0 : 1; i < Names.Length; i++) read.Add(TensorIO.Read(reader));
+            var weights = new CharRnnWeights(embedding ? read[0] : null, read[^5], read[^4], read[^3], read[^2], read[^1]);
+            foreach (var (_, t) in weights.Named()) t.DetachFromDisposeScope();
+            weights.CheckShapes();
+            return weights;
+        }
+        catch
+        {
+            foreach (var t in read) t.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>Checks that the shapes are those of one model: W_hh [H, H] with H ≤ 4096, and every other tensor sized by H, V and D.</summary>
+    private void CheckShapes()
+    {
+        long h = Whh.shape[0], v = Why.shape[0], input = Wxh.shape[^1];
+        bool fits = Whh.shape is [_, var h2] && h2 == h && h <= MaximumHidden
+            && Wxh.shape is [var wh, _] && wh == h
+            && Bh.shape is [var bh] && bh == h
+            && Why.shape is [_, var yh] && yh == h
+            && By.shape is [var by] && by == v
+            && (E is null ? input == v : E.shape is [var ev, var d] && ev == v && d == input && d <= MaximumHidden);
+        if (!fits)
+            throw new InvalidDataException($"weights of shapes {string.Join(", ", Named().Select(n => $"{n.Name} [{string.Join(", ", n.Value.shape)}]"))} do not form one model");
+    }
+
+    /// <summary>Largest hidden size and embedding width (the bounds of <see cref="ModelOptions"/>).</summary>
+    private const long MaximumHidden = 4096;
 
     /// <inheritdoc />
     public void Dispose()

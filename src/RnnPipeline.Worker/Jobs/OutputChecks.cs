@@ -2,8 +2,8 @@ namespace RnnPipeline.Worker.Jobs;
 
 /// <summary>
 /// Checks of the suite folder's layout before a process locks or writes anything in it: every run folder, its
-/// <c>data/</c> and <c>plots/</c>, and the suite's <c>plots/</c> must be real folders (not files, not symbolic links,
-/// which would send the output elsewhere), and an existing run folder must be writable.
+/// <c>data/</c>, <c>plots/</c> and <c>tensorboard/</c>, and the suite's <c>plots/</c> must be real folders (not files, not
+/// symbolic links, which would send the output elsewhere), and an existing run folder and its subfolders must be writable.
 /// </summary>
 internal static class OutputChecks
 {
@@ -24,7 +24,11 @@ internal static class OutputChecks
             RequireFolderOrNothing(folder.TensorBoard, $"the TensorBoard folder of run '{name}'");
             foreach (string file in new[] { folder.Checkpoint, Path.Combine(folder.Path, "run.json"), Path.Combine(folder.Path, RunLock.FileName) })
                 if (Directory.Exists(file)) throw new InputException($"'{file}' is a folder where run '{name}' keeps a file: {Fix}");
-            if (write) RequireWritable(folder.Path, name);
+            if (!write) continue;
+            RequireWritable(folder.Path, $"the folder of run '{name}'");
+            // Written while the run trains or when it finishes: a read-only one would fail the run midway.
+            foreach (var (sub, what) in new[] { (folder.Data, "data"), (folder.Plots, "plot"), (folder.TensorBoard, "TensorBoard") })
+                if (Directory.Exists(sub)) RequireWritable(sub, $"the {what} folder of run '{name}'");
         }
     }
 
@@ -37,7 +41,7 @@ internal static class OutputChecks
             throw new InputException($"'{path}' is a file where {what} must be: {Fix}");
     }
 
-    private static void RequireWritable(string folder, string name)
+    private static void RequireWritable(string folder, string what)
     {
         string check = Path.Combine(folder, $".write-check.{Environment.ProcessId}.{Guid.NewGuid():N}");
         try
@@ -47,7 +51,7 @@ internal static class OutputChecks
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException($"the folder of run '{name}' ('{folder}') is not writable ({e.Message.TrimEnd('.')}): fix its permissions, or write to another --output");
+            throw new InputException($"{what} ('{folder}') is not writable ({e.Message.TrimEnd('.')}): fix its permissions, or write to another --output");
         }
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using RnnPipeline.IO;
 using RnnPipeline.Options;
 
@@ -11,8 +9,6 @@ namespace RnnPipeline.Worker.Jobs;
 /// </summary>
 public sealed class RunFolder(string suiteFolder, string runName)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
-
     /// <summary>The folder.</summary>
     public string Path { get; } = System.IO.Path.Combine(suiteFolder, runName);
     /// <summary>Training checkpoint.</summary>
@@ -23,7 +19,7 @@ public sealed class RunFolder(string suiteFolder, string runName)
     public string TensorBoard => System.IO.Path.Combine(Path, "tensorboard");
     /// <summary>Per-run PNG plots.</summary>
     public string Plots => System.IO.Path.Combine(Path, "plots");
-    private string StatePath => System.IO.Path.Combine(Path, "run.json");
+    private string StatePath => System.IO.Path.Combine(Path, RunStateFile.FileName);
 
     /// <summary>Writes the run's spec and state atomically, with its checksum.</summary>
     public void WriteState(RunSpec spec, RunStatus state, int steps)
@@ -35,32 +31,16 @@ public sealed class RunFolder(string suiteFolder, string runName)
 
     /// <summary>Stages the run's spec and state in <paramref name="files"/>.</summary>
     public void WriteState(AtomicFileSet files, RunSpec spec, RunStatus state, int steps) =>
-        files.WriteAllText(StatePath, JsonSerializer.Serialize(new RunStateFile(state, steps, spec), Json));
+        files.WriteAllText(StatePath, new RunStateFile(state, steps, spec).Serialize());
 
     /// <summary>The recorded state, or null when the run never wrote one.</summary>
     /// <exception cref="InputException">run.json is damaged.</exception>
-    public RunStatus? ReadState() => Read()?.State;
+    public RunStatus? ReadState() => RunStateFile.Read(StatePath, DamagedFix)?.State;
 
     /// <summary>The specification the run was saved with, or null when the run never wrote one.</summary>
     /// <exception cref="InputException">run.json is damaged.</exception>
-    public RunSpec? ReadSpec() => Read()?.Spec;
-
-    private RunStateFile? Read()
-    {
-        if (!File.Exists(StatePath)) return null;
-        FileChecksums.Verify(StatePath, DamagedFix);
-        try
-        {
-            return JsonSerializer.Deserialize<RunStateFile>(File.ReadAllText(StatePath), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new InputException($"'{StatePath}' is not a run state file ({e.Message}): {DamagedFix}");
-        }
-    }
+    public RunSpec? ReadSpec() => RunStateFile.Read(StatePath, DamagedFix)?.Spec;
 
     /// <summary>The fix for a damaged file of the run.</summary>
     public const string DamagedFix = "restore it, or train the run again (without --resume)";
-
-    private sealed record RunStateFile(RunStatus State, int Steps, RunSpec Spec);
 }

@@ -11,10 +11,11 @@ using RnnPipeline.Worker.Suites;
 namespace RnnPipeline.Worker.Jobs;
 
 /// <summary>
-/// One run of a suite: <see cref="Prepare"/> finds out whether it still has to train, <see cref="Start"/> loads its text
-/// (when nothing asked for <see cref="Corpus"/> before) and creates or resumes its session, the
-/// suite runner trains it (alone or in a <see cref="TrainingBatch"/>), <see cref="Finish"/> writes its checkpoint, data
-/// views and state.
+/// One run of a suite: <see cref="Prepare"/> finds out whether it still has to train, <see cref="Start"/> takes the run
+/// folder's lock, loads its text and creates or resumes its session, the suite runner trains it (alone or in a
+/// <see cref="TrainingBatch"/>), <see cref="Finish"/> writes its checkpoint, data views and state, and
+/// <see cref="Dispose"/> releases the lock, the session and the text. A run holds its lock (one open file) only while it
+/// is prepared and while it trains, so a suite's open files do not grow with its run count.
 /// </summary>
 internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder folder, RunDataViews views, ILogger logger, TimeProvider clock, TimeSpan progressInterval) : IDisposable
 {
@@ -24,6 +25,8 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     private long _charactersTrained;
     private bool _resume;
     private CharCorpus? _corpus;
+    private (string Key, int PerStack)? _shape;
+    private RunLock? _lock;
     private ProgressReporter? _progress;
     private IRunSink? _sink;
     private double _analysisSeconds;
@@ -44,13 +47,32 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     public CharCorpus Corpus => _corpus ??= LoadCorpus();
 
     /// <summary>
+    /// The run's <see cref="TrainingSession.ShapeKeyOf"/> and how many runs of its shape one stacked step takes
+    /// (<see cref="TrainingBatch.MaxRuns"/>). Measured on the run's text, which is released again unless the run is
+    /// training: grouping a suite's runs by shape holds one text at a time.
+    /// </summary>
+    public (string Key, int PerStack) Shape => _shape ??= MeasureShape();
+
+    private (string Key, int PerStack) MeasureShape()
+    {
+        bool loaded = _corpus is not null;
+        var shape = (TrainingSession.ShapeKeyOf(spec, Corpus), TrainingBatch.MaxRuns(spec, Corpus));
+        if (!loaded && Session is null) _corpus = null;
+        return shape;
+    }
+
+    /// <summary>
     /// Returns the outcome when, with <paramref name="resume"/>, the run already finished in an earlier process (its
     /// saved results are kept); null when it still has to train.
     /// </summary>
     public RunOutcome? Prepare(bool resume)
     {
-        if (resume && folder.ReadState() is RunStatus.Completed or RunStatus.Halted)
+        _resume = resume;
+        if (!resume || !Directory.Exists(folder.Path)) return null;              // nothing saved: nothing to lock or read
+        Lock();
+        try
         {
+            if (folder.ReadState() is not (RunStatus.Completed or RunStatus.Halted)) return null;
             Log.RunAlreadyFinished(logger, spec.Name);
             var saved = views.Load(folder.Data);
             // A process killed while renaming leaves the checksums listing old and new content; run.json is renamed after
@@ -58,8 +80,29 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
             if (FileChecksums.HasInterruptedCommit(folder.Data)) views.Save(saved, folder.Data);
             return new RunOutcome(spec, saved, folder.ReadState()!.Value, 0, folder.Path);
         }
-        _resume = resume;
-        return null;
+        finally
+        {
+            Unlock();
+        }
+    }
+
+    /// <summary>
+    /// Takes the run folder's lock until <see cref="Unlock"/> (or <see cref="Dispose"/>). The suite runner checked every
+    /// run folder up front; a process that took one since then makes this run fail, writing nothing into the folder.
+    /// </summary>
+    /// <exception cref="IOException">Another process holds the lock.</exception>
+    private void Lock()
+    {
+        if (_lock is not null) return;
+        _lock = RunLock.TryAcquire(folder.Path, "training") ?? throw new IOException(
+            $"run folder '{folder.Path}' was taken by another RnnPipeline process after this one checked it (its {RunLock.FileName} names the process): nothing was written into it; --resume the run once that process has finished");
+        if (_lock.PreviousHolder is { } holder) Log.LockTakenOver(logger, folder.Path, holder);
+    }
+
+    private void Unlock()
+    {
+        _lock?.Dispose();
+        _lock = null;
     }
 
     private CharCorpus LoadCorpus()
@@ -71,11 +114,14 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     /// <summary>Creates the session (or restores it from the checkpoint with --resume) and logs the start of training.</summary>
     public TrainingSession Start()
     {
+        Lock();
         _start = clock.GetTimestamp();
         IRunSink sink = new LoggingSink(_recording, logger, spec.Name);
-        if (TensorBoard) sink = new SinkTee(sink, new Training.Diagnostics.TensorBoardSink(folder.TensorBoard));
+        bool resumed = _resume && File.Exists(folder.Checkpoint);
+        if (TensorBoard)
+            sink = new SinkTee(sink, new Training.Diagnostics.TensorBoardSink(folder.TensorBoard, resumed ? TrainingSession.CheckpointStep(spec, folder.Checkpoint) : 0));
         _sink = sink;
-        Session = _resume && File.Exists(folder.Checkpoint) ? Resumed(Corpus, sink) : TrainingSession.Create(spec, Corpus, sink);
+        Session = resumed ? Resumed(Corpus, sink) : TrainingSession.Create(spec, Corpus, sink);
         _firstStep = Session.Step;
         _progress = new ProgressReporter(logger, spec.Name, clock, progressInterval);
         if (Session.Step == 0)
@@ -157,7 +203,10 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     public RunOutcome Failed(Exception error)
     {
         Log.RunFailed(logger, spec.Name, error.Message.Split('\n')[0].Trim(), error);
-        folder.WriteState(spec, RunStatus.Failed, 0);
+        // Only into a folder this process holds (a run that failed before it started takes the lock for this).
+        bool held = _lock is not null;
+        if (held || (_lock = RunLock.TryAcquire(folder.Path, "training")) is not null) folder.WriteState(spec, RunStatus.Failed, 0);
+        if (!held) Unlock();
         return new RunOutcome(spec, new RunRecording(RunInfo.For(suite.Name, spec)), RunStatus.Failed, 0, folder.Path);
     }
 
@@ -176,7 +225,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         bool checkpoint = File.Exists(folder.Checkpoint) || FileChecksums.IsListed(folder.Checkpoint);
         if (File.Exists(folder.Checkpoint) || (checkpoint && !finished))
         {
-            FileChecksums.Verify(folder.Checkpoint, "restore it or start the run again without --resume");
+            FileChecksums.Verify(folder.Checkpoint, "restore it or start the run again without --resume", TrainingSession.MaximumCheckpointBytes(spec));
             TrainingSession.VerifyCheckpoint(spec, folder.Checkpoint);
         }
         if (folder.ReadSpec() is { } saved && saved.ConfigHash() != spec.ConfigHash())
@@ -210,12 +259,13 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
 
     private bool IsProbe => spec.Corpus.Kind != CorpusKind.TextFile;
 
-    /// <summary>Releases the session (its weights and optimiser state) and the text; the recording stays.</summary>
+    /// <summary>Releases the session (its weights and optimiser state), the text and the run folder's lock; the recording stays.</summary>
     public void Dispose()
     {
         _charactersTrained = CharactersTrained;
         Session?.Dispose();
         Session = null;
         _corpus = null;
+        Unlock();
     }
 }

@@ -61,29 +61,6 @@ internal sealed class RunLock : IDisposable
         }
     }
 
-    /// <summary>Takes the locks of several run folders, all or none.</summary>
-    /// <exception cref="InputException">Another process holds one of them (the ones taken are released).</exception>
-    public static RunLocks AcquireAll(IEnumerable<string> runFolders, string purpose) => Collect(runFolders, f => Acquire(f, purpose));
-
-    /// <summary>Takes shared (reader's) locks of the run folders no writer holds.</summary>
-    public static RunLocks AcquireReadable(IEnumerable<string> runFolders, string purpose) => Collect(runFolders, f => TryAcquire(f, purpose, shared: true));
-
-    private static RunLocks Collect(IEnumerable<string> runFolders, Func<string, RunLock?> acquire)
-    {
-        var locks = new RunLocks();
-        try
-        {
-            foreach (string folder in runFolders)
-                if (acquire(folder) is { } runLock) locks.Add(folder, runLock);
-            return locks;
-        }
-        catch
-        {
-            locks.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>Empties the file (the folder is no longer in use; a writer's lock only) and releases the lock.</summary>
     public void Dispose()
     {

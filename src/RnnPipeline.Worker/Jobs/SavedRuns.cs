@@ -16,14 +16,17 @@ internal static class SavedRuns
 {
     /// <summary>The finished runs in suite order, and the runs left out.</summary>
     /// <exception cref="InputException">A file of a run is damaged.</exception>
-    public static (IReadOnlyList<RunOutcome> Finished, IReadOnlyList<AbsentRun> Absent) Load(RunDataViews views, Suite suite, string suiteFolder, RunLocks locks)
+    public static (IReadOnlyList<RunOutcome> Finished, IReadOnlyList<AbsentRun> Absent) Load(RunDataViews views, Suite suite, string suiteFolder)
     {
         var finished = new List<RunOutcome>();
         var absent = new List<AbsentRun>();
         foreach (var spec in suite.Runs)
         {
             var folder = new RunFolder(suiteFolder, spec.Name);
-            bool busy = Directory.Exists(folder.Path) && !locks.Holds(folder.Path);
+            // A reader's (shared) lock while the run is read, one run at a time: other reports may read it too.
+            bool exists = Directory.Exists(folder.Path);
+            using var readLock = exists ? RunLock.TryAcquire(folder.Path, "writing the report", shared: true) : null;
+            bool busy = exists && readLock is null;
             RunStatus? state = busy ? null : folder.ReadState();
             string? reason = state switch
             {

@@ -36,7 +36,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         TorchRuntime.Configure(Math.Max(1, cores / o.ParallelRuns));
         TorchRuntime.GuardCollections();                                          // parallel runs and loggers allocate beside tensor work
         Log.Numerics(logger, KernelPinning.Describe(), Math.Max(1, cores / o.ParallelRuns));
-        using var locks = LockRuns(suite, runs, suiteFolder, o.Resume, views);
+        CheckRuns(suite, runs, suiteFolder, o.Resume, views);
         var jobs = runs.Select(i => new RunJob(suite, i, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), views, logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds)) { TensorBoard = o.TensorBoard }).ToArray();
         var outcomes = new RunOutcome[runs.Count];
         long started = clock.GetTimestamp();
@@ -85,10 +85,9 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
     /// <summary>Renders the report from every finished run in the folder; exit code 1 when runs are absent.</summary>
     private int Merge(Suite suite, string suiteFolder, RunDataViews views)
     {
-        // Runs another process is writing are left out (see SavedRuns); the others stay read-locked while they are read,
+        // Runs another process is writing are left out (see SavedRuns); the others are read-locked while they are read,
         // so that other reports can read them at the same time.
-        using var locks = RunLock.AcquireReadable(suite.Runs.Select(r => new RunFolder(suiteFolder, r.Name).Path).Where(Directory.Exists), "writing the report");
-        var (finished, absent) = SavedRuns.Load(views, suite, suiteFolder, locks);
+        var (finished, absent) = SavedRuns.Load(views, suite, suiteFolder);
         if (finished.Count == 0)
             throw new InputException($"no finished runs in '{suiteFolder}' to report ({absent[0].Name}: {absent[0].Reason})");
         string report = WriteReport(suite, suiteFolder, finished, absent);
@@ -110,15 +109,16 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
 
     /// <summary>
     /// What trains together: with <paramref name="batch"/>, runs of one shape (<see cref="TrainingSession.ShapeKeyOf"/>) in
-    /// stacks of up to <see cref="TrainingBatch.MaxRuns"/>; otherwise each run alone. Largest amount of work first, so
+    /// stacks of up to <see cref="TrainingBatch.MaxRuns"/>, and of no more runs than the open-file limit lets hold their
+    /// locks at once (<see cref="OpenFiles.RunsPerUnit"/>); otherwise each run alone. Largest amount of work first, so
     /// that parallel workers finish close together. Stacks are used only with one worker: with --parallel 2, runs alone
     /// on one thread each trained a sweep faster than stacks did (make bench, sweep table).
     /// </summary>
     private static IEnumerable<int[]> Units(RunJob[] jobs, List<int> ready, bool batch)
     {
         var units = batch
-            ? ready.GroupBy(k => TrainingSession.ShapeKeyOf(jobs[k].Spec, jobs[k].Corpus))
-                .SelectMany(g => g.Chunk(TrainingBatch.MaxRuns(jobs[g.First()].Spec, jobs[g.First()].Corpus)))
+            ? ready.GroupBy(k => jobs[k].Shape.Key)
+                .SelectMany(g => g.Chunk(Math.Min(jobs[g.First()].Shape.PerStack, OpenFiles.RunsPerUnit(OpenFiles.Limit(), 1))))
             : ready.Select(k => new[] { k });
         return units.OrderByDescending(unit => unit.Sum(k => ShardAssignment.Cost(jobs[k].Spec))).ToArray();
     }
@@ -180,23 +180,21 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
     }
 
     /// <summary>
-    /// Locks the folders of the runs this process writes (see <see cref="RunLock"/>) and, for --resume, checks every
-    /// file it will read before anything trains.
+    /// Before anything trains: no other process writes a folder of the runs this process writes, and for --resume every
+    /// file it will read is intact and belongs to the run. Each existing run folder is locked only while it is checked
+    /// (see <see cref="RunLock"/>), one at a time, so the check holds one open file however many runs the suite has;
+    /// a run takes its lock again when it starts (<see cref="RunJob.Start"/>).
     /// </summary>
-    private RunLocks LockRuns(Suite suite, IReadOnlyList<int> runs, string suiteFolder, bool resume, RunDataViews views)
+    /// <exception cref="InputException">A folder is in use by another process, or a file it holds is damaged or foreign.</exception>
+    private void CheckRuns(Suite suite, IReadOnlyList<int> runs, string suiteFolder, bool resume, RunDataViews views)
     {
-        var locks = RunLock.AcquireAll(runs.Select(i => new RunFolder(suiteFolder, suite.Runs[i].Name).Path), "training");
-        try
+        foreach (int i in runs)
         {
-            foreach (var (folder, holder) in locks.Interrupted) Log.LockTakenOver(logger, folder, holder);
-            if (resume)
-                foreach (int i in runs) RunJob.VerifyResumable(suite, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), views);
-            return locks;
-        }
-        catch
-        {
-            locks.Dispose();
-            throw;
+            var folder = new RunFolder(suiteFolder, suite.Runs[i].Name);
+            if (!Directory.Exists(folder.Path)) continue;                       // no process writes a folder that does not exist
+            using var runLock = RunLock.Acquire(folder.Path, "checking the run before training");
+            if (runLock.PreviousHolder is { } holder) Log.LockTakenOver(logger, folder.Path, holder);
+            if (resume) RunJob.VerifyResumable(suite, suite.Runs[i], folder, views);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using RnnPipeline.IO;
 using RnnPipeline.Options;
 
 namespace RnnPipeline.Worker.Suites;
@@ -85,6 +86,9 @@ public static class SuiteLoader
     private static string Escape(string text) =>
         string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
+    /// <summary>Largest suite file read (16 MiB): suites are hand-written settings, a few KB.</summary>
+    private const long MaximumSuiteBytes = 16 << 20;
+
     private static JsonObject Parse(string path)
     {
         if (!File.Exists(path))
@@ -92,7 +96,7 @@ public static class SuiteLoader
         try
         {
             var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false };
-            return JsonNode.Parse(File.ReadAllText(path), documentOptions: options) as JsonObject
+            return JsonNode.Parse(RegularFile.ReadAllText(path, MaximumSuiteBytes, "pass a regular suite file of at most 16 MiB with --suite (see configs/)"), documentOptions: options) as JsonObject
                    ?? throw new InputException($"suite file '{path}' must contain a JSON object {{ \"Name\": ..., \"Runs\": [...] }}");
         }
         catch (JsonException e)
@@ -115,6 +119,9 @@ public static class SuiteLoader
 
     private static void ApplyOverrides(JsonObject root, IConfigurationSection overrides)
     {
+        // Lists the suite file declares are overridden entry by entry: an index past their end (say Runs:5 of a one-run
+        // suite) is refused, never padded with empty entries. Lists the overrides create themselves are filled in any order.
+        var created = new HashSet<JsonNode>(ReferenceEqualityComparer.Instance);
         foreach (var (key, value) in overrides.AsEnumerable(makePathsRelative: true))
         {
             if (value is null) continue;
@@ -123,30 +130,46 @@ public static class SuiteLoader
             for (int i = 0; i < parts.Length - 1; i++)
             {
                 bool nextIsIndex = int.TryParse(parts[i + 1], out _);
-                node = Child(node, parts[i], () => nextIsIndex ? new JsonArray() : new JsonObject());
+                node = Child(node, parts[i], () => nextIsIndex ? new JsonArray() : new JsonObject(), created, key);
             }
-            SetChild(node, parts[^1], ParseScalar(value));
+            SetChild(node, parts[^1], ParseScalar(value), created, key);
         }
     }
 
-    private static JsonNode Child(JsonNode parent, string key, Func<JsonNode> create)
+    private static JsonNode Child(JsonNode parent, string key, Func<JsonNode> create, HashSet<JsonNode> created, string overrideKey)
     {
         if (parent is JsonArray array && int.TryParse(key, out int index))
         {
-            while (array.Count <= index) array.Add(create());
-            return array[index] ??= create();
+            RequireInside(array, index, created, overrideKey);
+            while (array.Count <= index) array.Add(null);
+            return array[index] ??= Created(create(), created);
         }
         var obj = parent as JsonObject ?? throw NotAContainer(parent, key);
-        return obj[key] ??= create();
+        return obj[key] ??= Created(create(), created);
+    }
+
+    private static JsonNode Created(JsonNode node, HashSet<JsonNode> created)
+    {
+        created.Add(node);
+        return node;
+    }
+
+    private static void RequireInside(JsonArray array, int index, HashSet<JsonNode> created, string overrideKey)
+    {
+        if (index >= 0 && (index < array.Count || created.Contains(array))) return;
+        string list = array.GetPath().TrimStart('$', '.');
+        throw new InputException(
+            $"override --Suite:{overrideKey}: index {index} is outside '{list}', which has {array.Count} entr{(array.Count == 1 ? "y" : "ies")} (indices 0 to {array.Count - 1}): override an entry that exists, or add the entry to the suite file");
     }
 
     private static InputException NotAContainer(JsonNode parent, string key) => new(
         $"override --Suite:...:{key} goes inside '{parent.GetPath().TrimStart('$', '.')}', which holds {parent.GetValueKind().ToString().ToLowerInvariant()} {parent.ToJsonString()}: override a setting inside an object, or the value itself");
 
-    private static void SetChild(JsonNode parent, string key, JsonNode value)
+    private static void SetChild(JsonNode parent, string key, JsonNode value, HashSet<JsonNode> created, string overrideKey)
     {
         if (parent is JsonArray array && int.TryParse(key, out int index))
         {
+            RequireInside(array, index, created, overrideKey);
             while (array.Count <= index) array.Add(null);
             array[index] = value;
         }

@@ -28,6 +28,18 @@ public sealed class BadInputTests : IDisposable
             "nothing may be written for bad input");
     }
 
+    [Fact]
+    public void OverrideIndexingPastTheEndOfRuns_IsRefused_NotPaddedWithEmptyRuns() =>
+        AssertRejected(RunWith(Suite("""{ "Name": "one", "Corpus": { "Path": "tiny.txt" } }"""), "--Suite:Runs:5:Name=x"),
+            "--Suite:Runs:5:Name", "index 5 is outside 'Runs', which has 1 entry");
+
+    [Theory]
+    [InlineData(129, "[]")]                                                     // the name alone
+    [InlineData(126, "[1]")]                                                    // 126 characters + "-s1" from the grid
+    public void RunNameLongerThanAnyDerivedFileCanHold_IsRefusedBeforeAnythingIsWritten(int length, string seeds) =>
+        AssertRejected(RunWith(Suite($$"""{ "Name": "{{new string('n', length)}}", "Corpus": { "Path": "tiny.txt" }, "Grid": { "Seeds": {{seeds}} } }""")),
+            "at most 128 characters");
+
     private string TextFile(string name, byte[] content)
     {
         File.WriteAllBytes(Path.Combine(_suites.Folder, name), content);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using RnnPipeline.IO;
 using RnnPipeline.Options;
 using RnnPipeline.Worker.Suites;
 
@@ -135,6 +136,31 @@ public sealed class SuiteLoaderTests : IDisposable
         var run = SuiteLoader.Load(path, overrides.GetSection("Suite")).Runs.Single();
         Assert.Equal(12, run.Training.Steps);
         Assert.Equal(Activation.Sigmoid, run.Model.Activation);
+    }
+
+    [Fact]
+    public void Load_OverridesOfListEntries_ReplaceEntriesThatExist_AndFillListsTheyCreate()
+    {
+        string path = _suites.Write("o.json", """{ "Name": "o", "Runs": [ { "Name": "r", "Corpus": { "Path": "tiny.txt" } }, { "Name": "q", "Corpus": { "Path": "tiny.txt" } } ] }""");
+        var overrides = new ConfigurationBuilder().AddCommandLine(["--Suite:Runs:1:Name=renamed", "--Suite:Grid:Seeds:1=8", "--Suite:Grid:Seeds:0=7"]).Build();
+        var runs = SuiteLoader.Load(path, overrides.GetSection("Suite")).Runs;
+        Assert.Equal(["r-s7", "r-s8", "renamed-s7", "renamed-s8"], runs.Select(r => r.Name).Order());
+        foreach (string past in (string[])["--Suite:Runs:2:Name=x", "--Suite:Runs:-1:Name=x"])
+        {
+            var error = Assert.Throws<InputException>(() => SuiteLoader.Load(path, new ConfigurationBuilder().AddCommandLine([past]).Build().GetSection("Suite")));
+            Assert.Contains(past.Split('=')[0], error.Message);
+        }
+    }
+
+    [Fact]
+    public void FolderName_LongestName_KeepsTheLongestDerivedFileNameWithin255Bytes()
+    {
+        // The longest file name made from a run name: a report figure's temporary file (see FolderName.MaximumLength).
+        string name = new('n', FolderName.MaximumLength);
+        string figure = $"bracketmatching-episodes-0c-key-gradient-over-training-{name}.png.{4_194_304}.{Guid.NewGuid():N}{AtomicFile.TempSuffix}";
+        Assert.True(figure.Length <= 255, $"{figure.Length} characters");
+        Assert.True(FolderName.IsValid(name));
+        Assert.False(FolderName.IsValid(name + "n"));
     }
 
     [Fact]

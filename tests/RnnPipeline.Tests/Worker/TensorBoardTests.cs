@@ -36,6 +36,44 @@ public sealed class TensorBoardTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_suites.Folder, "off", "tiny", "text-tanh", "tensorboard")));
     }
 
+    /// <summary>
+    /// kill -9 after the last periodic checkpoint, then --resume: the steps the killed process wrote after its checkpoint
+    /// are dropped from its event file before the resumed run writes them again, so every step appears once.
+    /// </summary>
+    [Fact]
+    public void KilledAfterACheckpoint_Resumed_EveryStepAppearsOnceInTheEventFiles()
+    {
+        string suite = _suites.Write("periodic.json", """
+            {
+              "Name": "periodic",
+              "Defaults": {
+                "Model": { "HiddenSize": 8 },
+                "Training": { "Steps": 400, "BatchSize": 4, "WindowLength": 12, "EvalEvery": 100, "EvalWindows": 4, "CheckpointEvery": 50 },
+                "Diagnostics": { "Every": 0 }
+              },
+              "Runs": [ { "Name": "text", "Corpus": { "Kind": "TextFile", "Path": "tiny.txt", "ValidationFraction": 0.2 } } ]
+            }
+            """);
+        string[] args = ["--suite", suite, "--output", _suites.Output, "--threads", "1", "--Worker:ProgressSeconds=0.1", "--Worker:TensorBoard=true", "--resume"];
+        string tensorboard = Path.Combine(_suites.Output, "periodic", "text", "tensorboard");
+        using (var process = System.Diagnostics.Process.Start(WorkerProcess.StartInfo(_suites.Folder, args))!)
+        {
+            // Past a checkpoint and with steps after it in the event file: then SIGKILL, no chance to checkpoint.
+            while (process.StandardOutput.ReadLine() is { } line)
+                if (System.Text.RegularExpressions.Regex.Match(line, @"\[text\] step (\d+)/400") is { Success: true } m && int.Parse(m.Groups[1].Value) is var step && step >= 120 && step % 50 >= 20) break;
+            process.Kill();
+            process.StandardOutput.ReadToEnd();
+            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)));
+        }
+        var before = Directory.GetFiles(tensorboard, "events.out.tfevents.*").SelectMany(Read).Where(e => e.Tag == "train/bits_per_char").ToArray();
+        Assert.NotEmpty(before);                                                 // usually with steps after the last checkpoint
+
+        var resumed = WorkerProcess.Run(_suites.Folder, args);
+        Assert.True(resumed.ExitCode == 0, resumed.Stdout + resumed.Stderr);
+        var steps = Directory.GetFiles(tensorboard, "events.out.tfevents.*").SelectMany(Read).Where(e => e.Tag == "train/bits_per_char").Select(e => e.Step).Order();
+        Assert.Equal(Enumerable.Range(0, 400).Select(i => (long)i), steps);
+    }
+
     private sealed record Event(long Step, string Tag, float Value, bool Histogram);
 
     /// <summary>Every summary value of an event file: TFRecords of [length u64][crc u32][Event][crc u32].</summary>

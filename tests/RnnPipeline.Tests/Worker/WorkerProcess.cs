@@ -33,6 +33,20 @@ internal static partial class WorkerProcess
         return Run(info);
     }
 
+    /// <summary>Runs the worker under an open-file limit (<c>ulimit -n</c>, soft and hard) set by a shell that then becomes the worker.</summary>
+    public static Result RunWithOpenFileLimit(string workingDirectory, int limit, params string[] args)
+    {
+        var worker = StartInfo(workingDirectory, args);
+        var info = new ProcessStartInfo("bash") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add($"ulimit -n {limit} && exec \"$0\" \"$@\"");
+        info.ArgumentList.Add(worker.FileName);
+        foreach (string a in worker.ArgumentList) info.ArgumentList.Add(a);
+        foreach (var (name, value) in worker.Environment) info.Environment[name] = value;
+        foreach (string name in ArrayJobVariables) info.Environment.Remove(name);
+        return Run(info);
+    }
+
     private static Result Run(ProcessStartInfo info)
     {
         using var process = Process.Start(info)!;

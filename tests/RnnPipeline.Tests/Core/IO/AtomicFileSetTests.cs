@@ -28,7 +28,7 @@ public sealed class AtomicFileSetTests : IDisposable
 
         Assert.Equal("alpha", File.ReadAllText(PathOf("a.txt")));
         Assert.Equal([$"{Sha256("alpha")}  a.txt", $"{Sha256("bravo")}  b.txt"], File.ReadAllLines(PathOf(FileChecksums.FileName)));
-        FileChecksums.Verify(PathOf("a.txt"), "fix");
+        FileChecksums.Verify(PathOf("a.txt"), "fix", 1 << 20);
         Assert.False(FileChecksums.HasInterruptedCommit(_folder));
         Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
     }
@@ -40,7 +40,7 @@ public sealed class AtomicFileSetTests : IDisposable
         Commit(("a.txt", "alpha 2"));
 
         Assert.Equal([$"{Sha256("alpha 2")}  a.txt", $"{Sha256("bravo")}  b.txt"], File.ReadAllLines(PathOf(FileChecksums.FileName)));
-        FileChecksums.Verify(PathOf("b.txt"), "fix");
+        FileChecksums.Verify(PathOf("b.txt"), "fix", 1 << 20);
     }
 
     [Theory]
@@ -55,7 +55,7 @@ public sealed class AtomicFileSetTests : IDisposable
         else if (damage == "truncated") File.WriteAllText(path, "alpha");
         else File.Delete(path);
 
-        var e = Assert.Throws<InputException>(() => FileChecksums.Verify(path, "do this"));
+        var e = Assert.Throws<InputException>(() => FileChecksums.Verify(path, "do this", 1 << 20));
         Assert.Contains(path, e.Message);
         Assert.EndsWith("do this", e.Message);
         Assert.Contains(damage == "missing" ? "missing" : "damaged or truncated", e.Message);
@@ -65,9 +65,9 @@ public sealed class AtomicFileSetTests : IDisposable
     public void Verify_FileNotListedOrNoChecksumFile_Throws()
     {
         File.WriteAllText(PathOf("x.txt"), "x");
-        Assert.Contains("has no SHA256SUMS", Assert.Throws<InputException>(() => FileChecksums.Verify(PathOf("x.txt"), "fix")).Message);
+        Assert.Contains("has no SHA256SUMS", Assert.Throws<InputException>(() => FileChecksums.Verify(PathOf("x.txt"), "fix", 1 << 20)).Message);
         Commit(("a.txt", "alpha"));
-        Assert.Contains("not listed", Assert.Throws<InputException>(() => FileChecksums.Verify(PathOf("x.txt"), "fix")).Message);
+        Assert.Contains("not listed", Assert.Throws<InputException>(() => FileChecksums.Verify(PathOf("x.txt"), "fix", 1 << 20)).Message);
     }
 
     [Fact]
@@ -85,8 +85,8 @@ public sealed class AtomicFileSetTests : IDisposable
         }
 
         Assert.Equal("new a", File.ReadAllText(PathOf("a.txt")));
-        FileChecksums.Verify(PathOf("a.txt"), "fix");
-        FileChecksums.Verify(PathOf("b.txt"), "fix");
+        FileChecksums.Verify(PathOf("a.txt"), "fix", 1 << 20);
+        FileChecksums.Verify(PathOf("b.txt"), "fix", 1 << 20);
         Assert.True(FileChecksums.HasInterruptedCommit(_folder));
         Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
 
