@@ -69,7 +69,7 @@ public sealed partial class TrainingSession
         reader.ReadInt32();                                                     // clipped steps
         reader.ReadDouble();                                                    // elapsed seconds
         var (_, _, weights) = TrainingState.ReadHead(reader);
-        if (weights.Hidden == spec.Model.HiddenSize && weights.Vocabulary == vocabulary.Size) return (vocabulary, weights);
+        if (weights.Hidden == spec.Model.HiddenSize && weights.Cell == spec.Model.Cell && weights.Vocabulary == vocabulary.Size) return (vocabulary, weights);
         weights.Dispose();
         throw new InputException($"checkpoint '{checkpointPath}' does not hold the model its configuration describes: restore it or train the run again");
     }
