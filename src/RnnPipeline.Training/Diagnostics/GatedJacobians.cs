@@ -67,7 +67,7 @@ internal sealed class GatedJacobians : IStepJacobians
     }
 
     /// <inheritdoc />
-    public Tensor Norms() => SpectralNorms.OfMatrices(Jacobians.reshape(-1, Jacobians.shape[2], Jacobians.shape[3]))
+    public Tensor Norms() => SpectralNorms.OfMatrices(Jacobians.to(float64).reshape(-1, Jacobians.shape[2], Jacobians.shape[3]))
         .reshape(Jacobians.shape[0], Jacobians.shape[1]);
 
     /// <inheritdoc />
