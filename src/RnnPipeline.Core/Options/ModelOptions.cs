@@ -13,6 +13,10 @@ public sealed class ModelOptions
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public RecurrentCell Cell { get; set; } = RecurrentCell.Rnn;
 
+    /// <summary>The unit's name: the cell for a gated one ("Lstm", "Gru"), the nonlinearity for the vanilla one ("Tanh", …).</summary>
+    [JsonIgnore]
+    public string Unit => Cell == RecurrentCell.Rnn ? Activation.ToString() : Cell.ToString();
+
     /// <summary>Recurrent nonlinearity of the vanilla unit (<see cref="Cell"/> = Rnn); gated cells use their own (σ and tanh).</summary>
     public Activation Activation { get; set; } = Activation.Tanh;
 

@@ -56,7 +56,7 @@ public sealed partial class TrainingSession : IDisposable
     internal CharRnnNetwork Network => _network;
 
     /// <summary>
-    /// What a <see cref="TrainingBatch"/> needs to be equal to train runs together: nonlinearity, hidden size, input
+    /// What a <see cref="TrainingBatch"/> needs to be equal to train runs together: cell or nonlinearity, hidden size, input
     /// encoding, vocabulary size, window length and batch (after the batch is fitted to the text), e.g.
     /// "Tanh H=64 one-hot V=18 T=256 B=32".
     /// </summary>
@@ -67,7 +67,7 @@ public sealed partial class TrainingSession : IDisposable
     {
         var (window, batch) = FittedWindow(spec, corpus);
         var m = spec.Model;
-        return $"{(m.Cell == RecurrentCell.Rnn ? m.Activation.ToString() : m.Cell.ToString())} H={m.HiddenSize} {(m.EmbeddingSize > 0 ? $"E={m.EmbeddingSize}" : "one-hot")} V={corpus.Vocabulary.Size} T={window} B={batch}";
+        return $"{m.Unit} H={m.HiddenSize} {(m.EmbeddingSize > 0 ? $"E={m.EmbeddingSize}" : "one-hot")} V={corpus.Vocabulary.Size} T={window} B={batch}";
     }
 
     /// <summary>Window length and batch of the training stream (B is reduced when the text is too short for B segments).</summary>
