@@ -14,14 +14,18 @@ namespace RnnPipeline.Diagnostics;
 /// <param name="Clipping">Clipping mode.</param>
 /// <param name="HiddenSize">Hidden units H.</param>
 /// <param name="UnitHash">Hash of every setting but the seed (and, for one-lag episode runs, the lag): <see cref="RunSpec.UnitHash"/>.</param>
+/// <param name="Cell">Recurrent cell (<see cref="ModelOptions.Cell"/>); for a gated cell <paramref name="Activation"/> is not used.</param>
 public sealed record RunInfo(
     string RunId, string Suite, Activation Activation, RecurrentInit Init, double InitGain, int Seed,
-    string ConfigHash, CorpusKind Corpus, ClipMode Clipping, int HiddenSize, string UnitHash = "")
+    string ConfigHash, CorpusKind Corpus, ClipMode Clipping, int HiddenSize, string UnitHash = "", RecurrentCell Cell = RecurrentCell.Rnn)
 {
     /// <summary>Run identity for a spec inside a suite.</summary>
     public static RunInfo For(string suite, RunSpec spec) => new(
         $"{suite}/{spec.Name}", suite, spec.Model.Activation, spec.Model.Init, spec.Model.InitGain,
-        spec.Training.Seed, spec.ConfigHash(), spec.Corpus.Kind, spec.Clipping.Mode, spec.Model.HiddenSize, spec.UnitHash());
+        spec.Training.Seed, spec.ConfigHash(), spec.Corpus.Kind, spec.Clipping.Mode, spec.Model.HiddenSize, spec.UnitHash(), spec.Model.Cell);
+
+    /// <summary>Whether the run's vanilla unit uses <paramref name="activation"/> (false for every gated cell).</summary>
+    public bool IsVanilla(Activation activation) => Cell == RecurrentCell.Rnn && Activation == activation;
 
     /// <summary>The run's name within its suite (<see cref="RunId"/> without the suite).</summary>
     public string Name => RunId[(RunId.LastIndexOf('/') + 1)..];
