@@ -44,7 +44,7 @@ test: pack
 	@awk '/(Passed|Failed)! *- *Failed:/ { gsub(/,/, ""); for (i = 1; i <= NF; i++) { if ($$i == "Failed:") f += $$(i+1); if ($$i == "Passed:") p += $$(i+1); if ($$i == "Skipped:") s += $$(i+1) } } \
 	     END { printf "%d passed, %d failed, %d skipped\n", p, f, s; if (f > 0 || p == 0) exit 1 }' $(OUT)/.test.log
 
-## bench: per hidden size (64-1024), our trainer vs TorchSharp's fused nn.RNN, GFLOP/s vs sgemm, step profile, diagnostics overhead, memory drift → $(OUT)/bench/
+## bench: per hidden size (64-1024), our trainer vs TorchSharp's fused nn.RNN, GFLOP/s vs sgemm, step profile, diagnostics overhead, our LSTM and GRU vs fused nn.LSTM and nn.GRU (64-512), memory drift → $(OUT)/bench/
 bench:
 	$(DOTNET) build src/RnnPipeline.Bench/RnnPipeline.Bench.csproj -c $(CONFIG) -v quiet -nologo
 	$(DOTNET) src/RnnPipeline.Bench/bin/$(CONFIG)/net10.0/RnnPipeline.Bench.dll --output $(OUT)/bench $(BENCH_FLAGS)

@@ -30,7 +30,10 @@ internal sealed record MemoryResult(int Hidden, int Steps, double RssAfterWarmup
 /// <summary>A sweep of same-shape runs (seeds 1…R) trained in several ways (the first: one after another): median chars/s over interleaved rounds.</summary>
 internal sealed record SweepResult(int Hidden, int Runs, int StepsPerRound, int RunsPerStack, (string Name, double CharsPerSecond)[] Variants);
 
-internal sealed record BenchResults(int Vocabulary, IReadOnlyList<SizeResult> Sizes, IReadOnlyList<SweepResult> Sweeps, MemoryResult Memory, string LoadBefore, string LoadAfter);
+/// <summary>A gated cell's throughput against TorchSharp's fused module of the same cell (one timed chunk of each).</summary>
+internal sealed record GatedResult(int Hidden, RecurrentCell Cell, int Steps, double FusedCharsPerSecond, double OursCharsPerSecond);
+
+internal sealed record BenchResults(int Vocabulary, IReadOnlyList<SizeResult> Sizes, IReadOnlyList<SweepResult> Sweeps, IReadOnlyList<GatedResult> Gated, MemoryResult Memory, string LoadBefore, string LoadAfter);
 
 /// <summary>
 /// For each hidden size, runs the fused baseline, our trainer and our trainer with stability analysis on the same text
@@ -42,10 +45,10 @@ internal sealed class Benchmark(BenchOptions options)
 {
     private readonly string _text = SampleTextGenerator.Generate(400_000, 17);
 
-    private RunSpec Spec(int hidden, int diagnosticsEvery, int steps) => new()
+    private RunSpec Spec(int hidden, int diagnosticsEvery, int steps, RecurrentCell cell = RecurrentCell.Rnn) => new()
     {
         Name = $"bench-h{hidden}",
-        Model = { Activation = Activation.Tanh, HiddenSize = hidden, Init = RecurrentInit.Orthogonal },
+        Model = { Cell = cell, Activation = Activation.Tanh, HiddenSize = hidden, Init = RecurrentInit.Orthogonal },
         Training = { Steps = steps, BatchSize = options.Batch, WindowLength = options.Window, Optimizer = OptimizerKind.Adam, LearningRate = 2e-3, EvalEvery = 1_000_000, Seed = 1 },
         Clipping = { Mode = ClipMode.Norm, Threshold = 5 },
         Diagnostics = { Every = diagnosticsEvery },
@@ -68,8 +71,26 @@ internal sealed class Benchmark(BenchOptions options)
         using var sgemm = new SgemmPeak();
         var sizes = options.Sizes.Select(h => RunSize(h, vocabulary, sgemm)).ToArray();
         var sweeps = options.SweepSizes.Select(Sweep).ToArray();
+        var gated = options.GatedSizes.SelectMany(h => new[] { RecurrentCell.Lstm, RecurrentCell.Gru }.Select(cell => Gated(h, cell))).ToArray();
         var memory = Memory();
-        return new BenchResults(vocabulary, sizes, sweeps, memory, loadBefore, LoadAverage.Read());
+        return new BenchResults(vocabulary, sizes, sweeps, gated, memory, loadBefore, LoadAverage.Read());
+    }
+
+    /// <summary>
+    /// One timed chunk of a quarter of <see cref="ChunkSteps"/> steps (at least 5, after 2 untimed ones) of our gated
+    /// <paramref name="cell"/> and of TorchSharp's fused module of the same cell, same text, seed and optimiser.
+    /// </summary>
+    private GatedResult Gated(int hidden, RecurrentCell cell)
+    {
+        int steps = Math.Max(5, ChunkSteps(hidden) / 4);
+        var fused = Fused(hidden, cell);
+        var ours = Ours(hidden, 0, steps + 2, cell);
+        fused(0, 2);
+        ours(0, 2);
+        double fusedSeconds = fused(2, 2 + steps).Seconds, oursSeconds = ours(2, 2 + steps).Seconds;
+        double chars = (double)steps * options.Window * options.Batch;
+        Console.Error.WriteLine($"{cell} H={hidden}: fused {steps / fusedSeconds:F2} steps/s, ours {steps / oursSeconds:F2} steps/s");
+        return new GatedResult(hidden, cell, steps, chars / fusedSeconds, chars / oursSeconds);
     }
 
     private SizeResult RunSize(int hidden, int vocabulary, SgemmPeak sgemm)
@@ -158,15 +179,15 @@ internal sealed class Benchmark(BenchOptions options)
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    /// <summary>Steps [from, to) of the fused baseline; returns the seconds they took.</summary>
-    private Func<int, int, (double Seconds, double Diagnostics)> Fused(int hidden)
+    /// <summary>Steps [from, to) of the fused baseline of <paramref name="cell"/>; returns the seconds they took.</summary>
+    private Func<int, int, (double Seconds, double Diagnostics)> Fused(int hidden, RecurrentCell cell = RecurrentCell.Rnn)
     {
         var spec = Spec(hidden, 0, 0);
         var corpus = CharCorpus.FromText(_text, spec);
         var stream = new WindowStream(corpus.Train, options.Batch, options.Window);
         var inputs = new long[options.Window * stream.BatchSize];
         var targets = new long[inputs.Length];
-        var model = new FusedRnnBaseline(corpus.Vocabulary.Size, hidden, stream.BatchSize, 2e-3, 5, seed: 1);
+        var model = new FusedRnnBaseline(corpus.Vocabulary.Size, hidden, stream.BatchSize, 2e-3, 5, seed: 1, cell);
         return (from, to) =>
         {
             long start = Stopwatch.GetTimestamp();
@@ -183,9 +204,9 @@ internal sealed class Benchmark(BenchOptions options)
     /// Steps [from, to) of our trainer; returns the seconds they took and the seconds of those spent on stability
     /// diagnostics, as the session measures them inside its steps.
     /// </summary>
-    private Func<int, int, (double Seconds, double Diagnostics)> Ours(int hidden, int diagnosticsEvery, int total)
+    private Func<int, int, (double Seconds, double Diagnostics)> Ours(int hidden, int diagnosticsEvery, int total, RecurrentCell cell = RecurrentCell.Rnn)
     {
-        var spec = Spec(hidden, diagnosticsEvery, total + 1);                   // + 1: the last step (which always logs) is never timed
+        var spec = Spec(hidden, diagnosticsEvery, total + 1, cell);                   // + 1: the last step (which always logs) is never timed
         var session = TrainingSession.Create(spec, CharCorpus.FromText(_text, spec), new DiscardingSink());
         double seen = 0;
         return (from, to) =>

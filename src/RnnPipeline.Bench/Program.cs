@@ -26,7 +26,10 @@ namespace RnnPipeline.Bench
     /// <summary>Benchmark settings; defaults are the product's reference sizes.</summary>
     internal sealed record BenchOptions(int[] Sizes, int Window, int Batch, int Threads, int Rounds, int AnalysisMaxHidden, int[] SweepSizes, int SweepRuns, int MemoryHidden, int MemorySteps, string Output, bool PinKernels = true, bool VendorIndependent = false)
     {
-        private const string Usage = "use --sizes 64,128,…, --sweep-sizes 64,256, --window, --batch, --threads, --rounds, --analysis-max-hidden, --sweep-runs, --memory-hidden, --memory-steps (positive integers), --output DIR, --kernels pinned|compatible|native";
+        /// <summary>Hidden sizes at which the gated cells (LSTM, GRU) are compared with TorchSharp's fused nn.LSTM / nn.GRU.</summary>
+        public int[] GatedSizes { get; init; } = [64, 128, 256, 512];
+
+        private const string Usage = "use --sizes 64,128,…, --sweep-sizes 64,256, --gated-sizes 64,256, --window, --batch, --threads, --rounds, --analysis-max-hidden, --sweep-runs, --memory-hidden, --memory-steps (positive integers), --output DIR, --kernels pinned|compatible|native";
 
         public static BenchOptions Parse(string[] args)
         {
@@ -41,6 +44,7 @@ namespace RnnPipeline.Bench
                 {
                     "--sizes" => o with { Sizes = [.. value.Split(',').Select(s => { value = s; return n(); })] },
                     "--sweep-sizes" => o with { SweepSizes = [.. value.Split(',').Select(s => { value = s; return n(); })] },
+                    "--gated-sizes" => o with { GatedSizes = [.. value.Split(',').Select(s => { value = s; return n(); })] },
                     "--sweep-runs" => o with { SweepRuns = n() },
                     "--window" => o with { Window = n() },
                     "--batch" => o with { Batch = n() },

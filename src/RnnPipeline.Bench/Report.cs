@@ -46,6 +46,16 @@ internal static class Report
             }
             md.AppendLine();
         }
+        if (r.Gated.Count > 0)
+        {
+            md.AppendLine(c, $"Gated cells: our LSTM and GRU (forward without a graph, backward by autograd through the step written out, docs/performance.md) against TorchSharp's fused nn.LSTM / nn.GRU, same text, seed, Adam and clipping; one timed chunk each (after 2 untimed steps), one run: a first look, not a median.");
+            md.AppendLine();
+            md.AppendLine("| H | cell | steps | fused chars/s | ours chars/s | ours / fused |");
+            md.AppendLine("|---:|---|---:|---:|---:|---:|");
+            foreach (var g in r.Gated)
+                md.AppendLine(c, $"| {g.Hidden} | {g.Cell} | {g.Steps} | {g.FusedCharsPerSecond:F0} | {g.OursCharsPerSecond:F0} | {g.OursCharsPerSecond / g.FusedCharsPerSecond:F2} |");
+            md.AppendLine();
+        }
         WriteProfile(md, c, "Our step", r.Sizes, s => s.Ours);
         WriteProfile(md, c, "Fused nn.RNN step (autograd)", r.Sizes, s => s.Fused);
         if (r.Sizes.Any(s => s.Analysis is not null))
@@ -70,6 +80,7 @@ internal static class Report
                 fusedProfileMs = s.Fused.Phases.ToDictionary(p => p.Phase, p => p.Milliseconds),
                 analysisProfileMs = s.Analysis?.Phases.ToDictionary(p => p.Phase, p => p.Milliseconds),
             }),
+            gated = r.Gated.Select(g => new { g.Hidden, cell = g.Cell.ToString(), g.Steps, g.FusedCharsPerSecond, g.OursCharsPerSecond, ratio = g.OursCharsPerSecond / g.FusedCharsPerSecond }),
             sweeps = r.Sweeps.Select(s => new { s.Hidden, s.Runs, s.StepsPerRound, s.RunsPerStack, charsPerSecond = s.Variants.ToDictionary(v => v.Name, v => v.CharsPerSecond) }),
             memory = new { r.Memory.Hidden, r.Memory.Steps, r.Memory.RssAfterWarmupMiB, r.Memory.RssAtEndMiB, r.Memory.DriftPercent, series = r.Memory.Series.Select(x => new { x.Step, x.RssMiB }) },
         };

@@ -126,12 +126,12 @@ public static class HtmlReport
 
     private static void SummaryTable(StringBuilder html, IReadOnlyList<ReportRun> runs)
     {
-        html.Append("<table><thead><tr><th>run</th><th>activation</th><th>W_hh init</th><th>corpus</th><th>steps</th><th>val bits/char</th>" +
+        html.Append("<table><thead><tr><th>run</th><th>unit</th><th>W_hh init</th><th>corpus</th><th>steps</th><th>val bits/char</th>" +
                     "<th>clip rate</th><th>Inf/NaN events</th><th>mean ‖J_t‖₂</th><th>λ1</th><th>memory horizon</th><th>max solved lag</th></tr></thead><tbody>");
         foreach (var r in runs)
         {
             var s = r.Summary;
-            html.Append($"<tr><td>{E(r.Name)}</td><td>{E(r.Spec.Model.Activation.ToString())}</td><td>{E($"{r.Spec.Model.Init} × {r.Spec.Model.InitGain.ToString("G3", C)}")}</td>" +
+            html.Append($"<tr><td>{E(r.Name)}</td><td>{E(r.Spec.Model.Unit)}</td><td>{E($"{r.Spec.Model.Init} × {r.Spec.Model.InitGain.ToString("G3", C)}")}</td>" +
                         $"<td>{E(r.Spec.Corpus.Kind.ToString())}</td><td class=\"n\">{s.Steps}</td><td class=\"n\">{Narrative.F(s.ValidationBitsPerChar, "F3")}</td>" +
                         $"<td class=\"n\">{Narrative.Percent(s.ClipRate)}</td><td class=\"n\">{s.NonFiniteEvents}</td><td class=\"n\">{Narrative.F(s.MeanJacobianNorm, "F3")}</td>" +
                         $"<td class=\"n\">{Narrative.F(s.Lyapunov1, "F3")}</td><td class=\"n\">{E(Narrative.Horizon(s))}</td>" +

@@ -14,14 +14,18 @@ namespace RnnPipeline.Diagnostics;
 /// <param name="Clipping">Clipping mode.</param>
 /// <param name="HiddenSize">Hidden units H.</param>
 /// <param name="UnitHash">Hash of every setting but the seed (and, for one-lag episode runs, the lag): <see cref="RunSpec.UnitHash"/>.</param>
+/// <param name="Cell">Recurrent cell (<see cref="ModelOptions.Cell"/>); for a gated cell <paramref name="Activation"/> is not used.</param>
 public sealed record RunInfo(
     string RunId, string Suite, Activation Activation, RecurrentInit Init, double InitGain, int Seed,
-    string ConfigHash, CorpusKind Corpus, ClipMode Clipping, int HiddenSize, string UnitHash = "")
+    string ConfigHash, CorpusKind Corpus, ClipMode Clipping, int HiddenSize, string UnitHash = "", RecurrentCell Cell = RecurrentCell.Rnn)
 {
     /// <summary>Run identity for a spec inside a suite.</summary>
     public static RunInfo For(string suite, RunSpec spec) => new(
         $"{suite}/{spec.Name}", suite, spec.Model.Activation, spec.Model.Init, spec.Model.InitGain,
-        spec.Training.Seed, spec.ConfigHash(), spec.Corpus.Kind, spec.Clipping.Mode, spec.Model.HiddenSize, spec.UnitHash());
+        spec.Training.Seed, spec.ConfigHash(), spec.Corpus.Kind, spec.Clipping.Mode, spec.Model.HiddenSize, spec.UnitHash(), spec.Model.Cell);
+
+    /// <summary>Whether the run's vanilla unit uses <paramref name="activation"/> (false for every gated cell).</summary>
+    public bool IsVanilla(Activation activation) => Cell == RecurrentCell.Rnn && Activation == activation;
 
     /// <summary>The run's name within its suite (<see cref="RunId"/> without the suite).</summary>
     public string Name => RunId[(RunId.LastIndexOf('/') + 1)..];
@@ -81,19 +85,25 @@ public sealed record GradientFlowRecord(int Step, float[] HiddenGradNorms);
 /// <param name="BitsPerChar">Validation bits per character.</param>
 public sealed record EvaluationRecord(int Step, double Loss, double BitsPerChar);
 
-/// <summary>Stability of one timestep t of the probe window at a logged step (averaged over probe sequences).</summary>
+/// <summary>
+/// Stability of one timestep t of the probe window at a logged step (averaged over probe sequences). For a gated cell
+/// the state s_t is (h_t, c_t) (LSTM) or h_t (GRU), J_t = ∂s_t/∂s_{t−1} is the Jacobian of the full state map, and the
+/// derivative columns describe the gates' nonlinearities (σ' of each sigmoid gate, tanh' of the candidate) in place of f'.
+/// </summary>
 /// <param name="Step">Optimiser step.</param>
 /// <param name="Timestep">t = 0..T−1 within the window.</param>
-/// <param name="JacobianNorm">‖J_t‖₂ with J_t = diag(f'(a_t))·W_hh, mean over probe sequences.</param>
-/// <param name="DerivativeMean">Mean of f'(a_t) over units and probe sequences.</param>
-/// <param name="DerivativeMax">Max of f'(a_t).</param>
-/// <param name="SaturatedFraction">Fraction of units with f'(a_t) &lt; 0.01.</param>
+/// <param name="JacobianNorm">‖J_t‖₂ with J_t = diag(f'(a_t))·W_hh (gated cells: ∂s_t/∂s_{t−1}), mean over probe sequences.</param>
+/// <param name="DerivativeMean">Mean of f'(a_t) over units and probe sequences (gated cells: of every gate unit's derivative).</param>
+/// <param name="DerivativeMax">Max of f'(a_t) (gated cells: of the gate derivatives).</param>
+/// <param name="SaturatedFraction">Fraction of units with f'(a_t) &lt; 0.01 (gated cells: of gate units).</param>
 /// <param name="DeadFraction">Fraction of units with a_t ≤ 0 (ReLU only; 0 otherwise).</param>
-/// <param name="GradNorm">‖∂L/∂h_t‖ from the real backward pass (probe sequences).</param>
+/// <param name="GradNorm">‖∂L/∂h_t‖ (gated cells: ‖∂L/∂s_t‖) from the real backward pass (probe sequences).</param>
 /// <param name="GradRatio">GradNorm / GradNorm at t = T−1.</param>
+/// <param name="CellPathNorm">The LSTM's cell path alone, ‖∂c_t/∂c_{t−1}‖₂ = max_i f_{t,i} (the forget gate), mean over
+/// probe sequences; NaN for the other cells.</param>
 public sealed record TimestepStats(
     int Step, int Timestep, double JacobianNorm, double DerivativeMean, double DerivativeMax,
-    double SaturatedFraction, double DeadFraction, double GradNorm, double GradRatio);
+    double SaturatedFraction, double DeadFraction, double GradNorm, double GradRatio, double CellPathNorm = double.NaN);
 
 /// <summary>Realized Jacobian product versus its bound at lag k, at a logged step.</summary>
 /// <param name="Step">Optimiser step.</param>
@@ -106,8 +116,8 @@ public sealed record LagStats(int Step, int Lag, double ProductNorm, double Prod
 /// <summary>Per logged step summary of recurrent stability.</summary>
 /// <param name="Step">Optimiser step.</param>
 /// <param name="WhhNorm">‖W_hh‖₂.</param>
-/// <param name="SpectralRadius">ρ(W_hh).</param>
-/// <param name="Gamma">Nonlinearity factor γ = sup f' (tanh 1, sigmoid 1/4, ReLU 1).</param>
+/// <param name="SpectralRadius">ρ(W_hh) (NaN for a gated cell's non-square [G·H, H] W_hh).</param>
+/// <param name="Gamma">Nonlinearity factor γ = sup f' (tanh 1, sigmoid 1/4, ReLU 1; NaN for gated cells, whose J_t is not diag(f')·W_hh).</param>
 /// <param name="MeanJacobianNorm">Mean of ‖J_t‖₂ over the window.</param>
 /// <param name="Lyapunov">Leading Lyapunov exponents λ1 ≥ λ2 ≥ … per step (QR re-orthonormalisation).</param>
 /// <param name="MemoryHorizon">Smallest lag k with grad ratio &lt; ε; T when never below ε.</param>

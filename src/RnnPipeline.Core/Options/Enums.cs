@@ -11,6 +11,23 @@ public enum Activation
     Relu,
 }
 
+/// <summary>
+/// The recurrent cell: the vanilla unit h_t = f(W_xh x_t + W_hh h_{t−1} + b) with <see cref="ModelOptions.Activation"/>,
+/// or a gated unit in PyTorch's gate layout and equations (torch.nn.LSTM, torch.nn.GRU).
+/// </summary>
+public enum RecurrentCell
+{
+    /// <summary>The vanilla unit with nonlinearity <see cref="ModelOptions.Activation"/>.</summary>
+    Rnn,
+    /// <summary>
+    /// Long short-term memory with a forget gate (Hochreiter &amp; Schmidhuber 1997; Gers, Schmidhuber &amp; Cummins 2000):
+    /// state (h_t, c_t), c_t = f ⊙ c_{t−1} + i ⊙ g, h_t = o ⊙ tanh(c_t).
+    /// </summary>
+    Lstm,
+    /// <summary>Gated recurrent unit (Cho et al. 2014): h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}.</summary>
+    Gru,
+}
+
 /// <summary>Initialisation of the recurrent matrix W_hh.</summary>
 public enum RecurrentInit
 {

@@ -30,14 +30,19 @@ public sealed record ProbeUnit(string Name, RunInfo Info, IReadOnlyList<RunRecor
     public int? FirstLagAtChance(double threshold) => Lags.FirstOrDefault(l => l.Status(threshold) == LagStatus.AtChance)?.Lag;
 
     /// <summary>
-    /// The family the literature speaks of: sigmoid, tanh, ReLU, or IRNN (ReLU with identity initialisation; Le, Jaitly
-    /// &amp; Hinton 2015).
+    /// The family the literature speaks of: sigmoid, tanh, ReLU, IRNN (ReLU with identity initialisation; Le, Jaitly
+    /// &amp; Hinton 2015), LSTM or GRU.
     /// </summary>
-    public string Family => Info.Activation == Activation.Relu && Info.Init == RecurrentInit.Identity ? "IRNN" : Info.Activation switch
+    public string Family => Info.Cell switch
     {
-        Activation.Sigmoid => "sigmoid",
-        Activation.Tanh => "tanh",
-        _ => "ReLU",
+        RecurrentCell.Lstm => "LSTM",
+        RecurrentCell.Gru => "GRU",
+        _ => Info.Activation == Activation.Relu && Info.Init == RecurrentInit.Identity ? "IRNN" : Info.Activation switch
+        {
+            Activation.Sigmoid => "sigmoid",
+            Activation.Tanh => "tanh",
+            _ => "ReLU",
+        },
     };
 
     /// <summary>Pools the probed runs of <paramref name="runs"/> into units, in order of first appearance.</summary>

@@ -119,6 +119,8 @@ public sealed class TimestepRow : RunColumns
     public double GradNorm { get; set; }
     /// <summary>GradNorm / GradNorm at the last timestep.</summary>
     public double GradRatio { get; set; }
+    /// <summary>LSTM only: ‖∂c_t/∂c_{t−1}‖₂ = max forget gate (mean over probe sequences); NaN for the other cells.</summary>
+    public double CellPathNorm { get; set; }
 }
 
 /// <summary>Table "lags": realized Jacobian product versus its bound, per lag at logged steps, long format.</summary>

@@ -28,17 +28,20 @@ public class RunColumns
     public int HiddenSize { get; set; }
     /// <summary>Hash of the unit's settings (the configuration without the seed and, for one-lag episode runs, the lag).</summary>
     public string UnitHash { get; set; } = "";
+    /// <summary>Recurrent cell: Rnn (the vanilla unit with <see cref="Activation"/>), Lstm or Gru.</summary>
+    public string Cell { get; set; } = "";
 
     /// <summary>Copies the metadata of <paramref name="info"/> into this row; returns the row.</summary>
     public T With<T>(RunInfo info) where T : RunColumns
     {
-        (RunId, Suite, Activation, Init, InitGain, Seed, ConfigHash, Corpus, Clipping, HiddenSize, UnitHash) =
+        (RunId, Suite, Activation, Init, InitGain, Seed, ConfigHash, Corpus, Clipping, HiddenSize, UnitHash, Cell) =
             (info.RunId, info.Suite, info.Activation.ToString(), info.Init.ToString(), info.InitGain, info.Seed,
-             info.ConfigHash, info.Corpus.ToString(), info.Clipping.ToString(), info.HiddenSize, info.UnitHash);
+             info.ConfigHash, info.Corpus.ToString(), info.Clipping.ToString(), info.HiddenSize, info.UnitHash, info.Cell.ToString());
         return (T)this;
     }
 
     /// <summary>The run metadata of this row.</summary>
     public RunInfo ToRunInfo() => new(RunId, Suite, Enum.Parse<Activation>(Activation), Enum.Parse<RecurrentInit>(Init), InitGain,
-        Seed, ConfigHash, Enum.Parse<CorpusKind>(Corpus), Enum.Parse<ClipMode>(Clipping), HiddenSize, UnitHash);
+        Seed, ConfigHash, Enum.Parse<CorpusKind>(Corpus), Enum.Parse<ClipMode>(Clipping), HiddenSize, UnitHash,
+        Cell.Length == 0 ? RecurrentCell.Rnn : Enum.Parse<RecurrentCell>(Cell));
 }

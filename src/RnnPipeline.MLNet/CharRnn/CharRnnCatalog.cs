@@ -80,6 +80,7 @@ public static class CharRnnCatalog
         spec.Name = "pretrained";
         spec.Model.HiddenSize = model.HiddenSize;
         spec.Model.Activation = model.Activation;
+        spec.Model.Cell = model.Cell;
         var pretrained = new CharRnnPretrained(model.Clone(), spec, new RunRecording(RunInfo.For("pretrained", spec)), null);
         return new CharRnnEstimator(Environment(catalog), Columns(outputColumnName, inputColumnName, bitsPerCharColumnName), options, pretrained);
     }

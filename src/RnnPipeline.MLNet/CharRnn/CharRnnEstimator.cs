@@ -62,7 +62,7 @@ public sealed class CharRnnEstimator : IEstimator<CharRnnTransformer>
         using var channel = _environment.Register(nameof(CharRnnEstimator)).Start("Fit");
         if (_pretrained is { } pretrained)
         {
-            channel.Info(MessageSensitivity.None, $"applying a pretrained {pretrained.Model.Activation} char-RNN (H={pretrained.Model.HiddenSize}, run {pretrained.Spec.Name}): nothing is trained on the input");
+            channel.Info(MessageSensitivity.None, $"applying a pretrained {pretrained.Spec.Model.Unit} char-RNN (H={pretrained.Model.HiddenSize}, run {pretrained.Spec.Name}): nothing is trained on the input");
             if (pretrained.Note is { } note) channel.Warning(MessageSensitivity.None, note);
             return new CharRnnTransformer(_columns, _options, pretrained.Model.Clone(), pretrained.Diagnostics);
         }
@@ -71,7 +71,7 @@ public sealed class CharRnnEstimator : IEstimator<CharRnnTransformer>
         var spec = _options.Run.Clone();
         spec.Training.Seed = _options.Seed ?? spec.Training.Seed;
         var recording = new RunRecording(RunInfo.For("mlnet", spec));
-        channel.Info(MessageSensitivity.None, $"training a {spec.Model.Activation} char-RNN (H={spec.Model.HiddenSize}, seed {spec.Training.Seed}) on {rows.Length} rows, {text.Length} characters, {spec.Training.Steps} steps");
+        channel.Info(MessageSensitivity.None, $"training a {spec.Model.Unit} char-RNN (H={spec.Model.HiddenSize}, seed {spec.Training.Seed}) on {rows.Length} rows, {text.Length} characters, {spec.Training.Steps} steps");
         long started = Stopwatch.GetTimestamp();
         double diagnostics = 0;
         using var session = TrainingSession.Create(spec, CharCorpus.FromText(text, spec), recording);

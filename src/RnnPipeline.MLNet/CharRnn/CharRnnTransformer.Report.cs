@@ -30,7 +30,7 @@ public sealed partial class CharRnnTransformer
         string data = Path.Combine(folder, spec.Name, "data");
         new RunDataViews(_plumbing).Save(Diagnostics, data);
         var run = new ReportRun(Diagnostics, spec, Path.GetRelativePath(folder, data));
-        string description = $"Training records of a char-RNN featurizer: {spec.Model.Activation} units, H = {spec.Model.HiddenSize}, "
+        string description = $"Training records of a char-RNN featurizer: {spec.Model.Unit} units, H = {spec.Model.HiddenSize}, "
             + $"{Diagnostics.Metrics.Count} of {spec.Training.Steps} steps, seed {spec.Training.Seed}"
             + (Diagnostics.Stability.Count > 0 ? "." : "; stability diagnostics were not recorded (CharRnnOptions.RecordDiagnostics).");
         return SuiteReport.Write(folder, "char-RNN featurizer", description, [run]);

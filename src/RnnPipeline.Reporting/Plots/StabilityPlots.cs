@@ -18,7 +18,7 @@ public static class StabilityPlots
     /// <summary>‖J_t‖₂ per timestep, log y, with Pascanu et al.'s 1/γ reference per activation.</summary>
     public static PlotModel JacobianNorms(IReadOnlyList<RunRecording> runs)
     {
-        var model = PlotStyle.Model("Per-step Jacobian norm ‖J_{t}‖₂", "J_{t} = diag(f′(a_{t}))·W_{hh} at the last logged step; dotted: 1/γ (‖W_{hh}‖₂ < 1/γ suffices for vanishing)");
+        var model = PlotStyle.Model("Per-step Jacobian norm ‖J_{t}‖₂", "J_{t} = diag(f′(a_{t}))·W_{hh} (gated cells: ∂s_{t}/∂s_{t−1}) at the last logged step; dotted: 1/γ (‖W_{hh}‖₂ < 1/γ suffices for vanishing)");
         model.Axes.Add(PlotStyle.Linear(AxisPosition.Bottom, "timestep t in the window"));
         model.Axes.Add(PlotStyle.Log(AxisPosition.Left, "‖J_{t}‖₂ (log scale)"));
         foreach (var (run, index, step) in Logged(runs))
@@ -28,7 +28,7 @@ public static class StabilityPlots
                 series.Points.Add(new DataPoint(t.Timestep, t.JacobianNorm));
             model.Series.Add(series);
         }
-        foreach (var byGamma in runs.Select(r => r.Info.Activation).Distinct().GroupBy(a => a.Gamma()))
+        foreach (var byGamma in runs.Where(r => r.Info.Cell == RecurrentCell.Rnn).Select(r => r.Info.Activation).Distinct().GroupBy(a => a.Gamma()))
         {
             string names = string.Join(", ", byGamma.Select(a => a.ToString().ToLowerInvariant()));
             model.Annotations.Add(PlotStyle.Reference(1 / byGamma.Key, LineStyle.Dot, $"1/γ = {1 / byGamma.Key:G3} ({names})"));
@@ -128,7 +128,7 @@ public static class StabilityPlots
             var saturated = new LineSeries { Title = $"{PlotStyle.Label(run.Info)} saturated", Color = PlotStyle.Color(index), StrokeThickness = 1.6 };
             foreach (var t in rows) saturated.Points.Add(new DataPoint(t.Timestep, t.SaturatedFraction));
             model.Series.Add(saturated);
-            if (run.Info.Activation != Activation.Relu) continue;
+            if (!run.Info.IsVanilla(Activation.Relu)) continue;
             var dead = new LineSeries { Title = $"{PlotStyle.Label(run.Info)} dead", Color = PlotStyle.Color(index), LineStyle = LineStyle.Dash, StrokeThickness = 1.2 };
             foreach (var t in rows) dead.Points.Add(new DataPoint(t.Timestep, t.DeadFraction));
             model.Series.Add(dead);

@@ -2,7 +2,10 @@ using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Diagnostics;
 
-/// <summary>Products of the per-step Jacobians J_t = diag(f'(a_t))·W_hh over a sequence, per probe sequence.</summary>
+/// <summary>
+/// Products of the per-step Jacobians over a sequence, per probe sequence: J_t = diag(f'(a_t))·W_hh of the vanilla unit
+/// (given as f' and W), or explicit Jacobians of a gated cell's state map (<see cref="GatedJacobians"/>).
+/// </summary>
 internal static class JacobianProducts
 {
     /// <summary>
@@ -25,12 +28,41 @@ internal static class JacobianProducts
         var d = derivatives.to(float64);
         var w64 = w.to(float64);
         var logFactors = SpectralNorms.OfScaledRows(d.reshape(steps * p, h), w64).reshape(steps, p).log();
+        var scaled = zeros(p, h, h, dtype: float64);                                       // M_{k−1}·diag(f')
+        return LogNorms(logFactors, h, (previous, t, into) =>
+        {
+            scaled.copy_(previous);
+            scaled.mul_(d[t].unsqueeze(1));
+            into.view(p * h, h).addmm_(scaled.view(p * h, h), w64, beta: 0);           // M_k = M_{k−1}·diag(f')·W
+        });
+    }
+
+    /// <summary>
+    /// <see cref="LogNorms(Tensor, Tensor)"/> for explicit per-step Jacobians <paramref name="jacobians"/> [T, P, S, S]
+    /// (a gated cell's full state map), in float64.
+    /// </summary>
+    public static (Tensor LogProduct, Tensor LogBound) LogNorms(Tensor jacobians)
+    {
+        long steps = jacobians.shape[0], p = jacobians.shape[1], s = jacobians.shape[2];
+        var j = jacobians.to(float64);
+        var logFactors = SpectralNorms.OfMatrices(j.reshape(steps * p, s, s)).reshape(steps, p).log();
+        return LogNorms(logFactors, s, (previous, t, into) => into.copy_(previous.matmul(j[t])));  // M_k = M_{k−1}·J_{T−k}
+    }
+
+    /// <summary>
+    /// The product and bound of <see cref="LogNorms(Tensor, Tensor)"/> from the per-step log-norms
+    /// <paramref name="logFactors"/> [T, P] and <paramref name="multiply"/>(M_{k−1}, T−k, into), which writes
+    /// M_{k−1}·J_{T−k} [P, S, S] into its last argument.
+    /// </summary>
+    private static (Tensor LogProduct, Tensor LogBound) LogNorms(Tensor logFactors, long h, Action<Tensor, long, Tensor> multiply)
+    {
+        long steps = logFactors.shape[0], p = logFactors.shape[1];
         var logBound = cat([zeros(1, p, dtype: float64), (logFactors.flip(0)[..(int)(steps - 1)] + RoundingSlack).cumsum(0)], 0);
         var logProduct = zeros(steps, p, dtype: float64);
         var logScale = zeros(p, dtype: float64);
         long lagsPerBatch = Math.Max(1, SpectralNorms.MatricesPerBatch(h) / p);
         var units = zeros(Math.Min(lagsPerBatch, steps), p, h, h, dtype: float64);    // M_k / ‖M_k‖_F for a batch of lags
-        var scaled = eye(h, dtype: float64).expand(p, h, h).clone();                   // M_{k−1}·diag(f'), M_0 = I
+        var identity = eye(h, dtype: float64).expand(p, h, h);                         // M_0 = I
         for (long first = 1; first < steps; first += lagsPerBatch)
         {
             using var scope = NewDisposeScope();
@@ -39,9 +71,8 @@ internal static class JacobianProducts
             for (long i = 0; i < count; i++)
             {
                 var unit = units[i];
-                if (first + i > 1) scaled.copy_(units[(i > 0 ? i : lagsPerBatch) - 1]);      // the previous lag, maybe of the previous batch
-                scaled.mul_(d[steps - first - i].unsqueeze(1));
-                unit.view(p * h, h).addmm_(scaled.view(p * h, h), w64, beta: 0);    // M_k = M_{k−1}·diag(f')·W
+                var previous = first + i > 1 ? units[(i > 0 ? i : lagsPerBatch) - 1] : identity;   // the previous lag, maybe of the previous batch
+                multiply(previous, steps - first - i, unit);
                 var frobenius = linalg.matrix_norm(unit);
                 logScale = logScale + frobenius.log();
                 unit.div_(where(frobenius.gt(0), frobenius, ones_like(frobenius)).view(p, 1, 1));
@@ -68,23 +99,39 @@ internal static class JacobianProducts
     /// about 1e-7 relative where the exact value is 0) counts as 0, making its direction's exponent −∞ too.
     /// </para>
     /// </summary>
-    public static double[] Lyapunov(Tensor derivatives, Tensor w, int count, int burnIn)
+    public static double[] Lyapunov(Tensor derivatives, Tensor w, int count, int burnIn) =>
+        Lyapunov(derivatives.shape[0], derivatives.shape[1], w.shape[0], w.dtype, count, burnIn,
+            (t, q) => derivatives[t].unsqueeze(2) * w.matmul(q), t => derivatives[t].ne(0).sum([1]));
+
+    /// <summary>
+    /// <see cref="Lyapunov(Tensor, Tensor, int, int)"/> for explicit per-step Jacobians <paramref name="jacobians"/>
+    /// [T, P, S, S] (a gated cell's full state map), in their precision. Without a structural bound on their rank, only
+    /// the tolerance of the rank rule applies.
+    /// </summary>
+    public static double[] Lyapunov(Tensor jacobians, int count, int burnIn) =>
+        Lyapunov(jacobians.shape[0], jacobians.shape[1], jacobians.shape[2], jacobians.dtype, count, burnIn, (t, q) => jacobians[t].matmul(q), null);
+
+    /// <summary>
+    /// The QR iteration over <paramref name="steps"/> steps of <paramref name="p"/> sequences: <paramref name="apply"/>(t, Q)
+    /// gives J_t Q [P, S, k]; <paramref name="rankBound"/>(t), when given, an upper bound [P] on the rank of J_t.
+    /// </summary>
+    private static double[] Lyapunov(long steps, long p, long h, ScalarType dtype, int count, int burnIn,
+        Func<long, Tensor, Tensor> apply, Func<long, Tensor>? rankBound)
     {
-        long steps = derivatives.shape[0], p = derivatives.shape[1], h = w.shape[0];
         var start = randn(h, count, dtype: float64, generator: new Generator(StartSeed));
-        var q = linalg.qr(start).Q.to(w.dtype).expand(p, h, count).clone();
+        var q = linalg.qr(start).Q.to(dtype).expand(p, h, count).clone();
         var sum = zeros(p, count, dtype: float64);
         var rank = full(p, h, dtype: int64);                                        // smallest nonzero-f' count so far
         double tolerance = RankTolerance * h;
         for (long t = 0; t < steps; t++)
         {
-            var (qNext, r) = linalg.qr(derivatives[t].unsqueeze(2) * w.matmul(q));  // J_t Q = Q' R
+            var (qNext, r) = linalg.qr(apply(t, q));                                // J_t Q = Q' R
             if (t >= burnIn)
             {
                 var diagonal = r.diagonal(0, 1, 2).abs().to(float64);
                 var floor = diagonal.amax([1], keepdim: true) * tolerance;
                 sum.add_(diagonal.where(diagonal > floor, 0.0).log());             // log 0 = −∞: a lost direction
-                rank = minimum(rank, derivatives[t].ne(0).sum([1]));
+                if (rankBound is not null) rank = minimum(rank, rankBound(t));
             }
             q = qNext;
         }

@@ -26,53 +26,57 @@ internal sealed class StabilityAnalyzer(DiagnosticsOptions options)
     {
         using var scope = NewDisposeScope();
         if (Prepare(trace) is not { } window) return null;
-        var (a, d, _, _, delta, w) = window;
-        long steps = a.shape[0], p = a.shape[1], h = a.shape[2];
-        var jacobian = SpectralNorms.OfScaledRows(d.reshape(steps * p, h), w).reshape(steps, p).mean([1]);
-        var gradNorm = linalg.vector_norm(delta, 2, dims: [2]).mean([1]);       // ‖∂L/∂h_t‖
+        var (a, d, _, _, delta, w, jacobians) = window;
+        long steps = a.shape[0];
+        var jacobian = jacobians.Norms().mean([1]);
+        var gradNorm = linalg.vector_norm(delta, 2, dims: [2]).mean([1]);       // ‖∂L/∂s_t‖
         var dMean = d.mean([1, 2]);
         var dMax = d.amax([1, 2]);
         var saturated = d.lt(0.01).to(d.dtype).mean([1, 2]);
-        var dead = trace.Activation == Activation.Relu ? a.le(0).to(d.dtype).mean([1, 2]) : zeros(steps, dtype: d.dtype);
+        var dead = trace.Cell == RecurrentCell.Rnn && trace.Activation == Activation.Relu ? a.le(0).to(d.dtype).mean([1, 2]) : zeros(steps, dtype: d.dtype);
         double[] J = Values(jacobian), G = Values(gradNorm), Dm = Values(dMean), Dx = Values(dMax), S = Values(saturated), X = Values(dead);
+        double[]? cellPath = (jacobians as GatedJacobians)?.ForgetGates is { } f ? Values(f.amax([2]).mean([1])) : null;   // ‖diag(f_t)‖₂
         var timesteps = Enumerable.Range(0, (int)steps)
-            .Select(t => new TimestepStats(step, t, J[t], Dm[t], Dx[t], S[t], X[t], G[t], Ratio(G[t], G[^1])))
+            .Select(t => new TimestepStats(step, t, J[t], Dm[t], Dx[t], S[t], X[t], G[t], Ratio(G[t], G[^1]), cellPath?[t] ?? double.NaN))
             .ToArray();
 
         var lagTrace = (analysis is null ? null : Prepare(analysis)) ?? window;
-        (d, var hidden, var local) = (lagTrace.D, lagTrace.Hidden, lagTrace.Local);   // same weights as the window
-        (steps, p) = (d.shape[0], d.shape[1]);
-        var (logGrad, longShare) = LastStepGradient(d, hidden, local, w);
+        var (hidden, local) = (lagTrace.Hidden, lagTrace.Local);                  // same weights as the window
+        jacobians = lagTrace.Jacobians;
+        (steps, long p) = (local.shape[0], local.shape[1]);
+        var (logGrad, longShare) = LastStepGradient(jacobians, hidden.narrow(-1, 0, w.shape[1]), local);
         int ps = (int)Math.Min(Options.ProductSequences, p);
         // Realized product and bound per sequence from the same exact factors, then geometric means over the sequences
         // (a mean of logs keeps product ≤ bound).
-        var (logProduct, logBound) = JacobianProducts.LogNorms(d[.., ..ps], w);
+        var (logProduct, logBound) = jacobians.LogNorms(ps);
         double[] realized = Values(logProduct.mean([1]).exp()), bound = Values(logBound.mean([1]).exp());
         var lags = new LagStats[steps];
         for (int k = 0; k < steps; k++)
             lags[k] = new LagStats(step, k, realized[k], bound[k], double.IsFinite(logGrad[0]) ? Math.Exp(logGrad[k] - logGrad[0]) : 0);
         int horizon = Array.FindIndex(lags, l => l.GradRatio < Options.HorizonEpsilon);
 
+        bool gated = trace.Cell != RecurrentCell.Rnn;
         double whhNorm = linalg.matrix_norm(w, 2).to(float64).item<double>();
-        double radius = linalg.eigvals(w).abs().max().to(float64).item<double>();
-        var lyapunov = JacobianProducts.Lyapunov(d, w, (int)Math.Min(Options.LyapunovExponents, h), (int)Math.Min(Options.LyapunovBurnIn, steps / 2));
-        var summary = new StabilitySummary(step, whhNorm, radius, trace.Activation.Gamma(), J.Average(),
+        double radius = gated ? double.NaN : linalg.eigvals(w).abs().max().to(float64).item<double>();
+        var lyapunov = jacobians.Lyapunov((int)Math.Min(Options.LyapunovExponents, hidden.shape[2]), (int)Math.Min(Options.LyapunovBurnIn, steps / 2));
+        var summary = new StabilitySummary(step, whhNorm, radius, gated ? double.NaN : trace.Activation.Gamma(), J.Average(),
             lyapunov, horizon < 0 ? (int)steps : horizon, longShare);
         return new StabilitySnapshot(summary, timesteps, lags);
     }
 
     /// <summary>
-    /// Backpropagates the last step's loss alone (δ ← Jᵀδ from ∂L_{T−1}/∂h_{T−1}) and returns log of the mean over
-    /// sequences of ‖∂L_{T−1}/∂h_{T−1−k}‖ per lag k, plus the share of its W_hh gradient Σ_k C_k,
-    /// C_k = (f'(a_{T−1−k}) ⊙ δ_{T−1−k}) h_{T−2−k}ᵀ, carried by lags k &gt; LongLag: Σ_{k&gt;L} ‖C_k‖_F / Σ_k ‖C_k‖_F
-    /// (rank-one, so ‖C_k‖_F = ‖f'⊙δ‖·‖h‖). δ is rescaled to unit norm at every step and its log-scale carried in
-    /// float64, and norms are taken of unit-scale vectors, so float32 neither underflows nor squares tiny components
-    /// (a sigmoid gradient stays exact far below 1e−38). A gradient that becomes exactly 0 (dead ReLU) gives −∞.
+    /// Backpropagates the last step's loss alone (δ ← J_tᵀδ from ∂L_{T−1}/∂s_{T−1}) and returns log of the mean over
+    /// sequences of ‖∂L_{T−1}/∂s_{T−1−k}‖ per lag k, plus the share of its W_hh gradient Σ_k C_k,
+    /// C_k = u_{T−1−k} h_{T−2−k}ᵀ with u_t the gradient reaching step t's recurrent pre-activation (vanilla:
+    /// f'(a_t) ⊙ δ_t), carried by lags k &gt; LongLag: Σ_{k&gt;L} ‖C_k‖_F / Σ_k ‖C_k‖_F (rank-one, so
+    /// ‖C_k‖_F = ‖u‖·‖h‖). δ is rescaled to unit norm at every step and its log-scale carried in float64, and norms are
+    /// taken of unit-scale vectors, so float32 neither underflows nor squares tiny components (a sigmoid gradient stays
+    /// exact far below 1e−38). A gradient that becomes exactly 0 (dead ReLU) gives −∞.
     /// </summary>
-    private (double[] LogNorms, double LongShare) LastStepGradient(Tensor d, Tensor hidden, Tensor local, Tensor w)
+    private (double[] LogNorms, double LongShare) LastStepGradient(IStepJacobians jacobians, Tensor hidden, Tensor local)
     {
-        long steps = d.shape[0], p = d.shape[1];
-        var logG = zeros(steps, p, dtype: float64);                               // log ‖∂L_{T−1}/∂h_{T−1−k}‖
+        long steps = local.shape[0], p = local.shape[1];
+        var logG = zeros(steps, p, dtype: float64);                               // log ‖∂L_{T−1}/∂s_{T−1−k}‖
         var logC = zeros(steps, p, dtype: float64);                               // log ‖C_k‖_F
         var logHidden = LogNorm(hidden[..(int)steps].flip(0));                     // log ‖h_{T−2−k}‖
         var g = local[steps - 1];
@@ -83,9 +87,9 @@ internal sealed class StabilityAnalyzer(DiagnosticsOptions options)
             logScale.add_(n);
             g = g.div(n.exp().where(n.isfinite(), 1.0).to(g.dtype).unsqueeze(1));  // unit scale (zero stays zero)
             logG[k] = logScale;
-            var da = g * d[steps - 1 - k];
-            logC[k] = logScale + LogNorm(da) + logHidden[k];
-            g = da.matmul(w);                                                     // ∂L/∂h_{t−1} = J_tᵀ ∂L/∂h_t
+            var (previous, input) = jacobians.Back(steps - 1 - k, g);
+            logC[k] = logScale + LogNorm(input) + logHidden[k];
+            g = previous;                                                         // ∂L/∂s_{t−1} = J_tᵀ ∂L/∂s_t
         }
         var c = (logC - logC.amax()).exp().where(logC.isfinite(), 0.0).sum([1]);  // relative scale is all the share needs
         double total = c.sum().item<double>();
@@ -109,15 +113,28 @@ internal sealed class StabilityAnalyzer(DiagnosticsOptions options)
         var keep = Finite(trace.PreActivations).logical_and(Finite(trace.HiddenGradients)).logical_and(Finite(trace.LocalGradients)).logical_and(Finite(trace.Hidden));
         if (!keep.any().item<bool>()) return null;
         var index = keep.nonzero().flatten();
-        var a = trace.PreActivations.index_select(1, index).to(dtype);          // [T, P, H]
-        return new Prepared(a, Activations.Derivative(trace.Activation, a),     // f'(a_t)
-            trace.Hidden.index_select(1, index).to(dtype),                      // [T+1, P, H]
+        var a = trace.PreActivations.index_select(1, index).to(dtype);          // [T, P, H], gated [T, P, 4H]
+        var hidden = trace.Hidden.index_select(1, index).to(dtype);             // [T+1, P, S]
+        var w = trace.RecurrentWeight.to(dtype);
+        Tensor d;                                                               // f'(a_t), or the gates' derivatives
+        IStepJacobians jacobians;
+        if (trace.Cell == RecurrentCell.Rnn)
+        {
+            d = Activations.Derivative(trace.Activation, a);
+            jacobians = new VanillaJacobians(d, w);
+        }
+        else
+        {
+            var gated = GatedJacobians.Of(trace.Cell, a, hidden, w);
+            (d, jacobians) = (gated.GateDerivatives, gated);
+        }
+        return new Prepared(a, d, hidden,
             trace.LocalGradients.index_select(1, index).to(dtype),
-            trace.HiddenGradients.index_select(1, index).to(dtype),
-            trace.RecurrentWeight.to(dtype));
+            trace.HiddenGradients.index_select(1, index).to(dtype), w, jacobians);
     }
 
-    private sealed record Prepared(Tensor A, Tensor D, Tensor Hidden, Tensor Local, Tensor Delta, Tensor W);
+    private sealed record Prepared(Tensor A, Tensor D, Tensor Hidden, Tensor Local, Tensor Delta, Tensor W, IStepJacobians Jacobians);
+
 
     private static Tensor Finite(Tensor t) => t.isfinite().all(2).all(0);                // [P]
 

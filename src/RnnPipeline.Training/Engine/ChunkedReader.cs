@@ -14,8 +14,8 @@ internal sealed class ChunkedReader(CharRnnNetwork network, int streams)
 {
     private long[] _inputs = [];
 
-    /// <summary>The carried hidden state [B, H], zero at the start.</summary>
-    public Tensor Hidden { get; } = zeros(streams, network.Weights.Hidden);
+    /// <summary>The carried state [B, S] (S = H, or 2H for the LSTM's (h, c)), zero at the start.</summary>
+    public Tensor Hidden { get; } = zeros(streams, network.Weights.StateSize);
 
     /// <summary>
     /// Reads <paramref name="length"/> steps in chunks of at most <paramref name="chunk"/>: <paramref name="fill"/>
@@ -34,7 +34,7 @@ internal sealed class ChunkedReader(CharRnnNetwork network, int streams)
             fill(from, n, _inputs.AsSpan(0, n * streams));
             var pass = network.Forward(tensor(n * streams == _inputs.Length ? _inputs : _inputs[..(n * streams)], [n, streams]), Hidden);
             consume(from, pass);
-            Hidden.copy_(pass.Hidden[^1]);
+            Hidden.copy_(pass.FinalState);
         }
     }
 }

@@ -28,9 +28,13 @@ public sealed class TrainingBatch
     /// </summary>
     public const long StackBytes = 6L << 20;
 
-    /// <summary>How many runs of the shape of <paramref name="spec"/> on <paramref name="corpus"/> one stacked step takes (at least 1): see <see cref="StackBytes"/>.</summary>
+    /// <summary>
+    /// How many runs of the shape of <paramref name="spec"/> on <paramref name="corpus"/> one stacked step takes (at least
+    /// 1): see <see cref="StackBytes"/>. Gated cells (LSTM, GRU) are not stacked: 1.
+    /// </summary>
     public static int MaxRuns(RunSpec spec, CharCorpus corpus)
     {
+        if (spec.Model.Cell != RecurrentCell.Rnn) return 1;
         var (window, batch) = TrainingSession.FittedWindow(spec, corpus);
         return (int)Math.Max(1, StackBytes / (4L * window * batch * Math.Max(spec.Model.HiddenSize, corpus.Vocabulary.Size)));
     }
@@ -97,7 +101,7 @@ public sealed class TrainingBatch
         using var scope = NewDisposeScope();
         long started = Stopwatch.GetTimestamp();
         var inputs = runs.Select(r => r.NextStep(started)).ToArray();
-        var network = runs.Length == 1 ? runs[0].Network.Alone : Recurrence.Stack([.. runs.Select(r => r.Network)]);
+        var network = runs.Length == 1 ? runs[0].Network.Layer : Recurrence.Stack([.. runs.Select(r => r.Network)]);
         var pass = network.Forward(stack(inputs.Select(i => i.Inputs)), stack(runs.Select(r => r.HiddenState)), inputs.Max(i => i.Keep));
         var grads = network.Backward(pass, stack(inputs.Select(i => i.Targets)), inputs[0].Weights is null ? null : stack(inputs.Select(i => i.Weights!)));
         return [.. runs.Select((run, r) => run.FinishStep(inputs[r], pass.Run(r, inputs[r].Keep), () => grads.CopyRun(r, run.Gradients)))];

@@ -91,7 +91,7 @@ public sealed partial class TrainingSession
         using var reader = Checkpoint.Open(checkpointPath, spec);
         var vocabulary = ReadToState(reader);
         var (_, _, weights) = TrainingState.ReadHead(reader);
-        if (weights.Hidden == spec.Model.HiddenSize && weights.Vocabulary == vocabulary.Size) return (vocabulary, weights);
+        if (weights.Hidden == spec.Model.HiddenSize && weights.Cell == spec.Model.Cell && weights.Vocabulary == vocabulary.Size) return (vocabulary, weights);
         weights.Dispose();
         throw new InputException($"checkpoint '{checkpointPath}' does not hold the model its configuration describes: restore it or train the run again");
     }

@@ -56,7 +56,7 @@ public sealed partial class TrainingSession : IDisposable
     internal CharRnnNetwork Network => _network;
 
     /// <summary>
-    /// What a <see cref="TrainingBatch"/> needs to be equal to train runs together: nonlinearity, hidden size, input
+    /// What a <see cref="TrainingBatch"/> needs to be equal to train runs together: cell or nonlinearity, hidden size, input
     /// encoding, vocabulary size, window length and batch (after the batch is fitted to the text), e.g.
     /// "Tanh H=64 one-hot V=18 T=256 B=32".
     /// </summary>
@@ -67,7 +67,7 @@ public sealed partial class TrainingSession : IDisposable
     {
         var (window, batch) = FittedWindow(spec, corpus);
         var m = spec.Model;
-        return $"{m.Activation} H={m.HiddenSize} {(m.EmbeddingSize > 0 ? $"E={m.EmbeddingSize}" : "one-hot")} V={corpus.Vocabulary.Size} T={window} B={batch}";
+        return $"{m.Unit} H={m.HiddenSize} {(m.EmbeddingSize > 0 ? $"E={m.EmbeddingSize}" : "one-hot")} V={corpus.Vocabulary.Size} T={window} B={batch}";
     }
 
     /// <summary>Window length and batch of the training stream (B is reduced when the text is too short for B segments).</summary>
@@ -127,7 +127,7 @@ public sealed partial class TrainingSession : IDisposable
         return new StepInput(step, cursor, started, inputs, targets, weights, DiagnosticsDue(step) ? _spec.Diagnostics.ProbeSequences : 0);
     }
 
-    /// <summary>The carried hidden state [B, H] the next step starts from.</summary>
+    /// <summary>The carried state [B, S] the next step starts from (S = H, or 2H for the LSTM's (h, c)).</summary>
     internal Tensor HiddenState => _state.Hidden;
 
     /// <summary>The gradient buffers that <see cref="FinishStep"/>'s backward fills.</summary>
@@ -151,7 +151,7 @@ public sealed partial class TrainingSession : IDisposable
         var trace = TraceIfDue(step, pass, local!, delta!);                     // copied before the update changes W_hh
         var clip = GradientClipper.Clip(step, _grads, norm, _spec.Clipping);
         _state.Optimizer.Step(_state.Weights, _grads, lr);
-        _state.Hidden.copy_(pass.Hidden[^1]);
+        _state.Hidden.copy_(pass.FinalState);
         _state.Step++;
 
         // ---- records and diagnostics (nothing below changes the weights) ----

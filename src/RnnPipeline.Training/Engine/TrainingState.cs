@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace RnnPipeline.Training.Engine;
 
 /// <summary>
-/// Everything that determines the rest of a run: weights, optimiser state, the carried hidden state [B, H] and the
+/// Everything that determines the rest of a run: weights, optimiser state, the carried state [B, S] and the
 /// data cursor. Training has no other randomness, so restoring a state restores the run exactly.
 /// </summary>
 internal sealed class TrainingState : IDisposable
@@ -21,7 +21,7 @@ internal sealed class TrainingState : IDisposable
     {
         Weights = weights;
         Optimizer = new Optimizer(options, weights);
-        Hidden = zeros(batch, weights.Hidden).DetachFromDisposeScope();
+        Hidden = zeros(batch, weights.StateSize).DetachFromDisposeScope();
     }
 
     public TrainingState Clone(TrainingOptions options)

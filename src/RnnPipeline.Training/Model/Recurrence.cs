@@ -17,7 +17,7 @@ namespace RnnPipeline.Training.Model;
 /// against autograd and torch.nn.RNN in the tests. Call inside a dispose scope.
 /// </para>
 /// </summary>
-internal sealed class Recurrence
+internal sealed class Recurrence : IRecurrence
 {
     private readonly Activation _activation;
     private readonly Tensor? _e;                                   // [R, V, D]
@@ -205,9 +205,12 @@ internal sealed class Recurrence
 /// <param name="LogProbabilities">log p(next char) [R, T·B, V].</param>
 internal sealed record StackedPass(Tensor Inputs, Tensor H0, Tensor? Embedded, Tensor? PreActivations, Tensor Hidden, Tensor LogProbabilities)
 {
+    /// <summary>An LSTM's cell states c_t [R, T, B, H]; null for the other cells.</summary>
+    public Tensor? Cells { get; init; }
+
     /// <summary>A single run's pass with a run axis of 1 (views).</summary>
     public static StackedPass Of(ForwardPass pass) => new(pass.Inputs.unsqueeze(0), pass.H0.unsqueeze(0), pass.Embedded?.unsqueeze(0),
-        pass.PreActivations?.unsqueeze(0), pass.Hidden.unsqueeze(0), pass.LogProbabilities.unsqueeze(0));
+        pass.PreActivations?.unsqueeze(0), pass.Hidden.unsqueeze(0), pass.LogProbabilities.unsqueeze(0)) { Cells = pass.Cells?.unsqueeze(0) };
 
     /// <summary>
     /// Run <paramref name="run"/>'s pass as <see cref="CharRnnNetwork.Forward"/> returns it (views), with the
@@ -216,17 +219,33 @@ internal sealed record StackedPass(Tensor Inputs, Tensor H0, Tensor? Embedded, T
     public ForwardPass Run(int run, int keepPreActivations) => new(
         Inputs[run], H0[run], Embedded?[run],
         keepPreActivations > 0 ? PreActivations![run, .., ..keepPreActivations] : null,
-        Hidden[run], LogProbabilities[run]);
+        Hidden[run], LogProbabilities[run]) { Cells = Cells?[run] };
 }
 
-/// <summary>What <see cref="Recurrence.Backward"/> computes: parameter gradients [R, …], δ and the local gradients [R, T, B, H].</summary>
+/// <summary>
+/// What <see cref="IRecurrence.Backward"/> computes: parameter gradients [R, …], δ and the local gradients [R, T, B, S]
+/// (S = H but for the LSTM's 2H: its state (h, c); the local gradient's c half is 0).
+/// </summary>
 internal sealed record StackedGradients(Tensor? E, Tensor Wxh, Tensor Whh, Tensor Bh, Tensor Why, Tensor By, Tensor Local, Tensor Delta)
 {
+    /// <summary>Gradient of a gated cell's b_hh [R, G·H]; null for the vanilla unit.</summary>
+    public Tensor? Bhh { get; init; }
+
     /// <summary>Copies run <paramref name="run"/>'s parameter gradients into <paramref name="grads"/>; returns its local gradients and δ [T, B, H].</summary>
     public (Tensor Local, Tensor Delta) CopyRun(int run, CharRnnWeights grads)
     {
-        Tensor?[] stacked = [E, Wxh, Whh, Bh, Why, By];
+        Tensor?[] stacked = [E, Wxh, Whh, Bh, Bhh, Why, By];
         foreach (var ((_, to), from) in grads.Named().Zip(stacked.Where(t => t is not null))) to.copy_(from![run]);
         return (Local[run], Delta[run]);
     }
+}
+
+/// <summary>The forward pass and backpropagation through time of a recurrent layer: <see cref="Recurrence"/> or <see cref="GatedRecurrence"/>.</summary>
+internal interface IRecurrence
+{
+    /// <summary>Runs the networks over <paramref name="inputs"/> [R, T, B] from states <paramref name="h0"/> [R, B, S], keeping the pre-activations of the first <paramref name="keepPreActivations"/> sequences.</summary>
+    StackedPass Forward(Tensor inputs, Tensor h0, int keepPreActivations = 0);
+
+    /// <summary>Backpropagates each run's (weighted) mean cross-entropy of <paramref name="pass"/> against <paramref name="targets"/> [R, T, B].</summary>
+    StackedGradients Backward(StackedPass pass, Tensor targets, Tensor? weights = null);
 }

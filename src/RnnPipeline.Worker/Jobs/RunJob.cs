@@ -125,7 +125,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         _firstStep = Session.Step;
         _progress = new ProgressReporter(logger, spec.Name, clock, progressInterval);
         if (Session.Step == 0)
-            Log.RunStarting(logger, spec.Name, index + 1, suite.Runs.Count, spec.Model.Activation.ToString(),
+            Log.RunStarting(logger, spec.Name, index + 1, suite.Runs.Count, spec.Model.Unit,
                 spec.Model.Init.ToString(), spec.Model.InitGain, spec.Model.HiddenSize, spec.SequenceLength,
                 spec.Corpus.Kind == CorpusKind.TextFile ? Path.GetFileName(spec.Corpus.Path!) : spec.Corpus.Kind.ToString(), spec.Training.Steps,
                 Session.DiagnosticsPeriod > 0 ? $"diagnostics every {Session.DiagnosticsPeriod} steps" : "no diagnostics");

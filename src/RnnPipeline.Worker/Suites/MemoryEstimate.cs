@@ -15,7 +15,8 @@ public sealed record MemoryTerm(string Name, double Bytes, string Lower);
 /// activations and gradients, the analysis sequence and its Jacobian products, the validation windows (evaluated under
 /// one dispose scope, so they add up) and the probe evaluation. Per character position a forward pass keeps the input
 /// (embedding or one-hot, width E), the pre-activation and hidden state (2H) and the logits, probabilities and
-/// log-probabilities (3V). It errs on the high side: it exists to refuse a run that cannot fit, in a second rather than
+/// log-probabilities (3V); a gated cell (G gate blocks) holds G times the recurrent and input weights, the values its
+/// autograd backward keeps, and explicit Jacobians of its state (2H wide for the LSTM). It errs on the high side: it exists to refuse a run that cannot fit, in a second rather than
 /// after minutes of training.
 /// </summary>
 public sealed class MemoryEstimate
@@ -27,8 +28,12 @@ public sealed class MemoryEstimate
     {
         double h = run.Model.HiddenSize, v = vocabulary, e = run.Model.EmbeddingSize > 0 ? run.Model.EmbeddingSize : vocabulary;
         double b = run.Training.BatchSize, t = run.SequenceLength;
-        double perPosition = Float * (e + 2 * h + 3 * v);
-        double parameters = (run.Model.EmbeddingSize > 0 ? v * e : 0) + e * h + h * h + h + h * v + v;
+        bool gated = run.Model.Cell != RecurrentCell.Rnn;
+        double gates = run.Model.Cell switch { RecurrentCell.Lstm => 4, RecurrentCell.Gru => 3, _ => 1 };
+        double state = run.Model.Cell == RecurrentCell.Lstm ? 2 * h : h;                // S, the state the Jacobians act on
+        // A gated cell keeps its gates' values for autograd: about 12 values of width H per position instead of 2.
+        double perPosition = Float * (e + (gated ? 12 : 2) * h + 3 * v);
+        double parameters = (run.Model.EmbeddingSize > 0 ? v * e : 0) + gates * (e * h + h * h + (gated ? 2 : 1) * h) + h * v + v;
         var d = run.Diagnostics;
         double diagnostics = d.UseFloat64 ? Double : Float;
         bool analysed = d.Every is not 0;
@@ -45,10 +50,12 @@ public sealed class MemoryEstimate
             new("the analysis sequence", analysed && d.AnalysisLength > 0
                 ? (d.BurnIn + d.AnalysisLength) * d.ProbeSequences * (perPosition + 4 * h * diagnostics) : 0,
                 "Diagnostics.AnalysisLength or Diagnostics.ProbeSequences"),
-            new("the Jacobian products", analysed ? 3 * d.ProductSequences * h * h * Double + Math.Max(h * h, 1 << 20) * Double : 0,
+            new("the Jacobian products", analysed ? 3 * d.ProductSequences * state * state * Double + Math.Max(state * state, 1 << 20) * Double : 0,
                 "Diagnostics.ProductSequences or Model.HiddenSize"),
             new("the validation windows", windows * b * t * perPosition, "Training.EvalWindows"),
             new("the probe evaluation", probeEvaluationLength * perPosition, "Probe.SamplesPerLag"),
+            new("a gated cell's explicit Jacobians", analysed && gated ? (d.AnalysisLength > 0 ? d.AnalysisLength : t) * d.ProbeSequences * state * state * 3 * Double : 0,
+                "Diagnostics.AnalysisLength or Diagnostics.ProbeSequences"),
         ];
     }
 

@@ -7,7 +7,8 @@ namespace RnnPipeline.Worker.Suites;
 
 /// <summary>
 /// Checks every run of a suite before anything is written: the rules declared on the options classes
-/// (<see cref="OptionRules"/>), unique names, probe lags, and that each text file exists, is UTF-8 and is long enough.
+/// (<see cref="OptionRules"/>), unique names, probe lags, no activation for a gated cell, and that each text file exists,
+/// is UTF-8 and is long enough.
 /// </summary>
 public static class RunSpecValidator
 {
@@ -25,6 +26,8 @@ public static class RunSpecValidator
             string where = $"run '{run.Name}'";
             int before = errors.Count;
             errors.AddRange(OptionRules.Check(run, $"{where}: "));
+            if (run.Model.Cell != RecurrentCell.Rnn && run.Model.Activation != Activation.Tanh)
+                errors.Add($"{where}: Model.Activation {run.Model.Activation} applies only to the vanilla cell, not to Model.Cell {run.Model.Cell} (its gates use σ and tanh): remove Model.Activation or set Model.Cell Rnn");
             if (run.Corpus.Kind == CorpusKind.TextFile)
             {
                 const string fix = "needs a generated probe (Corpus.Kind DelayedRecall or BracketMatching): remove it for a text file";

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using RnnPipeline.MLNet.CharRnn;
+using RnnPipeline.Options;
 using RnnPipeline.Samples;
 using RnnPipeline.Tests.Worker;
 
@@ -66,10 +67,13 @@ public sealed class CharRnnPretrainedTests : IDisposable
         Assert.Contains("does not exist", Assert.Throws<InputException>(() => _ml.Transforms.Text.ApplyCharRnn(Path.Combine(run, "nothing"), "F", "Text")).Message);
     }
 
-    [Fact]
-    public void ApplyCharRnn_SavedFeaturizerOrItsModel_GivesItsFeatures()
+    [Theory]
+    [InlineData(RecurrentCell.Rnn)]
+    [InlineData(RecurrentCell.Lstm)]
+    [InlineData(RecurrentCell.Gru)]
+    public void ApplyCharRnn_SavedFeaturizerOrItsModel_GivesItsFeatures(RecurrentCell cell)
     {
-        var options = new CharRnnOptions { Pooling = CharRnnPooling.Mean, Run = { Model = { HiddenSize = 8 }, Training = { Steps = 20, BatchSize = 8, WindowLength = 16, EvalEvery = 20 } } };
+        var options = new CharRnnOptions { Pooling = CharRnnPooling.Mean, Run = { Model = { HiddenSize = 8, Cell = cell }, Training = { Steps = 20, BatchSize = 8, WindowLength = 16, EvalEvery = 20 } } };
         using var fitted = _ml.Transforms.Text.FeaturizeCharRnn("F", "Text", options).Fit(Lines(3000, 1));
         string path = Path.Combine(_suites.Folder, "featurizer.bin");
         fitted.Save(path);
@@ -77,6 +81,8 @@ public sealed class CharRnnPretrainedTests : IDisposable
         var expected = Features(fitted, test);
         using var fromFile = _ml.Transforms.Text.ApplyCharRnn(path, "F", "Text").Fit(Lines(2000, 2));
         Assert.Equal(CharRnnPooling.Mean, fromFile.Options.Pooling);             // the saved featurizer's settings
+        Assert.Equal(cell, fitted.Model.Cell);
+        Assert.All(expected, f => Assert.True(f.Length == 8 && f.All(float.IsFinite)));
         using var fromModel = _ml.Transforms.Text.ApplyCharRnn(fitted.Model, "F", "Text", options).Fit(Lines(2000, 2));
         // Equal weights; a copy's memory layout can change the last bit of a matmul.
         foreach (var copy in new[] { Features(fromModel, test), Features(fromFile, test) })

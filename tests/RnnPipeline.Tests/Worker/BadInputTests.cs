@@ -67,6 +67,14 @@ public sealed class BadInputTests : IDisposable
         AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "tiny.txt" }, "Training": { "WindowLength": 2000 } }""")), "tiny.txt", "too short", "WindowLength");
 
     [Fact]
+    public void UnknownCell_IsRejectedWithChoices() =>
+        AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "tiny.txt" }, "Model": { "Cell": "Lstm2" } }""")), "Model.Cell", "Lstm2", "Rnn, Lstm, Gru");
+
+    [Fact]
+    public void ActivationOfAGatedCell_IsRejectedNamingTheFix() =>
+        AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "tiny.txt" }, "Model": { "Cell": "Gru", "Activation": "Relu" } }""")), "Model.Activation Relu", "Model.Cell Gru", "remove");
+
+    [Fact]
     public void UnknownActivation_IsRejectedWithChoices() =>
         AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "tiny.txt" }, "Model": { "Activation": "Swish" } }""")), "Model.Activation", "Swish", "Tanh, Sigmoid, Relu");
 
