@@ -12,8 +12,8 @@ namespace RnnPipeline.Training;
 /// one per run. Everything else stays each run's own: seed, data, learning rate and schedule, clipping, non-finite
 /// policy, diagnostics, records, checkpoints and resume (runs may start from different steps). A run that completes,
 /// or whose policy halts it, leaves the batch and the others go on; with one run left it trains alone, over its live
-/// weights, as <see cref="TrainingSession.Train"/> trains (a batch of one). Results equal those of training each run
-/// alone up to float32 summation order of the recurrence (see the tests for the measured difference).
+/// weights, as <see cref="TrainingSession.Train"/> trains (a batch of one). Results are those of training each run
+/// alone, bit for bit: a run alone is a stack of one (see <see cref="Recurrence"/>; checked in the tests).
 /// </summary>
 public sealed class TrainingBatch
 {

@@ -8,11 +8,12 @@ namespace RnnPipeline.Training.Model;
 /// for one run and for many. Parameters and activations carry a leading run axis ([R, T, B, …]); a single run is
 /// R = 1 over views of its own weights (<see cref="Of"/>), a stack of runs holds copies (<see cref="Stack"/>).
 /// <para>
-/// Per timestep the recurrence is one <c>addmm</c> on a single run's rows or one batched <c>bmm</c> for all runs
-/// (<see cref="AddProduct"/>); the products with T·B rows (head, input projection, weight gradients) run as one matmul
-/// per run: for these shapes a <c>bmm</c> was several times slower than R matmuls on the benchmark machine. So a run
-/// trained alone computes exactly what it computed before stacking existed, and a stacked run the same up to float32
-/// summation order of the recurrence (checked in the tests). The backward loop computes δ_t = ∂L/∂h_t once per
+/// Per timestep the recurrence is one batched <c>bmm</c> for all runs (<see cref="AddProduct"/>), a run alone included
+/// (R = 1): the batched product of one run computes exactly what it computes inside a stack, while a plain <c>addmm</c>
+/// on a single run's rows sums in another order at some sizes (e.g. H = 256, or below 400 multiply-adds per product),
+/// so a run gives the same bits alone and stacked (checked in the tests). The products with T·B rows (head, input
+/// projection, weight gradients) run as one matmul per run: for these shapes a <c>bmm</c> was several times slower than
+/// R matmuls on the benchmark machine. The backward loop computes δ_t = ∂L/∂h_t once per
 /// timestep (so ‖∂L/∂h_t‖ costs nothing extra) and every weight gradient as one large matmul after the loop. Verified
 /// against autograd and torch.nn.RNN in the tests. Call inside a dispose scope.
 /// </para>
@@ -84,10 +85,10 @@ internal sealed class Recurrence
         long steps = hidden.shape[1];
         int kept = (int)Math.Min(keepPreActivations, hidden.shape[2]);
         var pre = kept > 0 ? empty(Runs, steps, kept, hidden.shape[3], dtype: hidden.dtype) : null;
-        var states = Timesteps(hidden);                                            // [(R,) B, H] per timestep (views)
+        var states = Timesteps(hidden);                                            // [R, B, H] per timestep (views)
         var preRows = pre is null ? null : Timesteps(pre);
-        var whhT = Run(_whh.transpose(1, 2));
-        var previous = Run(h0);
+        var whhT = _whh.transpose(1, 2);
+        var previous = h0;
         for (int t = 0; t < steps; t++)
         {
             var at = AddProduct(states[t], previous, whhT);                         // a_t = W_xh x_t + b_h + h_{t−1} W_hhᵀ
@@ -146,7 +147,7 @@ internal sealed class Recurrence
         var da = Activations.DerivativeFromOutput(_activation, pass.Hidden);       // f'(a_t), then ∂L/∂a_t in place
         var deltaRows = Timesteps(delta);
         var daRows = Timesteps(da);
-        var whh = Run(_whh);
+        var whh = _whh;
         for (int t = deltaRows.Length - 1; t >= 0; t--)
         {
             if (t < deltaRows.Length - 1) AddProduct(deltaRows[t], daRows[t + 1], whh);   // δ_t += ∂L/∂a_{t+1} W_hh
@@ -175,21 +176,11 @@ internal sealed class Recurrence
         return (e, wxh, whh, bh);
     }
 
-    /// <summary>
-    /// The per-timestep views of a [R, T, …] tensor, as the recurrence loops use them: [B, H] rows of a single run
-    /// (so its loop runs exactly the operations of a network alone, with no per-step indexing), [R, B, H] for a stack.
-    /// </summary>
-    private Tensor[] Timesteps(Tensor t) => Runs == 1 ? t[0].unbind(0) : t.unbind(1);
+    /// <summary>The per-timestep [R, B, H] views of a [R, T, …] tensor, as the recurrence loops use them (taken once, no indexing per step).</summary>
+    private static Tensor[] Timesteps(Tensor t) => t.unbind(1);
 
-    /// <summary>A [R, …] operand of the per-timestep products: run 0's [..] for a single run, the stack otherwise.</summary>
-    private Tensor Run(Tensor t) => Runs == 1 ? t[0] : t;
-
-    /// <summary>
-    /// <paramref name="into"/> += <paramref name="a"/> · <paramref name="b"/> in place, on the views of
-    /// <see cref="Timesteps"/> and <see cref="Run"/>: one <c>addmm</c> for a single run, one <c>bmm</c> for a stack.
-    /// Returns <paramref name="into"/>.
-    /// </summary>
-    private Tensor AddProduct(Tensor into, Tensor a, Tensor b) => Runs == 1 ? into.addmm_(a, b) : into.add_(a.bmm(b));
+    /// <summary><paramref name="into"/> += <paramref name="a"/> · <paramref name="b"/> in place, one <c>bmm</c> for all runs; returns <paramref name="into"/>.</summary>
+    private static Tensor AddProduct(Tensor into, Tensor a, Tensor b) => into.add_(a.bmm(b));
 
     /// <summary>Run r's part of a result for every run, stacked along a leading run axis (a view for a single run).</summary>
     private Tensor PerRun(Func<int, Tensor> part) =>
