@@ -30,9 +30,7 @@ internal sealed class Recurrence
         (_activation, _e, _wxh, _whh, _bh, _why, _by, _runs) = (activation, e, wxh, whh, bh, why, by, (int)whh.shape[0]);
 
     /// <summary>One run, over views of <paramref name="weights"/> (they stay live).</summary>
-    public static Recurrence Of(CharRnnWeights weights, Activation activation) =>
-        new(activation, weights.E?.unsqueeze(0), weights.Wxh.unsqueeze(0), weights.Whh.unsqueeze(0), weights.Bh.unsqueeze(0),
-            weights.Why.unsqueeze(0), weights.By.unsqueeze(0));
+    public static Recurrence Of(CharRnnWeights weights, Activation activation) => Over(new StackedWeights([weights]), activation);
 
     /// <summary>Copies of the current weights of <paramref name="networks"/> (one shape and one nonlinearity), stacked.</summary>
     /// <exception cref="ArgumentException">The networks differ in shape or nonlinearity.</exception>
@@ -41,8 +39,14 @@ internal sealed class Recurrence
         var first = networks[0];
         if (networks.Any(n => n.Activation != first.Activation || !SameShape(n.Weights, first.Weights)))
             throw new ArgumentException("stacked networks need one shape and one nonlinearity", nameof(networks));
-        Tensor Of(Func<CharRnnWeights, Tensor> parameter) => stack(networks.Select(n => parameter(n.Weights)).ToArray());
-        return new(first.Activation, first.Weights.E is null ? null : Of(w => w.E!), Of(w => w.Wxh), Of(w => w.Whh), Of(w => w.Bh), Of(w => w.Why), Of(w => w.By));
+        return Over(new StackedWeights([.. networks.Select(n => n.Weights)]), first.Activation);
+    }
+
+    /// <summary>The networks whose parameters <paramref name="weights"/> holds (one shape), with nonlinearity <paramref name="activation"/>.</summary>
+    public static Recurrence Over(StackedWeights weights, Activation activation)
+    {
+        var p = weights.Parameters;                                                // [E,] W_xh, W_hh, b_h, W_hy, b_y
+        return new(activation, p.Length == CharRnnWeights.Names.Length ? p[0] : null, p[^5], p[^4], p[^3], p[^2], p[^1]);
     }
 
     private static bool SameShape(CharRnnWeights a, CharRnnWeights b) =>
@@ -134,6 +138,19 @@ internal sealed class Recurrence
         return (why, by, local);
     }
 
+    /// <summary>
+    /// Each run's mean cross-entropy (nats per character) [R] of <paramref name="pass"/> against <paramref name="targets"/>
+    /// [R, T, B]; with <paramref name="weights"/> [R, T, B] each run's weighted mean Σ w·ℓ / Σ w.
+    /// </summary>
+    public static Tensor Losses(StackedPass pass, Tensor targets, Tensor? weights = null)
+    {
+        long runs = targets.shape[0];
+        var nll = -pass.LogProbabilities.gather(2, targets.view(runs, -1, 1)).view(runs, -1);   // [R, T·B]
+        if (weights is null) return nll.mean([1]);
+        var w = weights.view(runs, -1);
+        return nll.mul(w).sum(1).div(w.sum(1).clamp_min(1e-30));
+    }
+
     /// <summary>Σ w of a weighted loss (at least 1e-30, so a window without a scored character has loss and gradients 0).</summary>
     public static Tensor WeightTotal(Tensor weights) => weights.sum().clamp_min(1e-30);
 
@@ -213,11 +230,22 @@ internal sealed record StackedPass(Tensor Inputs, Tensor H0, Tensor? Embedded, T
 /// <summary>What <see cref="Recurrence.Backward"/> computes: parameter gradients [R, …], δ and the local gradients [R, T, B, H].</summary>
 internal sealed record StackedGradients(Tensor? E, Tensor Wxh, Tensor Whh, Tensor Bh, Tensor Why, Tensor By, Tensor Local, Tensor Delta)
 {
+    /// <summary>The parameter gradients [R, …] in <see cref="CharRnnWeights.Named"/> order.</summary>
+    public Tensor[] Parameters => [.. new[] { E, Wxh, Whh, Bh, Why, By }.OfType<Tensor>()];
+
+    /// <summary>The parameter names of <see cref="Parameters"/>.</summary>
+    public IEnumerable<string> Names => E is null ? CharRnnWeights.Names.Skip(1) : CharRnnWeights.Names;
+
+    /// <summary>Run <paramref name="run"/>'s parameter gradients as a stack of one ([1, …] views, in <see cref="CharRnnWeights.Named"/> order).</summary>
+    public Tensor[] OfRun(int run) => [.. Parameters.Select(p => p.narrow(0, run, 1))];
+
+    /// <summary>Mean over the batch of ‖δ_t‖₂ for every run and timestep, run-major (R·T values): the gradient-flow records.</summary>
+    public float[] FlowNorms() => linalg.vector_norm(Delta, 2, dims: [3]).mean([2]).data<float>().ToArray();
+
     /// <summary>Copies run <paramref name="run"/>'s parameter gradients into <paramref name="grads"/>; returns its local gradients and δ [T, B, H].</summary>
     public (Tensor Local, Tensor Delta) CopyRun(int run, CharRnnWeights grads)
     {
-        Tensor?[] stacked = [E, Wxh, Whh, Bh, Why, By];
-        foreach (var ((_, to), from) in grads.Named().Zip(stacked.Where(t => t is not null))) to.copy_(from![run]);
+        foreach (var ((_, to), from) in grads.Named().Zip(Parameters)) to.copy_(from[run]);
         return (Local[run], Delta[run]);
     }
 }
