@@ -1,5 +1,6 @@
 using RnnPipeline.Diagnostics;
 using RnnPipeline.Options;
+using RnnPipeline.Probes;
 using RnnPipeline.Training;
 using RnnPipeline.Training.Model;
 using RnnPipeline.Training.Text;
@@ -90,6 +91,33 @@ public sealed class TrainingBatchTests : IDisposable
     }
 
     [Fact]
+    public void Batch_EpisodeRunsClippedByNorm_UpdatedAsOneStack_GiveWhatTrainingAloneGives()
+    {
+        // As the default suite's stacks: one lag, the loss on the dependents only, seeds and learning rates differ; a
+        // low clipping threshold makes the per-run norm scale apply, and all runs share Adam, so each step updates the
+        // whole stack at once.
+        RunSpec Episodes(int seed, double learningRate) => TestData.Spec(s =>
+        {
+            (s.Name, s.Training.Seed, s.Training.Steps, s.Training.LearningRate, s.Training.EvalEvery) = ($"lag-s{seed}", seed, 12, learningRate, 6);
+            s.Model.HiddenSize = 8;
+            s.Clipping.Threshold = 0.05;
+            s.Corpus = new CorpusOptions { Kind = CorpusKind.DelayedRecall, Episodes = true, Lags = [5], KeyCount = 4, GeneratedLength = 2_000, Loss = ProbeLoss.Dependents };
+        });
+        static CharCorpus Probe(RunSpec spec)
+        {
+            var probe = ProbeTextGenerator.Generate(spec.Corpus, 1);
+            return CharCorpus.FromText(probe.Text, spec, scored: probe.Targets.Select(t => t.Position));
+        }
+        RunSpec[] specs = [Episodes(1, 0.01), Episodes(2, 0.01), Episodes(3, 0.03), Episodes(4, 0.003)];
+        var alone = specs.Select(s => Alone(s, Probe)).ToArray();
+        var (together, statuses) = Together(specs, Probe);
+
+        Assert.All(statuses, s => Assert.Equal(RunStatus.Completed, s));
+        Assert.Contains(together[0].Recording.Clips, c => c.Clipped);
+        for (int r = 0; r < specs.Length; r++) AssertSameRun(alone[r].Recording, together[r].Recording, alone[r].Whh, together[r].Whh);
+    }
+
+    [Fact]
     public void Batch_RunThatHalts_LeavesWithoutDisturbingTheOthers()
     {
         // ReLU with W_hh = 3·I and no clipping overflows in its first forward pass (see NonFinitePolicyTests).
@@ -158,18 +186,20 @@ public sealed class TrainingBatchTests : IDisposable
         Assert.Contains("H=12", error.Message);
     }
 
-    private static (RunRecording Recording, float[] Whh) Alone(RunSpec spec)
+    private static CharCorpus Sample(RunSpec spec) => CharCorpus.FromText(Text, spec);
+
+    private static (RunRecording Recording, float[] Whh) Alone(RunSpec spec, Func<RunSpec, CharCorpus>? corpus = null)
     {
         var recording = new RunRecording(RunInfo.For("test", spec));
-        using var session = TrainingSession.Create(spec, CharCorpus.FromText(Text, spec), recording);
+        using var session = TrainingSession.Create(spec, (corpus ?? Sample)(spec), recording);
         session.Train(CancellationToken.None);
         return (recording, session.Network.Weights.Whh.data<float>().ToArray());
     }
 
-    private static ((RunRecording Recording, float[] Whh)[] Runs, RunStatus[] Statuses) Together(RunSpec[] specs)
+    private static ((RunRecording Recording, float[] Whh)[] Runs, RunStatus[] Statuses) Together(RunSpec[] specs, Func<RunSpec, CharCorpus>? corpus = null)
     {
         var recordings = specs.Select(s => new RunRecording(RunInfo.For("test", s))).ToArray();
-        var sessions = specs.Select((s, r) => TrainingSession.Create(s, CharCorpus.FromText(Text, s), recordings[r])).ToArray();
+        var sessions = specs.Select((s, r) => TrainingSession.Create(s, (corpus ?? Sample)(s), recordings[r])).ToArray();
         try
         {
             var statuses = new TrainingBatch(sessions).Train(CancellationToken.None);
