@@ -1,4 +1,3 @@
-using RnnPipeline.Training.Model;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Engine;
@@ -26,10 +25,10 @@ internal static class NonFiniteGuard
     }
 
     /// <summary>The first parameter whose gradient is not finite, or null.</summary>
-    public static NonFiniteFault? Gradients(CharRnnWeights grads)
+    public static NonFiniteFault? Gradients(IEnumerable<(string Name, Tensor Value)> grads)
     {
         using var scope = NewDisposeScope();
-        foreach (var (name, g) in grads.Named())
+        foreach (var (name, g) in grads)
             if (!g.isfinite().all().item<bool>()) return new NonFiniteFault("grad:" + name, -1);
         return null;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using RnnPipeline.Options;
 using RnnPipeline.Training.Model;
+using RnnPipeline.Training.Optim;
 using RnnPipeline.Training.Text;
 using static TorchSharp.torch;
 
@@ -12,8 +13,8 @@ namespace RnnPipeline.Training;
 /// one per run. Everything else stays each run's own: seed, data, learning rate and schedule, clipping, non-finite
 /// policy, diagnostics, records, checkpoints and resume (runs may start from different steps). A run that completes,
 /// or whose policy halts it, leaves the batch and the others go on; with one run left it trains alone, over its live
-/// weights, as <see cref="TrainingSession.Train"/> trains (a batch of one). Results equal those of training each run
-/// alone up to float32 summation order of the recurrence (see the tests for the measured difference).
+/// weights, as <see cref="TrainingSession.Train"/> trains (a batch of one). Results are those of training each run
+/// alone, bit for bit: a run alone is a stack of one (see <see cref="Recurrence"/>; checked in the tests).
 /// </summary>
 public sealed class TrainingBatch
 {
@@ -93,17 +94,46 @@ public sealed class TrainingBatch
     }
 
     /// <summary>
-    /// One step of every run in <paramref name="runs"/>: batch → forward → (per run) loss → backward → clip → update →
-    /// records. The forward and backward passes run stacked (a run alone: over its live weights), the rest per run.
+    /// One step of every run in <paramref name="runs"/>: batch → forward → loss → backward → (per run) checks → clip →
+    /// update → (per run) records. Every tensor operation covers all runs at once over a leading run axis (a run
+    /// alone: R = 1 over views of its own tensors); only what a run decides for itself (a fault and its recovery,
+    /// snapshots, diagnostics, records) is per run.
     /// </summary>
     private static (double Loss, bool Halted)[] Step(TrainingSession[] runs) => TorchGuard.Run<(double Loss, bool Halted)[]>(() =>
     {
         using var scope = NewDisposeScope();
         long started = Stopwatch.GetTimestamp();
         var inputs = runs.Select(r => r.NextStep(started)).ToArray();
-        var network = runs.Length == 1 ? runs[0].Network.Layer : Recurrence.Stack([.. runs.Select(r => r.Network)]);
+        var weights = new StackedWeights([.. runs.Select(r => r.Network.Weights)]);
+        var network = runs[0].Network.Cell == RecurrentCell.Rnn ? Recurrence.Over(weights, runs[0].Network.Activation) : runs[0].Network.Layer;
+        var (targets, lossWeights) = (stack(inputs.Select(i => i.Targets)), inputs[0].Weights is null ? null : stack(inputs.Select(i => i.Weights!)));
         var pass = network.Forward(stack(inputs.Select(i => i.Inputs)), stack(runs.Select(r => r.HiddenState)), inputs.Max(i => i.Keep));
-        var grads = network.Backward(pass, stack(inputs.Select(i => i.Targets)), inputs[0].Weights is null ? null : stack(inputs.Select(i => i.Weights!)));
-        return [.. runs.Select((run, r) => run.FinishStep(inputs[r], pass.Run(r, inputs[r].Keep), () => grads.CopyRun(r, run.Gradients)))];
+        float[] losses = Recurrence.Losses(pass, targets, lossWeights).data<float>().ToArray();
+        var grads = network.Backward(pass, targets, lossWeights);
+        double[] norms = GradientClipper.GlobalNorms(grads.Parameters);
+        var checks = runs.Select((run, r) => run.BeforeUpdate(inputs[r], losses[r], norms[r], pass.Run(r, inputs[r].Keep), grads, r)).ToArray();
+        Update(runs, weights, grads, [.. checks.Select(c => c.Pending)]);
+
+        // ---- records and diagnostics, per run ----
+        float[] flow = grads.FlowNorms();
+        int steps = flow.Length / runs.Length;
+        return [.. runs.Select((run, r) => checks[r].Pending is { } pending
+            ? (run.AfterUpdate(pending, pass.Run(r, inputs[r].Keep), flow.AsSpan(r * steps, steps)), false)
+            : (double.NaN, checks[r].Halted))];
     });
+
+    /// <summary>
+    /// Clips and updates the runs whose step passed its checks: one stacked update when all did and share one update
+    /// rule (the usual case), otherwise each such run alone (the same operations over its own rows).
+    /// </summary>
+    private static void Update(TrainingSession[] runs, StackedWeights weights, StackedGradients grads, TrainingSession.PendingStep?[] pending)
+    {
+        var g = grads.Parameters;
+        if (pending.Any(p => p is not null && p.ClipScale != 1)) GradientClipper.Scale(g, [.. pending.Select(p => p?.ClipScale ?? 1)]);
+        if (pending.All(p => p is not null) && runs.All(r => r.Optimizer.Kind == runs[0].Optimizer.Kind))
+            Optimizer.Step([.. runs.Select(r => r.Optimizer)], weights, g, [.. pending.Select(p => p!.LearningRate)]);
+        else
+            for (int r = 0; r < runs.Length; r++)
+                if (pending[r] is { } p) Optimizer.Step([runs[r].Optimizer], new StackedWeights([runs[r].Network.Weights]), grads.OfRun(r), [p.LearningRate]);
+    }
 }

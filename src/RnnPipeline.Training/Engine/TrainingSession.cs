@@ -130,27 +130,33 @@ public sealed partial class TrainingSession : IDisposable
     /// <summary>The carried state [B, S] the next step starts from (S = H, or 2H for the LSTM's (h, c)).</summary>
     internal Tensor HiddenState => _state.Hidden;
 
-    /// <summary>The gradient buffers that <see cref="FinishStep"/>'s backward fills.</summary>
-    internal CharRnnWeights Gradients => _grads;
+    /// <summary>The weights' optimiser.</summary>
+    internal Optimizer Optimizer => _state.Optimizer;
 
     /// <summary>
-    /// Everything of a step after its forward pass (see <see cref="TrainingBatch"/> for the step): the loss, the non-finite guard, <paramref name="backward"/> (which fills
-    /// <see cref="Gradients"/> and returns the local gradients and δ), clipping, the update and the records.
+    /// The part of a step of this run between the backward pass and the update (see <see cref="TrainingBatch"/> for the
+    /// step), given its <paramref name="loss"/> and gradient <paramref name="norm"/>: the non-finite guard (a fault is
+    /// recovered per the run's policy, and the step ends without an update: null, with whether the run halts), the
+    /// rollback snapshot, the diagnostics trace (before the update changes W_hh) and clipping (by value in place; by
+    /// norm, the scale the update applies). <paramref name="grads"/> holds this run's gradients as a stack of one.
     /// </summary>
-    internal (double Loss, bool Halted) FinishStep(StepInput input, ForwardPass pass, Func<(Tensor Local, Tensor Delta)> backward)
+    internal (PendingStep? Pending, bool Halted) BeforeUpdate(StepInput input, float loss, double norm, ForwardPass pass, StackedGradients grads, int run)
     {
         int step = input.Step;
-        double lr = LearningRate(step);
-        float loss = CharRnnNetwork.Loss(pass, input.Targets, input.Weights).item<float>();
-        var fault = NonFiniteGuard.Forward(loss, pass.Hidden);
-        var (local, delta) = fault is null ? backward() : default;
-        double norm = fault is null ? GradientClipper.GlobalNorm(_grads) : double.NaN;
-        fault ??= double.IsFinite(norm) ? null : NonFiniteGuard.Gradients(_grads);
-        if (fault is not null) return (double.NaN, Recover(step, fault));
+        var fault = NonFiniteGuard.Forward(loss, pass.Hidden)
+            ?? (double.IsFinite(norm) ? null : NonFiniteGuard.Gradients(grads.Names.Zip(grads.OfRun(run))));
+        if (fault is not null) return (null, Recover(step, fault));
         _recovery.SnapshotIfDue(step, input.Cursor);                            // a state just shown to give a finite step
-        var trace = TraceIfDue(step, pass, local!, delta!);                     // copied before the update changes W_hh
-        var clip = GradientClipper.Clip(step, _grads, norm, _spec.Clipping);
-        _state.Optimizer.Step(_state.Weights, _grads, lr);
+        var trace = TraceIfDue(step, pass, grads.Local[run], grads.Delta[run]);
+        var (clip, scale) = GradientClipper.Plan(step, grads.OfRun(run), norm, _spec.Clipping);
+        return (new PendingStep(input, loss, LearningRate(step), clip, scale, trace), false);
+    }
+
+    /// <summary>The rest of a step after its update: the carried state, the step count, records and diagnostics; returns the loss.</summary>
+    internal double AfterUpdate(PendingStep pending, ForwardPass pass, ReadOnlySpan<float> gradientFlow)
+    {
+        var (input, loss, lr, clip, _, trace) = pending;
+        int step = input.Step;
         _state.Hidden.copy_(pass.FinalState);
         _state.Step++;
 
@@ -159,12 +165,15 @@ public sealed partial class TrainingSession : IDisposable
         _clipped += clip.Clipped ? 1 : 0;
         _sink.OnTrainingMetric(new TrainingMetric(step, loss, loss / Math.Log(2), lr, _inputs.Length / seconds, _elapsedBefore + _clock.Elapsed.TotalSeconds));
         _sink.OnClip(clip);
-        _sink.OnGradientFlow(new GradientFlowRecord(step, linalg.vector_norm(delta!, 2, dims: [2]).mean([1]).data<float>().ToArray()));
+        _sink.OnGradientFlow(new GradientFlowRecord(step, gradientFlow.ToArray()));
         if (trace is not null) Analyze(step, trace.Value);
         if (_spec.Training.EvalEvery > 0 && (Step % _spec.Training.EvalEvery == 0 || Step == TotalSteps))
             RecordEvaluation(step, lr);
-        return (loss, false);
+        return loss;
     }
+
+    /// <summary>A step between <see cref="BeforeUpdate"/> and <see cref="AfterUpdate"/>: its window, loss, learning rate, clipping (record and norm scale) and diagnostics trace.</summary>
+    internal sealed record PendingStep(StepInput Input, float Loss, double LearningRate, ClipRecord Clip, double ClipScale, (RecurrentTrace Window, RecurrentTrace? Analysis)? Trace);
 
     /// <summary>
     /// The training window's trace and, with <see cref="Options.DiagnosticsOptions.AnalysisLength"/> &gt; 0, the trace of

@@ -37,11 +37,8 @@ internal sealed class CharRnnNetwork(CharRnnWeights weights, Activation activati
     /// Mean cross-entropy (nats per character) of <paramref name="pass"/> against <paramref name="targets"/> [T, B]; with
     /// <paramref name="weights"/> [T, B] the weighted mean Σ w·ℓ / Σ w.
     /// </summary>
-    public static Tensor Loss(ForwardPass pass, Tensor targets, Tensor? weights = null)
-    {
-        var nll = -pass.LogProbabilities.gather(1, targets.reshape(-1, 1)).view(-1);
-        return weights is null ? nll.mean() : nll.mul(weights.reshape(-1)).sum().div(Recurrence.WeightTotal(weights));
-    }
+    public static Tensor Loss(ForwardPass pass, Tensor targets, Tensor? weights = null) =>
+        Recurrence.Losses(StackedPass.Of(pass), targets.unsqueeze(0), weights?.unsqueeze(0))[0];
 
     /// <summary>
     /// Backpropagates the mean cross-entropy of <paramref name="pass"/> (weighted by <paramref name="weights"/> [T, B] when

@@ -8,11 +8,12 @@ namespace RnnPipeline.Training.Model;
 /// for one run and for many. Parameters and activations carry a leading run axis ([R, T, B, …]); a single run is
 /// R = 1 over views of its own weights (<see cref="Of"/>), a stack of runs holds copies (<see cref="Stack"/>).
 /// <para>
-/// Per timestep the recurrence is one <c>addmm</c> on a single run's rows or one batched <c>bmm</c> for all runs
-/// (<see cref="AddProduct"/>); the products with T·B rows (head, input projection, weight gradients) run as one matmul
-/// per run: for these shapes a <c>bmm</c> was several times slower than R matmuls on the benchmark machine. So a run
-/// trained alone computes exactly what it computed before stacking existed, and a stacked run the same up to float32
-/// summation order of the recurrence (checked in the tests). The backward loop computes δ_t = ∂L/∂h_t once per
+/// Per timestep the recurrence is one batched <c>bmm</c> for all runs (<see cref="AddProduct"/>), a run alone included
+/// (R = 1): the batched product of one run computes exactly what it computes inside a stack, while a plain <c>addmm</c>
+/// on a single run's rows sums in another order at some sizes (e.g. H = 256, or below 400 multiply-adds per product),
+/// so a run gives the same bits alone and stacked (checked in the tests). The products with T·B rows (head, input
+/// projection, weight gradients) run as one matmul per run: for these shapes a <c>bmm</c> was several times slower than
+/// R matmuls on the benchmark machine. The backward loop computes δ_t = ∂L/∂h_t once per
 /// timestep (so ‖∂L/∂h_t‖ costs nothing extra) and every weight gradient as one large matmul after the loop. Verified
 /// against autograd and torch.nn.RNN in the tests. Call inside a dispose scope.
 /// </para>
@@ -29,9 +30,7 @@ internal sealed class Recurrence : IRecurrence
         (_activation, _e, _wxh, _whh, _bh, _why, _by, _runs) = (activation, e, wxh, whh, bh, why, by, (int)whh.shape[0]);
 
     /// <summary>One run, over views of <paramref name="weights"/> (they stay live).</summary>
-    public static Recurrence Of(CharRnnWeights weights, Activation activation) =>
-        new(activation, weights.E?.unsqueeze(0), weights.Wxh.unsqueeze(0), weights.Whh.unsqueeze(0), weights.Bh.unsqueeze(0),
-            weights.Why.unsqueeze(0), weights.By.unsqueeze(0));
+    public static Recurrence Of(CharRnnWeights weights, Activation activation) => Over(new StackedWeights([weights]), activation);
 
     /// <summary>Copies of the current weights of <paramref name="networks"/> (one shape and one nonlinearity), stacked.</summary>
     /// <exception cref="ArgumentException">The networks differ in shape or nonlinearity.</exception>
@@ -40,8 +39,14 @@ internal sealed class Recurrence : IRecurrence
         var first = networks[0];
         if (networks.Any(n => n.Activation != first.Activation || !SameShape(n.Weights, first.Weights)))
             throw new ArgumentException("stacked networks need one shape and one nonlinearity", nameof(networks));
-        Tensor Of(Func<CharRnnWeights, Tensor> parameter) => stack(networks.Select(n => parameter(n.Weights)).ToArray());
-        return new(first.Activation, first.Weights.E is null ? null : Of(w => w.E!), Of(w => w.Wxh), Of(w => w.Whh), Of(w => w.Bh), Of(w => w.Why), Of(w => w.By));
+        return Over(new StackedWeights([.. networks.Select(n => n.Weights)]), first.Activation);
+    }
+
+    /// <summary>The networks whose parameters <paramref name="weights"/> holds (one shape), with nonlinearity <paramref name="activation"/>.</summary>
+    public static Recurrence Over(StackedWeights weights, Activation activation)
+    {
+        var p = weights.Parameters;                                                // [E,] W_xh, W_hh, b_h, W_hy, b_y (no b_hh)
+        return new(activation, p.Length == 6 ? p[0] : null, p[^5], p[^4], p[^3], p[^2], p[^1]);
     }
 
     private static bool SameShape(CharRnnWeights a, CharRnnWeights b) =>
@@ -84,10 +89,10 @@ internal sealed class Recurrence : IRecurrence
         long steps = hidden.shape[1];
         int kept = (int)Math.Min(keepPreActivations, hidden.shape[2]);
         var pre = kept > 0 ? empty(Runs, steps, kept, hidden.shape[3], dtype: hidden.dtype) : null;
-        var states = Timesteps(hidden);                                            // [(R,) B, H] per timestep (views)
+        var states = Timesteps(hidden);                                            // [R, B, H] per timestep (views)
         var preRows = pre is null ? null : Timesteps(pre);
-        var whhT = Run(_whh.transpose(1, 2));
-        var previous = Run(h0);
+        var whhT = _whh.transpose(1, 2);
+        var previous = h0;
         for (int t = 0; t < steps; t++)
         {
             var at = AddProduct(states[t], previous, whhT);                         // a_t = W_xh x_t + b_h + h_{t−1} W_hhᵀ
@@ -133,6 +138,19 @@ internal sealed class Recurrence : IRecurrence
         return (why, by, local);
     }
 
+    /// <summary>
+    /// Each run's mean cross-entropy (nats per character) [R] of <paramref name="pass"/> against <paramref name="targets"/>
+    /// [R, T, B]; with <paramref name="weights"/> [R, T, B] each run's weighted mean Σ w·ℓ / Σ w.
+    /// </summary>
+    public static Tensor Losses(StackedPass pass, Tensor targets, Tensor? weights = null)
+    {
+        long runs = targets.shape[0];
+        var nll = -pass.LogProbabilities.gather(2, targets.view(runs, -1, 1)).view(runs, -1);   // [R, T·B]
+        if (weights is null) return nll.mean([1]);
+        var w = weights.view(runs, -1);
+        return nll.mul(w).sum(1).div(w.sum(1).clamp_min(1e-30));
+    }
+
     /// <summary>Σ w of a weighted loss (at least 1e-30, so a window without a scored character has loss and gradients 0).</summary>
     public static Tensor WeightTotal(Tensor weights) => weights.sum().clamp_min(1e-30);
 
@@ -146,7 +164,7 @@ internal sealed class Recurrence : IRecurrence
         var da = Activations.DerivativeFromOutput(_activation, pass.Hidden);       // f'(a_t), then ∂L/∂a_t in place
         var deltaRows = Timesteps(delta);
         var daRows = Timesteps(da);
-        var whh = Run(_whh);
+        var whh = _whh;
         for (int t = deltaRows.Length - 1; t >= 0; t--)
         {
             if (t < deltaRows.Length - 1) AddProduct(deltaRows[t], daRows[t + 1], whh);   // δ_t += ∂L/∂a_{t+1} W_hh
@@ -175,21 +193,11 @@ internal sealed class Recurrence : IRecurrence
         return (e, wxh, whh, bh);
     }
 
-    /// <summary>
-    /// The per-timestep views of a [R, T, …] tensor, as the recurrence loops use them: [B, H] rows of a single run
-    /// (so its loop runs exactly the operations of a network alone, with no per-step indexing), [R, B, H] for a stack.
-    /// </summary>
-    private Tensor[] Timesteps(Tensor t) => Runs == 1 ? t[0].unbind(0) : t.unbind(1);
+    /// <summary>The per-timestep [R, B, H] views of a [R, T, …] tensor, as the recurrence loops use them (taken once, no indexing per step).</summary>
+    private static Tensor[] Timesteps(Tensor t) => t.unbind(1);
 
-    /// <summary>A [R, …] operand of the per-timestep products: run 0's [..] for a single run, the stack otherwise.</summary>
-    private Tensor Run(Tensor t) => Runs == 1 ? t[0] : t;
-
-    /// <summary>
-    /// <paramref name="into"/> += <paramref name="a"/> · <paramref name="b"/> in place, on the views of
-    /// <see cref="Timesteps"/> and <see cref="Run"/>: one <c>addmm</c> for a single run, one <c>bmm</c> for a stack.
-    /// Returns <paramref name="into"/>.
-    /// </summary>
-    private Tensor AddProduct(Tensor into, Tensor a, Tensor b) => Runs == 1 ? into.addmm_(a, b) : into.add_(a.bmm(b));
+    /// <summary><paramref name="into"/> += <paramref name="a"/> · <paramref name="b"/> in place, one <c>bmm</c> for all runs; returns <paramref name="into"/>.</summary>
+    private static Tensor AddProduct(Tensor into, Tensor a, Tensor b) => into.add_(a.bmm(b));
 
     /// <summary>Run r's part of a result for every run, stacked along a leading run axis (a view for a single run).</summary>
     private Tensor PerRun(Func<int, Tensor> part) =>
@@ -231,11 +239,22 @@ internal sealed record StackedGradients(Tensor? E, Tensor Wxh, Tensor Whh, Tenso
     /// <summary>Gradient of a gated cell's b_hh [R, G·H]; null for the vanilla unit.</summary>
     public Tensor? Bhh { get; init; }
 
+    /// <summary>The parameter gradients [R, …] in <see cref="CharRnnWeights.Named"/> order.</summary>
+    public Tensor[] Parameters => [.. new[] { E, Wxh, Whh, Bh, Bhh, Why, By }.OfType<Tensor>()];
+
+    /// <summary>The parameter names of <see cref="Parameters"/>.</summary>
+    public IEnumerable<string> Names => CharRnnWeights.Names.Zip(new[] { E, Wxh, Whh, Bh, Bhh, Why, By }).Where(p => p.Second is not null).Select(p => p.First);
+
+    /// <summary>Run <paramref name="run"/>'s parameter gradients as a stack of one ([1, …] views, in <see cref="CharRnnWeights.Named"/> order).</summary>
+    public Tensor[] OfRun(int run) => [.. Parameters.Select(p => p.narrow(0, run, 1))];
+
+    /// <summary>Mean over the batch of ‖δ_t‖₂ for every run and timestep, run-major (R·T values): the gradient-flow records.</summary>
+    public float[] FlowNorms() => linalg.vector_norm(Delta, 2, dims: [3]).mean([2]).data<float>().ToArray();
+
     /// <summary>Copies run <paramref name="run"/>'s parameter gradients into <paramref name="grads"/>; returns its local gradients and δ [T, B, H].</summary>
     public (Tensor Local, Tensor Delta) CopyRun(int run, CharRnnWeights grads)
     {
-        Tensor?[] stacked = [E, Wxh, Whh, Bh, Bhh, Why, By];
-        foreach (var ((_, to), from) in grads.Named().Zip(stacked.Where(t => t is not null))) to.copy_(from![run]);
+        foreach (var ((_, to), from) in grads.Named().Zip(Parameters)) to.copy_(from[run]);
         return (Local[run], Delta[run]);
     }
 }

@@ -30,26 +30,56 @@ internal sealed class Optimizer : IDisposable
         _second = weights.ZerosLike();
     }
 
+    /// <summary>The update rule.</summary>
+    public OptimizerKind Kind => _kind;
+
     /// <summary>Applies one update with learning rate <paramref name="lr"/> from <paramref name="grads"/>.</summary>
     public void Step(CharRnnWeights weights, CharRnnWeights grads, double lr)
     {
         using var scope = NewDisposeScope();
-        Updates++;
-        foreach (var (((_, p), (_, g)), ((_, m), (_, v))) in weights.Named().Zip(grads.Named()).Zip(_first.Named().Zip(_second.Named())))
+        Step([this], new StackedWeights([weights]), [.. grads.Named().Select(p => p.Value.unsqueeze(0))], [lr]);
+    }
+
+    /// <summary>
+    /// One update of each of R runs of one <see cref="Kind"/>: <paramref name="optimizers"/>[r] applies the gradients
+    /// <paramref name="grads"/> [R, …] (<see cref="CharRnnWeights.Named"/> order) to <paramref name="weights"/> with
+    /// learning rate <paramref name="lrs"/>[r], all runs in one operation per parameter and rule term; the per-run
+    /// factors are float32 [R] tensors that multiply exactly as scalar factors do, so a run's values are the same alone
+    /// (R = 1, over views) and stacked (then written back into each run's tensors).
+    /// </summary>
+    /// <exception cref="ArgumentException">The optimisers differ in <see cref="Kind"/>.</exception>
+    public static void Step(IReadOnlyList<Optimizer> optimizers, StackedWeights weights, IReadOnlyList<Tensor> grads, IReadOnlyList<double> lrs)
+    {
+        var kind = optimizers[0]._kind;
+        if (optimizers.Any(o => o._kind != kind)) throw new ArgumentException("one update rule per stacked update", nameof(optimizers));
+        using var scope = NewDisposeScope();
+        foreach (var o in optimizers) o.Updates++;
+        Tensor PerRun(Func<Optimizer, double, double> factor) => tensor(optimizers.Select((o, r) => (float)factor(o, lrs[r])).ToArray());
+        var momentum = PerRun((o, _) => o._momentum);
+        var step = kind == OptimizerKind.Sgd
+            ? PerRun((_, lr) => -lr)
+            : PerRun((o, lr) => -lr / (1 - Math.Pow(Beta1, o.Updates)));           // −lr / (1 − β1^t): bias-corrected m
+        var correction = PerRun((o, _) => 1 - Math.Pow(Beta2, o.Updates));         // 1 − β2^t: bias-corrected v
+        var (first, second) = (new StackedWeights([.. optimizers.Select(o => o._first)]), new StackedWeights([.. optimizers.Select(o => o._second)]));
+        for (int i = 0; i < grads.Count; i++)
         {
-            if (_kind == OptimizerKind.Sgd)
+            var (p, g, m, v) = (weights.Parameters[i], grads[i], first.Parameters[i], second.Parameters[i]);
+            Tensor Each(Tensor factor) => factor.view([factor.shape[0], .. Enumerable.Repeat(1L, (int)p.dim() - 1)]);
+            if (kind == OptimizerKind.Sgd)
             {
-                m.mul_(_momentum).add_(g);
-                p.add_(m, -lr);
+                m.mul_(Each(momentum)).add_(g);
+                p.add_(m.mul(Each(step)));
             }
             else
             {
                 m.mul_(Beta1).add_(g, 1 - Beta1);
                 v.mul_(Beta2).addcmul_(g, g, 1 - Beta2);
-                double c1 = 1 - Math.Pow(Beta1, Updates), c2 = 1 - Math.Pow(Beta2, Updates);
-                p.addcdiv_(m, v.div(c2).sqrt_().add_(Epsilon), -lr / c1);
+                p.addcdiv_(m.mul(Each(step)), v.div(Each(correction)).sqrt_().add_(Epsilon));
             }
         }
+        weights.WriteBack();
+        first.WriteBack();
+        second.WriteBack();
     }
 
     /// <summary>Copies the state of <paramref name="source"/> into this optimiser.</summary>

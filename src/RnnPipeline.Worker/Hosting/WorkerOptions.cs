@@ -55,9 +55,9 @@ public sealed class WorkerOptions
     public int ParallelRuns { get; set; } = 1;
 
     /// <summary>
-    /// With one run at a time (<see cref="ParallelRuns"/> = 1), train runs of one shape (nonlinearity, H, input encoding,
-    /// vocabulary, window, batch) together as stacked networks (see TrainingBatch); false: every run alone (bit-for-bit
-    /// what a run trained alone gives). With parallel runs every run trains alone: measured faster.
+    /// Train runs of one shape (nonlinearity, H, input encoding, vocabulary, window, batch) together as stacked networks
+    /// (see TrainingBatch), split evenly over the <see cref="ParallelRuns"/> workers; false: every run alone. Either way a
+    /// run gives the same bits: only the speed differs.
     /// </summary>
     public bool BatchRuns { get; set; } = true;
 

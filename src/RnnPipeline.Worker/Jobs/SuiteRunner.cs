@@ -56,7 +56,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
                 }
             }
             var throughput = new ThroughputReporter(logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds));
-            Parallel.ForEach(Partitioner.Create(Units(jobs, ready, o.BatchRuns && o.ParallelRuns == 1), EnumerablePartitionerOptions.NoBuffering),
+            Parallel.ForEach(Partitioner.Create(Units(jobs, ready, o.BatchRuns, o.ParallelRuns), EnumerablePartitionerOptions.NoBuffering),
                 new ParallelOptions { MaxDegreeOfParallelism = o.ParallelRuns },
                 unit => Train(jobs, unit, outcomes, throughput, cancellation));
             double seconds = clock.GetElapsedTime(started).TotalSeconds;
@@ -109,16 +109,18 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
 
     /// <summary>
     /// What trains together: with <paramref name="batch"/>, runs of one shape (<see cref="TrainingSession.ShapeKeyOf"/>) in
-    /// stacks of up to <see cref="TrainingBatch.MaxRuns"/>, and of no more runs than the open-file limit lets hold their
-    /// locks at once (<see cref="OpenFiles.RunsPerUnit"/>); otherwise each run alone. Largest amount of work first, so
-    /// that parallel workers finish close together. Stacks are used only with one worker: with --parallel 2, runs alone
-    /// on one thread each trained a sweep faster than stacks did (make bench, sweep table).
+    /// stacks, each shape's runs split evenly over the <paramref name="workers"/> parallel workers (so that a single
+    /// sweep keeps every worker busy), at most <see cref="TrainingBatch.MaxRuns"/> per stack and no more runs than the
+    /// open-file limit lets hold their locks at once (<see cref="OpenFiles.RunsPerUnit"/>); otherwise each run alone.
+    /// A stack gives each run the bits it gets alone, so the choice changes only the speed. Largest amount of work first,
+    /// so that parallel workers finish close together.
     /// </summary>
-    private static IEnumerable<int[]> Units(RunJob[] jobs, List<int> ready, bool batch)
+    private static IEnumerable<int[]> Units(RunJob[] jobs, List<int> ready, bool batch, int workers)
     {
         var units = batch
             ? ready.GroupBy(k => jobs[k].Shape.Key)
-                .SelectMany(g => g.Chunk(Math.Min(jobs[g.First()].Shape.PerStack, OpenFiles.RunsPerUnit(OpenFiles.Limit(), 1))))
+                .SelectMany(g => g.Chunk(Math.Min(Math.Min(jobs[g.First()].Shape.PerStack, OpenFiles.RunsPerUnit(OpenFiles.Limit(), workers)),
+                    (g.Count() + workers - 1) / workers)))
             : ready.Select(k => new[] { k });
         return units.OrderByDescending(unit => unit.Sum(k => ShardAssignment.Cost(jobs[k].Spec))).ToArray();
     }
