@@ -35,7 +35,12 @@ pack: build
 
 ## api: after a deliberate change to a packed library's public surface, records it in src/*/PublicAPI.Unshipped.txt (the build fails until then); review the diff
 api:
-	for p in Core Training DataViews MLNet Reporting; do $(DOTNET) format analyzers src/RnnPipeline.$$p/RnnPipeline.$$p.csproj --diagnostics RS0016 RS0017 --severity info -v quiet || exit 1; done
+	@for pass in 1 2 3 4 5 6; do \
+	  for p in Core Training DataViews MLNet Reporting; do $(DOTNET) format analyzers src/RnnPipeline.$$p/RnnPipeline.$$p.csproj --diagnostics RS0016 --severity info -v quiet || exit 1; done; \
+	  removed=$$($(DOTNET) build RnnPipeline.sln -c $(CONFIG) -v quiet -nologo 2>&1 | sed -n 's/^\(.*PublicAPI\.[A-Za-z]*\.txt\)(\([0-9]*\),[0-9]*): error RS0017.*/\1 \2/p' | sort -u | sort -k1,1 -k2,2nr); \
+	  [ -z "$$removed" ] && break; \
+	  echo "$$removed" | while read -r file line; do sed -i "$${line}d" "$$file"; done; \
+	done; git --no-pager diff --stat -- 'src/*/PublicAPI.*.txt'
 
 ## test: unit, integration and end-to-end tests on tiny models (the packaging test consumes $(OUT)/packages); prints "N passed, N failed"
 test: pack
