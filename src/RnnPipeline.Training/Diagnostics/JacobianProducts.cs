@@ -1,3 +1,4 @@
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Diagnostics;
@@ -25,7 +26,7 @@ internal static class JacobianProducts
         var d = derivatives.to(float64);
         var w64 = w.to(float64);
         var logFactors = SpectralNorms.OfScaledRows(d.reshape(steps * p, h), w64).reshape(steps, p).log();
-        var logBound = cat([zeros(1, p, dtype: float64), (logFactors.flip(0)[..(int)(steps - 1)] + RoundingSlack).cumsum(0)], 0);
+        var logBound = cat([zeros(1, p, dtype: float64), With(RoundingSlack, s => logFactors.flip(0)[..(int)(steps - 1)].add(s, One)).cumsum(0)], 0);
         var logProduct = zeros(steps, p, dtype: float64);
         var logScale = zeros(p, dtype: float64);
         long lagsPerBatch = Math.Max(1, SpectralNorms.MatricesPerBatch(h) / p);
@@ -43,12 +44,12 @@ internal static class JacobianProducts
                 scaled.mul_(d[steps - first - i].unsqueeze(1));
                 unit.view(p * h, h).addmm_(scaled.view(p * h, h), w64, beta: 0);    // M_k = M_{k−1}·diag(f')·W
                 var frobenius = linalg.matrix_norm(unit);
-                logScale = logScale + frobenius.log();
-                unit.div_(where(frobenius.gt(0), frobenius, ones_like(frobenius)).view(p, 1, 1));
+                logScale = logScale.add(frobenius.log(), One);
+                unit.div_(where(frobenius.gt(Zero), frobenius, ones_like(frobenius)).view(p, 1, 1));
                 scales[i] = logScale;
             }
             var logNorm = SpectralNorms.OfMatrices(units[..(int)count].view(count * p, h, h)).log().view(count, p);
-            logProduct.narrow(0, first, count).copy_(stack(scales, 0) + logNorm);
+            logProduct.narrow(0, first, count).copy_(stack(scales, 0).add(logNorm, One));
             logScale = scope.MoveToOuter(logScale);
         }
         return (logProduct, logBound);
@@ -74,7 +75,7 @@ internal static class JacobianProducts
         var start = randn(h, count, dtype: float64, generator: new Generator(StartSeed));
         var q = linalg.qr(start).Q.to(w.dtype).expand(p, h, count).clone();
         var sum = zeros(p, count, dtype: float64);
-        var rank = full(p, h, dtype: int64);                                        // smallest nonzero-f' count so far
+        var rank = With(h, s => full(p, s, dtype: int64));                                        // smallest nonzero-f' count so far
         double tolerance = RankTolerance * h;
         for (long t = 0; t < steps; t++)
         {
@@ -82,15 +83,15 @@ internal static class JacobianProducts
             if (t >= burnIn)
             {
                 var diagonal = r.diagonal(0, 1, 2).abs().to(float64);
-                var floor = diagonal.amax([1], keepdim: true) * tolerance;
-                sum.add_(diagonal.where(diagonal > floor, 0.0).log());             // log 0 = −∞: a lost direction
-                rank = minimum(rank, derivatives[t].ne(0).sum([1]));
+                var floor = With(tolerance, diagonal.amax([1], keepdim: true).mul);
+                sum.add_(diagonal.where(diagonal > floor, 0.0).log(), One);             // log 0 = −∞: a lost direction
+                rank = minimum(rank, derivatives[t].ne(Zero).sum([1]));
             }
             q = qNext;
         }
-        var exponents = (sum / (steps - burnIn)).sort(1, descending: true).Values;  // per sequence, [P, count]
-        var beyondRank = arange(count, dtype: int64).unsqueeze(0) >= rank.unsqueeze(1);
-        exponents = exponents.masked_fill(beyondRank, double.NegativeInfinity);
+        var exponents = With(steps - burnIn, s => sum.div(s)).sort(1, descending: true).Values;  // per sequence, [P, count]
+        var beyondRank = With(count, s => arange(Zero, s, One, dtype: int64)).unsqueeze(0) >= rank.unsqueeze(1);
+        exponents = With(double.NegativeInfinity, s => exponents.masked_fill(beyondRank, s));
         return exponents.mean([0]).sort(descending: true).Values.data<double>().ToArray();
     }
 

@@ -1,6 +1,7 @@
 using RnnPipeline.Diagnostics;
 using RnnPipeline.Options;
 using RnnPipeline.Training.Model;
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Diagnostics;
@@ -29,11 +30,11 @@ internal sealed class StabilityAnalyzer(DiagnosticsOptions options)
         var (a, d, _, _, delta, w) = window;
         long steps = a.shape[0], p = a.shape[1], h = a.shape[2];
         var jacobian = SpectralNorms.OfScaledRows(d.reshape(steps * p, h), w).reshape(steps, p).mean([1]);
-        var gradNorm = linalg.vector_norm(delta, 2, dims: [2]).mean([1]);       // ‖∂L/∂h_t‖
+        var gradNorm = linalg.norm(delta, dims: [2]).mean([1]);               // ‖∂L/∂h_t‖
         var dMean = d.mean([1, 2]);
         var dMax = d.amax([1, 2]);
-        var saturated = d.lt(0.01).to(d.dtype).mean([1, 2]);
-        var dead = trace.Activation == Activation.Relu ? a.le(0).to(d.dtype).mean([1, 2]) : zeros(steps, dtype: d.dtype);
+        var saturated = With(0.01, d.lt).to(d.dtype).mean([1, 2]);
+        var dead = trace.Activation == Activation.Relu ? a.le(Zero).to(d.dtype).mean([1, 2]) : zeros(steps, dtype: d.dtype);
         double[] J = Values(jacobian), G = Values(gradNorm), Dm = Values(dMean), Dx = Values(dMax), S = Values(saturated), X = Values(dead);
         var timesteps = Enumerable.Range(0, (int)steps)
             .Select(t => new TimestepStats(step, t, J[t], Dm[t], Dx[t], S[t], X[t], G[t], Ratio(G[t], G[^1])))
@@ -53,7 +54,7 @@ internal sealed class StabilityAnalyzer(DiagnosticsOptions options)
             lags[k] = new LagStats(step, k, realized[k], bound[k], double.IsFinite(logGrad[0]) ? Math.Exp(logGrad[k] - logGrad[0]) : 0);
         int horizon = Array.FindIndex(lags, l => l.GradRatio < Options.HorizonEpsilon);
 
-        double whhNorm = linalg.matrix_norm(w, 2).to(float64).item<double>();
+        double whhNorm = linalg.norm(w, 2).to(float64).item<double>();        // ord 2 of a matrix: its largest singular value
         double radius = linalg.eigvals(w).abs().max().to(float64).item<double>();
         var lyapunov = JacobianProducts.Lyapunov(d, w, (int)Math.Min(Options.LyapunovExponents, h), (int)Math.Min(Options.LyapunovBurnIn, steps / 2));
         var summary = new StabilitySummary(step, whhNorm, radius, trace.Activation.Gamma(), J.Average(),
@@ -80,17 +81,17 @@ internal sealed class StabilityAnalyzer(DiagnosticsOptions options)
         for (long k = 0; k < steps; k++)
         {
             var n = LogNorm(g);
-            logScale.add_(n);
+            logScale.add_(n, One);
             g = g.div(n.exp().where(n.isfinite(), 1.0).to(g.dtype).unsqueeze(1));  // unit scale (zero stays zero)
             logG[k] = logScale;
             var da = g * d[steps - 1 - k];
-            logC[k] = logScale + LogNorm(da) + logHidden[k];
+            logC[k] = logScale.add(LogNorm(da), One).add_(logHidden[k], One);
             g = da.matmul(w);                                                     // ∂L/∂h_{t−1} = J_tᵀ ∂L/∂h_t
         }
         var c = (logC - logC.amax()).exp().where(logC.isfinite(), 0.0).sum([1]);  // relative scale is all the share needs
         double total = c.sum().item<double>();
         double longPart = Options.LongLag + 1 < steps ? c[(Options.LongLag + 1)..].sum().item<double>() : 0;
-        var logMean = logG.logsumexp(1) - Math.Log(p);
+        var logMean = With(Math.Log(p), logG.logsumexp(1).sub);
         return (Values(logMean), total > 0 ? longPart / total : 0);
     }
 
@@ -98,8 +99,8 @@ internal sealed class StabilityAnalyzer(DiagnosticsOptions options)
     private static Tensor LogNorm(Tensor x)
     {
         var scale = x.abs().amax([-1], keepdim: true);
-        var unit = x / scale.where(scale.gt(0), 1.0);
-        return linalg.vector_norm(unit, 2, dims: [-1]).to(float64).log() + scale.squeeze(-1).to(float64).log();
+        var unit = x / scale.where(scale.gt(Zero), 1.0);
+        return linalg.norm(unit, dims: [-1]).to(float64).log().add_(scale.squeeze(-1).to(float64).log(), One);
     }
 
     /// <summary>The finite probe sequences of <paramref name="trace"/> in the analysis precision, or null when none is.</summary>

@@ -159,7 +159,7 @@ public sealed partial class TrainingSession : IDisposable
         _clipped += clip.Clipped ? 1 : 0;
         _sink.OnTrainingMetric(new TrainingMetric(step, loss, loss / Math.Log(2), lr, _inputs.Length / seconds, _elapsedBefore + _clock.Elapsed.TotalSeconds));
         _sink.OnClip(clip);
-        _sink.OnGradientFlow(new GradientFlowRecord(step, linalg.vector_norm(delta!, 2, dims: [2]).mean([1]).data<float>().ToArray()));
+        _sink.OnGradientFlow(new GradientFlowRecord(step, linalg.norm(delta!, dims: [2]).mean([1]).data<float>().ToArray()));
         if (trace is not null) Analyze(step, trace.Value);
         if (_spec.Training.EvalEvery > 0 && (Step % _spec.Training.EvalEvery == 0 || Step == TotalSteps))
             RecordEvaluation(step, lr);

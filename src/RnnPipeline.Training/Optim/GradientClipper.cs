@@ -1,6 +1,7 @@
 using RnnPipeline.Diagnostics;
 using RnnPipeline.Options;
 using RnnPipeline.Training.Model;
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Optim;
@@ -15,7 +16,7 @@ internal static class GradientClipper
     public static double GlobalNorm(CharRnnWeights grads)
     {
         using var scope = NewDisposeScope();
-        var squares = grads.Named().Select(p => p.Value.to(ScalarType.Float64).square().sum()).ToArray();
+        var squares = grads.Named().Select(p => p.Value.to(ScalarType.Float64).pow(Two).sum()).ToArray();
         return Math.Sqrt(stack(squares).sum().item<double>());
     }
 
@@ -30,10 +31,10 @@ internal static class GradientClipper
         {
             case ClipMode.Norm when before > options.Threshold:
                 scale = options.Threshold / (before + 1e-6);  // the ε torch.nn.utils.clip_grad_norm_ uses
-                foreach (var (_, g) in grads.Named()) g.mul_(scale);
+                foreach (var (_, g) in grads.Named()) With(scale, g.mul_);
                 break;
             case ClipMode.Value:
-                foreach (var (_, g) in grads.Named()) g.clamp_(-options.Threshold, options.Threshold);
+                foreach (var (_, g) in grads.Named()) With(-options.Threshold, options.Threshold, (min, max) => g.clamp_(min, max));
                 break;
         }
         double after = options.Mode == ClipMode.Value ? GlobalNorm(grads) : before * scale;

@@ -1,5 +1,7 @@
 using RnnPipeline.Options;
 using RnnPipeline.Training.Model;
+using TorchSharp;
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Optim;
@@ -12,6 +14,10 @@ namespace RnnPipeline.Training.Optim;
 internal sealed class Optimizer : IDisposable
 {
     private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
+
+    // The constants as Scalars this class owns (see OwnedScalars).
+    private static readonly Scalar Beta1Scalar = Constant(Beta1), Beta2Scalar = Constant(Beta2), EpsilonScalar = Constant(Epsilon),
+        OneMinusBeta1 = Constant(1 - Beta1), OneMinusBeta2 = Constant(1 - Beta2);
 
     private readonly OptimizerKind _kind;
     private readonly double _momentum;
@@ -39,15 +45,16 @@ internal sealed class Optimizer : IDisposable
         {
             if (_kind == OptimizerKind.Sgd)
             {
-                m.mul_(_momentum).add_(g);
-                p.add_(m, -lr);
+                With(_momentum, m.mul_).add_(g, One);
+                With(-lr, s => p.add_(m, s));
             }
             else
             {
-                m.mul_(Beta1).add_(g, 1 - Beta1);
-                v.mul_(Beta2).addcmul_(g, g, 1 - Beta2);
+                m.mul_(Beta1Scalar).add_(g, OneMinusBeta1);
+                v.mul_(Beta2Scalar).addcmul_(g, g, OneMinusBeta2);
                 double c1 = 1 - Math.Pow(Beta1, Updates), c2 = 1 - Math.Pow(Beta2, Updates);
-                p.addcdiv_(m, v.div(c2).sqrt_().add_(Epsilon), -lr / c1);
+                var denominator = With(c2, s => v.div(s)).sqrt_().add_(EpsilonScalar, One);
+                With(-lr / c1, s => p.addcdiv_(m, denominator, s));
             }
         }
     }
