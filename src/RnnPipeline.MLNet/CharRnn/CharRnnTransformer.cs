@@ -18,7 +18,9 @@ namespace RnnPipeline.MLNet.CharRnn;
 /// values are computed once per input data view, however many passes a trainer makes over it.
 /// <para>
 /// Thread-safe: <see cref="Transform"/>, cursors and prediction engines may be used from several threads at once (the
-/// model serialises its reads), and give the same values as one thread.
+/// model serialises its reads), and give the same values as one thread. Safe in any host with nothing to opt into: the
+/// library hands TorchSharp only Scalars it owns for the length of each native call, so collections started by other
+/// threads at any moment cannot reach one.
 /// </para>
 /// <para>
 /// Every row gets finite values: a row is read after a newline (as the model saw rows in training) and its end is

@@ -23,6 +23,14 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
         using Microsoft.ML.Data;
         using RnnPipeline.MLNet.CharRnn;
 
+        // A host's other threads: one allocates, one forces full collections, for the whole program (no opt-in).
+        bool stop = false;
+        var pressure = new[]
+        {
+            new Thread(() => { while (!Volatile.Read(ref stop)) GC.KeepAlive(new byte[512]); }),
+            new Thread(() => { while (!Volatile.Read(ref stop)) { GC.Collect(); GC.WaitForPendingFinalizers(); Thread.Sleep(1); } }),
+        };
+        foreach (var thread in pressure) thread.Start();
         var ml = new MLContext(seed: 0);
         var rows = Enumerable.Range(0, 120).Select(i => new Row
         {
@@ -40,16 +48,30 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
         var model = pipeline.Fit(ml.Data.LoadFromEnumerable(rows));
         var features = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("Features").ToArray();
         Console.WriteLine($"fitted: {features.Length} rows, {features[0].Length} features, finite: {features.All(f => f.All(float.IsFinite))}");
+        var served = new float[8][][];
+        Parallel.For(0, served.Length, new ParallelOptions { MaxDegreeOfParallelism = served.Length }, e =>
+        {
+            var engine = ml.Model.CreatePredictionEngine<Row, Featurized>(model);
+            served[e] = rows.Select(r => engine.Predict(r).Features).ToArray();
+        });
+        Console.WriteLine($"engines: {served.Length}, equal to Transform: {served.All(s => s.Zip(features).All(p => p.First.SequenceEqual(p.Second)))}");
         // A model the worker trained (its run folder, given as the argument) featurizes without training on these rows.
         var apply = ml.Transforms.Text.ApplyCharRnn(args[0], "Pretrained", "Text");
         var applied = apply.Fit(ml.Data.LoadFromEnumerable(rows)).Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("Pretrained").ToArray();
         Console.WriteLine($"pretrained: {applied.Length} rows, {applied[0].Length} features, fit trains: {!apply.IsPretrained}");
         Console.WriteLine($"gc latency mode: {System.Runtime.GCSettings.LatencyMode}");
+        Volatile.Write(ref stop, true);
+        foreach (var thread in pressure) thread.Join();
 
         public sealed class Row
         {
             public string Text { get; set; } = "";
             public bool Label { get; set; }
+        }
+
+        public sealed class Featurized
+        {
+            public float[] Features { get; set; } = [];
         }
         """;
 
@@ -121,6 +143,7 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
         string output = Run(app, "run", "--", Path.Combine(suites.Output, "tiny", "text-tanh"));
 
         Assert.Contains("fitted: 120 rows, 24 features, finite: True", output);
+        Assert.Contains("engines: 8, equal to Transform: True", output);
         Assert.Contains("pretrained: 120 rows, 24 features, fit trains: False", output);
         Assert.Contains("gc latency mode: ", output);
         Assert.DoesNotContain("gc latency mode: NoGCRegion", output);              // the host's GC mode is its own unless it asks
