@@ -28,7 +28,7 @@ public sealed class CharRnnEstimator : IEstimator<CharRnnTransformer>
     {
         _environment = environment;
         _columns = columns;
-        options.Validate();                                                      // before copying: a copy goes through JSON, which rejects NaN
+        options.Validate(trains: pretrained is null);                           // before copying: a copy goes through JSON, which rejects NaN
         _options = options.Clone();
         _options.Seed ??= ContextSeed.Of(environment);
         _pretrained = pretrained;
