@@ -56,9 +56,9 @@ public sealed class CharRnnOptions
 
     /// <summary>
     /// The one switch for the stability diagnostics of a fit (Jacobian norms, gradient reach, Lyapunov exponents: what
-    /// <see cref="CharRnnTransformer.WriteReport"/> plots): true records them at the worker's default period (and at the
-    /// first and last step), about 2% of training time; false (default) records none. Same as setting
-    /// <c>Run.Diagnostics.Every</c> to null (true) or 0 (false); a period set there directly shows as true.
+    /// <see cref="CharRnnTransformer.WriteReport"/> plots): true records them at least 20 times per fit (and at the first
+    /// and last step; the worker's default period where that is denser), false (default) records none. Same as setting
+    /// <c>Run.Diagnostics.Every</c> to null (true) or 0 (false); a period set there directly shows as true and is kept.
     /// </summary>
     [JsonIgnore]
     public bool RecordDiagnostics

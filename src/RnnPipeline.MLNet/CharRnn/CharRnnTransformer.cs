@@ -44,7 +44,7 @@ public sealed partial class CharRnnTransformer : ITransformer, IDisposable
     private readonly ITransformer _mapping;
     private readonly MLContext _plumbing = new();
     private readonly ConditionalWeakTable<IDataView, IDataView> _cached = new();
-    private long _reads;
+    private long _reads, _cacheHits;
 
     internal CharRnnTransformer(CharRnnColumns columns, CharRnnOptions options, CharRnnModel model, RunRecording diagnostics)
     {
@@ -84,6 +84,15 @@ public sealed partial class CharRnnTransformer : ITransformer, IDisposable
 
     /// <summary>How many times a row has been run through the RNN since this transformer was created (all threads).</summary>
     public long RowsRead => Interlocked.Read(ref _reads);
+
+    /// <summary>
+    /// How many <see cref="Transform"/> calls returned the cached view of an input already featurized (with
+    /// <see cref="CharRnnOptions.CacheFeatures"/>; all threads): each is a pass over the rows that ran no RNN.
+    /// </summary>
+    public long CacheHits => Interlocked.Read(ref _cacheHits);
+
+    /// <summary>Rows and characters of the text the model was trained on in <c>Fit</c> (0 and 0 for a pretrained or loaded model).</summary>
+    internal (int Rows, int Characters) TrainedOn { get; init; }
 
     /// <summary>The feature vector of one reading under <paramref name="pooling"/>.</summary>
     private static float[] Pool(CharRnnReading reading, CharRnnPooling pooling) => pooling switch
@@ -129,6 +138,11 @@ public sealed partial class CharRnnTransformer : ITransformer, IDisposable
         ArgumentNullException.ThrowIfNull(input);
         CharRnnSchema.RequireText(input.Schema, Columns.Input);
         if (!_options.CacheFeatures) return _mapping.Transform(input);
+        if (_cached.TryGetValue(input, out var cached))
+        {
+            Interlocked.Increment(ref _cacheHits);
+            return cached;
+        }
         return _cached.GetValue(input, i => _plumbing.Data.Cache(_mapping.Transform(i)));
     }
 
