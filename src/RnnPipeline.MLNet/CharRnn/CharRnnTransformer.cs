@@ -29,9 +29,9 @@ namespace RnnPipeline.MLNet.CharRnn;
 /// </para>
 /// <para>
 /// Saving: ML.NET zips can only hold transformers built from ML.NET's internal components (dotnet/machinelearning#4911),
-/// so <c>mlContext.Model.Save</c> of a chain containing this transformer throws. The supported route is two files:
-/// <see cref="Save"/>/<see cref="Load"/> for this transformer, and <c>mlContext.Model.Save</c> for the ML.NET part of
-/// the pipeline fitted on its output (see the README and samples/LineClassification).
+/// so <c>mlContext.Model.Save</c> of a chain containing this transformer throws. One file for the whole pipeline:
+/// <c>mlContext.Model.SaveWithCharRnn(model, schema, path)</c> and <c>mlContext.Model.LoadWithCharRnn(path, out schema)</c>
+/// (<see cref="CharRnnModelFile"/>); this transformer alone: <see cref="Save"/>/<see cref="Load"/>.
 /// </para>
 /// </summary>
 public sealed partial class CharRnnTransformer : ITransformer, IDisposable
@@ -148,7 +148,7 @@ public sealed partial class CharRnnTransformer : ITransformer, IDisposable
 
     /// <summary>Not supported by ML.NET for external transformers (dotnet/machinelearning#4911): use <see cref="Save"/>.</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException("CharRnnTransformer cannot be written into an ML.NET model zip (dotnet/machinelearning#4911): save it with CharRnnTransformer.Save(path) and the rest of the pipeline with mlContext.Model.Save");
+        throw new NotSupportedException("CharRnnTransformer cannot be written into an ML.NET model zip (dotnet/machinelearning#4911): save the pipeline in one file with mlContext.Model.SaveWithCharRnn(model, schema, path) and load it with mlContext.Model.LoadWithCharRnn(path, out schema)");
 
     /// <summary>Writes columns, settings and model to <paramref name="path"/> (atomically).</summary>
     public void Save(string path) => AtomicFile.Write(path, stream =>

@@ -37,6 +37,16 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
             Text = i % 2 == 0 ? $"(a(b)c) {i}" : $"a)b(c( {i}",
             Label = i % 2 == 0,
         }).ToArray();
+        string Digest(IDataView scored) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(
+            scored.GetColumn<float[]>("Features").SelectMany(f => f).Concat(scored.GetColumn<float>("Score")).ToArray().AsSpan())));
+        if (args[0] == "--load")
+        {
+            // Another process: the one file the first run saved gives the same features and scores.
+            var reloaded = ml.Model.LoadWithCharRnn(args[1], out var inputSchema);
+            Console.WriteLine($"loaded: {Digest(reloaded.Transform(ml.Data.LoadFromEnumerable(rows)))}, input columns {string.Join(",", inputSchema.Select(c => c.Name))}");
+            Volatile.Write(ref stop, true);
+            return;
+        }
         var options = new CharRnnOptions();
         options.Run.Model.HiddenSize = 8;
         options.Run.Training.Steps = 20;
@@ -47,6 +57,8 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
             .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression("Label", "Features", maximumNumberOfIterations: 5));
         var model = pipeline.Fit(ml.Data.LoadFromEnumerable(rows));
         var features = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("Features").ToArray();
+        ml.Model.SaveWithCharRnn(model, ml.Data.LoadFromEnumerable(rows).Schema, args[1]);
+        Console.WriteLine($"saved: {Digest(model.Transform(ml.Data.LoadFromEnumerable(rows)))}");
         Console.WriteLine($"fitted: {features.Length} rows, {features[0].Length} features, finite: {features.All(f => f.All(float.IsFinite))}");
         var served = new float[8][][];
         Parallel.For(0, served.Length, new ParallelOptions { MaxDegreeOfParallelism = served.Length }, e =>
@@ -140,7 +152,11 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
         using var suites = new TestSuites();
         var worker = WorkerProcess.Run(suites.Folder, "--suite", suites.Write("tiny.json", TestSuites.Tiny), "--output", suites.Output, "--threads", "1");
         Assert.True(worker.ExitCode == 0, worker.Stdout + worker.Stderr);
-        string output = Run(app, "run", "--", Path.Combine(suites.Output, "tiny", "text-tanh"));
+        string saved = Path.Combine(_root, "model.zip");
+        string output = Run(app, "run", "--", Path.Combine(suites.Output, "tiny", "text-tanh"), saved);
+        string reloaded = Run(app, "run", "--no-build", "--", "--load", saved);
+        string digest = output.Split('\n').Single(l => l.StartsWith("saved: ", StringComparison.Ordinal))["saved: ".Length..].Trim();
+        Assert.Contains($"loaded: {digest}, input columns Text,Label", reloaded);
 
         Assert.Contains("fitted: 120 rows, 24 features, finite: True", output);
         Assert.Contains("engines: 8, equal to Transform: True", output);
