@@ -17,11 +17,10 @@ public sealed class CharRnnModelFileTests : IDisposable
 
     private IDataView Lines(int characters, int seed) => _ml.Data.LoadFromEnumerable(LineClassificationSample.Lines(characters, seed).ToArray());
 
-    private TransformerChain<ITransformer> Fitted() =>
-        _ml.Transforms.Text.FeaturizeCharRnn("F", "Text", Tiny())
-            .Append(_ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label"))
-            .Append(_ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("LabelKey", "F", maximumNumberOfIterations: 5))
-            .Fit(Lines(3000, 1));
+    private TransformerChain<ITransformer> Fitted() => new([.. _ml.Transforms.Text.FeaturizeCharRnn("F", "Text", Tiny())
+        .Append(_ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label"))
+        .Append(_ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("LabelKey", "F", maximumNumberOfIterations: 5))
+        .Fit(Lines(3000, 1))]);
 
     [Fact]
     public void SaveWithCharRnn_ThenLoad_GivesTheSameFeaturesAndScores()

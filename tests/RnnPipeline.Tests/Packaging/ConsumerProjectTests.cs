@@ -23,6 +23,8 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
         using Microsoft.ML.Data;
         using RnnPipeline.MLNet.CharRnn;
 
+        // The same kernels in every process (docs/mlnet.md, "Reproducible numerics"): a model saved here gives the same bits when loaded in another.
+        RnnPipeline.Training.KernelPinning.Pin();
         // A host's other threads: one allocates, one forces full collections, for the whole program (no opt-in).
         bool stop = false;
         var pressure = new[]

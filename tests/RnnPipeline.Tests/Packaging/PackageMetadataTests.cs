@@ -52,7 +52,7 @@ public sealed class PackageMetadataTests
     {
         using var package = ZipFile.OpenRead(PackageFeed.Package("RnnPipeline.MLNet"));
         string readme = Readme(package);
-        foreach (string topic in new[] { "FeaturizeCharRnn(", "ApplyCharRnn(", ".Save(", "CharRnnTransformer.Load(", "ml.Model.Save(",
+        foreach (string topic in new[] { "FeaturizeCharRnn(", "ApplyCharRnn(", ".SaveWithCharRnn(", ".LoadWithCharRnn(", "CharRnnTransformer.Load(",
                      "## Thread safety", "GuardCollections", "-r linux-x64", "MB", "WriteReport(" })
             Assert.Contains(topic, readme);
         string[] samples = [.. Directory.GetFiles(Path.Combine(PackageFeed.Repository, "samples"), "*Sample.cs", SearchOption.AllDirectories)
