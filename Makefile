@@ -29,9 +29,9 @@ run:
 	$(DOTNET) build $(WORKER) -c $(CONFIG) -v quiet -nologo
 	$(DOTNET) $(WORKER_DLL) --suite $(SUITE) --output $(OUT) $(RUN_FLAGS)
 
-## pack: NuGet packages of Core, Training, DataViews and MLNet into $(OUT)/packages (a local folder feed)
+## pack: NuGet packages of Core, Training, DataViews, Reporting and MLNet into $(OUT)/packages (a local folder feed); REPOSITORY_URL=https://… records the project page and repository in each .nuspec
 pack: build
-	$(DOTNET) pack RnnPipeline.sln -c $(CONFIG) --no-build -v quiet -nologo -o $(OUT)/packages
+	$(DOTNET) pack RnnPipeline.sln -c $(CONFIG) --no-build -v quiet -nologo -o $(OUT)/packages $(if $(REPOSITORY_URL),-p:RnnPipelineRepositoryUrl=$(REPOSITORY_URL))
 
 ## api: after a deliberate change to a packed library's public surface, records it in src/*/PublicAPI.Unshipped.txt (the build fails until then); review the diff
 api:

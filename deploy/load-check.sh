@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Trains under the load that once made about one worker process in six fail with TorchSharp's "Unknown scalar type"
-# or a failed check in Scalar::toDouble (a Scalar finalized during a native call, see TorchGuard): several worker
+# or a failed check in Scalar::toDouble (a Scalar finalized during a native call, see OwnedScalars): several worker
 # processes at once, each training parallel runs, far more compute threads than cores. Every process must exit 0 and
 # no log may show the error.
 #   deploy/load-check.sh [PROCESSES] [OUTPUT]      (defaults: 6, out/load-check)

@@ -40,6 +40,7 @@ public static class FeatureGainSample
         public int TestPerClass { get; init; } = 150;            // --test
         public int PretrainSteps { get; init; } = 1500;          // --pretrain-steps
         public int PretrainHidden { get; init; } = 128;          // --pretrain-hidden
+        public int? PretrainSeed { get; init; }                  // --pretrain-seed (default: the row seed)
         public int? Hidden { get; init; }                        // --hidden (fitted featurizer; default: CharRnnOptions')
         public int? Steps { get; init; }                         // --steps
         public string[] Variants { get; init; } = ["text", "text+fitted", "text+pretrained", "fitted", "text+fitted-raw", "pretrained"];
@@ -65,9 +66,10 @@ public static class FeatureGainSample
                 "--steps" => settings with { Steps = Number() },
                 "--pretrain-steps" => settings with { PretrainSteps = Number() },
                 "--pretrain-hidden" => settings with { PretrainHidden = Number() },
+                "--pretrain-seed" => settings with { PretrainSeed = Number() },
                 "--variants" => settings with { Variants = value.Split(',') },
                 "--tasks" => settings with { Tasks = value.Split(',') },
-                _ => throw new InputException($"unknown option {args[i]}: use --seeds, --train, --test, --hidden, --steps, --pretrain-steps, --pretrain-hidden, --variants, --tasks"),
+                _ => throw new InputException($"unknown option {args[i]}: use --seeds, --train, --test, --hidden, --steps, --pretrain-steps, --pretrain-hidden, --pretrain-seed, --variants, --tasks"),
             };
         }
         Run(output, folder, settings);
@@ -95,7 +97,7 @@ public static class FeatureGainSample
                 foreach (string variant in settings.Variants)
                 {
                     var clock = Stopwatch.StartNew();
-                    if (variant.Contains("pretrained", StringComparison.Ordinal)) pretrained ??= Pretrain(unlabelled, settings, seed);
+                    if (variant.Contains("pretrained", StringComparison.Ordinal)) pretrained ??= Pretrain(unlabelled, settings, settings.PretrainSeed ?? seed);
                     double accuracy = Accuracy(variant, train, test, pretrained, settings, seed);
                     (results.TryGetValue((task, variant), out var list) ? list : results[(task, variant)] = []).Add((accuracy, clock.Elapsed.TotalSeconds));
                     output.WriteLine($"  {task} seed {seed} {variant}: {accuracy:F3} ({clock.Elapsed.TotalSeconds:F1} s)");
@@ -140,7 +142,10 @@ public static class FeatureGainSample
         return accuracy;
     }
 
-    /// <summary>A char-RNN language model trained on <paramref name="text"/> rows (no labels), to reuse as a featurizer.</summary>
+    /// <summary>
+    /// A char-RNN language model trained on <paramref name="text"/> rows (no labels), to reuse as a featurizer;
+    /// <paramref name="seed"/> sets its initialisation and batching, as a worker run's seed does.
+    /// </summary>
     private static CharRnnModel Pretrain(string[] text, Settings settings, int seed)
     {
         var ml = new MLContext(seed: seed);

@@ -51,6 +51,6 @@ public static class PretrainedFeaturizerSample
 }
 
 // Expected output:
-// pretrained: H=48, 300 steps, 2 stability snapshots, report report.html
+// pretrained: H=48, 300 steps, 21 stability snapshots, report report.html
 // char-RNN pretrained: True, RNN reads per training row: 1.0
 // micro accuracy: 1.00

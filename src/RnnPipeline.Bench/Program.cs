@@ -15,7 +15,6 @@ catch (FormatException e)
 }
 // Kernels pinned as the worker pins them (KernelPinning); --kernels native measures what this CPU picks by itself.
 if (options.PinKernels) RnnPipeline.Training.KernelPinning.Pin(options.VendorIndependent);
-RnnPipeline.Training.TorchRuntime.GuardCollections();                          // as the worker runs
 var bench = new Benchmark(options);
 var results = bench.RunAll();
 Report.Write(options, results);

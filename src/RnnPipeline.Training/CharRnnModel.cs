@@ -2,6 +2,7 @@ using RnnPipeline.Options;
 using RnnPipeline.Training.Engine;
 using RnnPipeline.Training.Model;
 using RnnPipeline.Training.Text;
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training;
@@ -58,7 +59,7 @@ public sealed partial class CharRnnModel : IDisposable
                 using var _ = no_grad();
                 var reader = new ChunkedReader(_network, 1);
                 var sum = zeros(HiddenSize);
-                var max = full(HiddenSize, float.NegativeInfinity);
+                var max = With(float.NegativeInfinity, s => full(HiddenSize, s));
                 var nats = zeros(1, dtype: ScalarType.Float64);
                 reader.Read(length, chunk, (from, n, inputs) =>
                 {
@@ -72,7 +73,7 @@ public sealed partial class CharRnnModel : IDisposable
                 {
                     long n = pass.Inputs.shape[0];
                     var states = pass.Hidden[.., 0];                            // [n, H]
-                    sum.add_(states.sum(dim: 0));                               // dim: named, or 0 binds to sum(ScalarType)
+                    sum.add_(states.sum(dim: 0), One);                          // dim: named, or 0 binds to sum(ScalarType)
                     max.copy_(maximum(max, states.amax(0)));
                     nats.sub_(pass.LogProbabilities.gather(1, tensor(targets.AsSpan(0, (int)n).ToArray(), [n, 1])).sum().to(ScalarType.Float64));
                 });

@@ -5,13 +5,14 @@ namespace RnnPipeline.Training;
 /// <summary>
 /// The one door to tensor work: every public method of this library that calls into libtorch runs its work through
 /// <see cref="Run{T}"/>. Off by default, it then only runs the work; a host that asks for it
-/// (<see cref="TorchRuntime.GuardCollections"/>) also keeps garbage collection away from native tensor calls.
+/// (the obsolete <see cref="TorchRuntime.GuardCollections"/>) also keeps garbage collection away from native tensor calls.
 /// <para>
-/// Why: TorchSharp turns every number handed to a tensor operation (the implicit alpha of <c>a + b</c>, a threshold, a
-/// norm order) into a finalizable <c>Scalar</c> and reads its native handle before the call; nothing keeps the Scalar
-/// alive during the call. A collection started by another thread (a logger, a parallel run) can then run its finalizer
-/// while libtorch still reads it, and the operation fails with "Unknown scalar type" or a failed check in
-/// <c>Scalar::toDouble</c>: about one worker process in six failed so under load before the guard existed.
+/// Why it existed: TorchSharp turns every number handed to a tensor operation (the implicit alpha of <c>a + b</c>, a
+/// threshold, a norm order) into a finalizable <c>Scalar</c> and reads its native handle before the call; nothing keeps
+/// the Scalar alive during the call. A collection started by another thread (a logger, a parallel run) could then run its
+/// finalizer while libtorch still read it: about one worker process in six failed so under load before this guard
+/// existed. The cause is now removed where it arises (<see cref="OwnedScalars"/>), and nothing in this repository
+/// enables the guard.
 /// </para>
 /// <para>
 /// How, when enabled: while any <see cref="Run{T}"/> is in progress the process is in a no-GC region of
@@ -43,6 +44,17 @@ internal static class TorchGuard
 
     /// <summary>Turns the guard on for the rest of the process.</summary>
     internal static void Enable() => _enabled = true;
+
+    /// <summary>Turns the guard off and ends its no-GC region (the guard's own tests, which run alone, undo <see cref="Enable"/>).</summary>
+    internal static void Disable()
+    {
+        lock (Gate)
+        {
+            _enabled = false;
+            try { GC.EndNoGCRegion(); }
+            catch (InvalidOperationException) { }                              // no region, or a collection already ended it
+        }
+    }
 
     /// <summary>Runs <paramref name="work"/> (tensor calls) inside a guarded section when the guard is enabled.</summary>
     internal static T Run<T>(Func<T> work)

@@ -18,16 +18,17 @@ public static class TorchRuntime
     }
 
     /// <summary>
-    /// Keeps garbage collection away from native tensor calls for the rest of the process (see
-    /// <see cref="TorchGuard"/>). A host that runs tensor work on several threads while other threads allocate (the
-    /// worker's parallel runs, a server that featurizes on request threads) should call it once at start-up: without
-    /// it, a collection can finalize a TorchSharp <c>Scalar</c> while libtorch reads it. It changes the process's GC
-    /// latency mode (no-GC regions while tensor work runs, blocking collections between them), which is why a library
-    /// consumer's process keeps its own mode unless it asks.
+    /// Not needed, and slower: keeps garbage collection away from this library's tensor calls for the rest of the
+    /// process (no-GC regions while tensor work runs, blocking collections between them; see <see cref="TorchGuard"/>).
+    /// It was the remedy for TorchSharp <c>Scalar</c>s finalized by a collection during a native call; the library now
+    /// owns every Scalar it hands to TorchSharp (<see cref="OwnedScalars"/>), so any host, with any number of allocating
+    /// threads, is safe without it. Kept so that hosts which call it still build; it will be removed.
     /// </summary>
+    [Obsolete("Not needed: the library owns every Scalar it hands to TorchSharp, so collections cannot reach one during a native call. Remove the call.")]
     public static void GuardCollections() => TorchGuard.Enable();
 
     /// <summary>Whether <see cref="GuardCollections"/> was called in this process.</summary>
+    [Obsolete("GuardCollections is not needed and will be removed.")]
     public static bool CollectionsGuarded => TorchGuard.Enabled;
 
     /// <summary>

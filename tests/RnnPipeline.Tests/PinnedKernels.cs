@@ -5,7 +5,8 @@ namespace RnnPipeline.Tests;
 
 /// <summary>
 /// The test process computes as the worker does: pinned kernels (see <see cref="KernelPinning"/>), a fixed number
-/// of compute threads (2, whatever the machine's cores) and the collection guard, so that what a test computes does not depend on the machine.
+/// of compute threads (2, whatever the machine's cores), so that what a test computes does not depend on the machine. Tests
+/// run in parallel and allocate beside tensor work, as the worker's runs do, with no collection guard: the library needs none.
 /// </summary>
 internal static class PinnedKernels
 {
@@ -14,6 +15,5 @@ internal static class PinnedKernels
     {
         KernelPinning.Pin();
         TorchSharp.torch.set_num_threads(2);
-        TorchRuntime.GuardCollections();                                          // tests run in parallel, as the worker's runs do
     }
 }

@@ -5,7 +5,7 @@ using System.Reflection;
 namespace RnnPipeline.Options;
 
 /// <summary>
-/// The rules declared on the options classes (DataAnnotations, and finite numbers), checked recursively through nested
+/// The rules declared on the options classes (DataAnnotations, finite numbers, nested options present), checked recursively through nested
 /// options objects. One implementation for every host: the worker prefixes each problem with the run it belongs to,
 /// the ML.NET featurizer with the option path of its caller.
 /// </summary>
@@ -26,7 +26,12 @@ public static class OptionRules
     {
         foreach (var property in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            object? value = property.GetValue(options);
+            object? value;
+            try { value = property.GetValue(options); }
+            catch (TargetInvocationException failure) when (failure.InnerException is NullReferenceException)
+            {
+                continue;                                          // a computed property over a missing option, reported where it is missing
+            }
             string at = prefix + property.Name;
             if (value is double d && !double.IsFinite(d))
             {
@@ -47,8 +52,9 @@ public static class OptionRules
             foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>())
                 if (!attribute.IsValid(value))
                     errors.Add($"{at} = {Format(value)}: {Rule(attribute)}");
-            if (value is not null && property.PropertyType.Namespace == typeof(RunSpec).Namespace && property.PropertyType.IsClass)
-                Check(value, $"{at}.", errors);
+            bool nested = property.PropertyType.Namespace == typeof(RunSpec).Namespace && property.PropertyType.IsClass;
+            if (nested && value is null) errors.Add($"{at} = {Format(value)}: is required (leave it out for its defaults)");
+            else if (nested) Check(value!, $"{at}.", errors);
         }
     }
 

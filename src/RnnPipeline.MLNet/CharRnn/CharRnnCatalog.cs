@@ -76,6 +76,7 @@ public static class CharRnnCatalog
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
         options ??= new CharRnnOptions();
+        options.Validate(trains: false);
         var spec = options.Run.Clone();
         spec.Name = "pretrained";
         spec.Model.HiddenSize = model.HiddenSize;

@@ -18,6 +18,12 @@ namespace RnnPipeline.MLNet.CharRnn;
 /// </summary>
 public sealed class CharRnnEstimator : IEstimator<CharRnnTransformer>
 {
+    /// <summary>
+    /// Stability snapshots a fit with <see cref="CharRnnOptions.RecordDiagnostics"/> takes at least (besides the first and
+    /// last step): the worker's default period suits runs of many thousand steps and left a 1,000-step fit with two.
+    /// </summary>
+    internal const int ReportSnapshots = 20;
+
     private readonly IHostEnvironment _environment;
     private readonly MLContext _plumbing = new();
     private readonly CharRnnColumns _columns;
@@ -28,7 +34,7 @@ public sealed class CharRnnEstimator : IEstimator<CharRnnTransformer>
     {
         _environment = environment;
         _columns = columns;
-        options.Validate();                                                      // before copying: a copy goes through JSON, which rejects NaN
+        options.Validate(trains: pretrained is null);                           // before copying: a copy goes through JSON, which rejects NaN
         _options = options.Clone();
         _options.Seed ??= ContextSeed.Of(environment);
         _pretrained = pretrained;
@@ -70,6 +76,8 @@ public sealed class CharRnnEstimator : IEstimator<CharRnnTransformer>
         string text = CharRnnText.TrainingText(rows, _options.MinCharacterCount);
         var spec = _options.Run.Clone();
         spec.Training.Seed = _options.Seed ?? spec.Training.Seed;
+        spec.Diagnostics.Every ??= Math.Max(1, Math.Min(spec.Diagnostics.DefaultPeriod(spec.Model.HiddenSize, spec.SequenceLength, spec.Training.BatchSize),
+            spec.Training.Steps / ReportSnapshots));
         var recording = new RunRecording(RunInfo.For("mlnet", spec));
         channel.Info(MessageSensitivity.None, $"training a {spec.Model.Unit} char-RNN (H={spec.Model.HiddenSize}, seed {spec.Training.Seed}) on {rows.Length} rows, {text.Length} characters, {spec.Training.Steps} steps");
         long started = Stopwatch.GetTimestamp();
@@ -85,7 +93,7 @@ public sealed class CharRnnEstimator : IEstimator<CharRnnTransformer>
         channel.Info(MessageSensitivity.None, $"finished ({status}) in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s ({diagnostics:F1} s of stability diagnostics): validation {(recording.Evaluations.Count > 0 ? recording.Evaluations[^1].BitsPerChar : double.NaN):F3} bits/char");
         var options = _options.Clone();
         options.Run = spec;
-        return new CharRnnTransformer(_columns, options, CharRnnModel.From(session), recording);
+        return new CharRnnTransformer(_columns, options, CharRnnModel.From(session), recording) { TrainedOn = (rows.Length, text.Length) };
     }
 
     /// <inheritdoc />

@@ -56,9 +56,9 @@ public sealed class CharRnnOptions
 
     /// <summary>
     /// The one switch for the stability diagnostics of a fit (Jacobian norms, gradient reach, Lyapunov exponents: what
-    /// <see cref="CharRnnTransformer.WriteReport"/> plots): true records them at the worker's default period (and at the
-    /// first and last step), about 2% of training time; false (default) records none. Same as setting
-    /// <c>Run.Diagnostics.Every</c> to null (true) or 0 (false); a period set there directly shows as true.
+    /// <see cref="CharRnnTransformer.WriteReport"/> plots): true records them at least 20 times per fit (and at the first
+    /// and last step; the worker's default period where that is denser), false (default) records none. Same as setting
+    /// <c>Run.Diagnostics.Every</c> to null (true) or 0 (false); a period set there directly shows as true and is kept.
     /// </summary>
     [JsonIgnore]
     public bool RecordDiagnostics
@@ -74,11 +74,15 @@ public sealed class CharRnnOptions
         Run = Run.Clone(),
     };
 
-    /// <summary>Throws when a setting breaks its rule; the message names every such setting and its allowed values.</summary>
+    /// <summary>
+    /// Throws when a setting breaks its rule; the message names every such setting and its allowed values. A featurizer
+    /// that <paramref name="trains"/> needs at least one step (the worker allows 0 to evaluate a checkpoint as it is).
+    /// </summary>
     /// <exception cref="ArgumentException">A setting is out of range, missing or not finite.</exception>
-    internal void Validate()
+    internal void Validate(bool trains = true)
     {
-        var errors = OptionRules.Check(this, "CharRnnOptions.");
+        var errors = OptionRules.Check(this, "CharRnnOptions.").ToList();
+        if (trains && Run?.Training is { Steps: 0 }) errors.Add("CharRnnOptions.Run.Training.Steps = 0: must be at least 1 to fit a featurizer");
         if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors), "options");
     }
 }

@@ -32,8 +32,21 @@ public sealed partial class CharRnnTransformer
         var run = new ReportRun(Diagnostics, spec, Path.GetRelativePath(folder, data));
         string description = $"Training records of a char-RNN featurizer: {spec.Model.Unit} units, H = {spec.Model.HiddenSize}, "
             + $"{Diagnostics.Metrics.Count} of {spec.Training.Steps} steps, seed {spec.Training.Seed}"
-            + (Diagnostics.Stability.Count > 0 ? "." : "; stability diagnostics were not recorded (CharRnnOptions.RecordDiagnostics).");
+            + (Diagnostics.Stability.Count > 0 ? $", {Diagnostics.Stability.Count} stability snapshots. " : "; stability diagnostics were not recorded (CharRnnOptions.RecordDiagnostics). ")
+            + MLNetSide();
         return SuiteReport.Write(folder, "char-RNN featurizer", description, [run]);
+    }
+
+    /// <summary>What the featurizer did on the ML.NET side: its training text, vocabulary, features and cache, in one paragraph.</summary>
+    internal string MLNetSide()
+    {
+        string characters = string.Concat(Model.Characters.Skip(1).Select(c => char.IsWhiteSpace(c) || char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+        int length = CharRnnSchema.FeatureLength(_options.Pooling, Model.HiddenSize);
+        return $"ML.NET side: trained on {TrainedOn.Rows} rows ({TrainedOn.Characters} characters) of column '{Columns.Input}'; "
+            + $"vocabulary of {Model.Characters.Length - 1} characters and the unknown symbol ({characters}); "
+            + $"'{Columns.Features}' holds {length} features ({_options.Pooling} pooling, {_options.Normalization} normalization) and "
+            + $"'{Columns.BitsPerChar}' the bits per character; "
+            + $"{RowsRead} rows run through the RNN since the fit; feature cache {(_options.CacheFeatures ? $"on, {CacheHits} passes served from it" : "off")}.";
     }
 
     /// <summary>The folder is new, empty or an earlier report of <paramref name="run"/>, and nothing it writes through is a link or a file.</summary>

@@ -19,7 +19,9 @@ namespace RnnPipeline.MLNet.CharRnn;
 /// values are computed once per input data view, however many passes a trainer makes over it.
 /// <para>
 /// Thread-safe: <see cref="Transform"/>, cursors and prediction engines may be used from several threads at once (the
-/// model serialises its reads), and give the same values as one thread.
+/// model serialises its reads), and give the same values as one thread. Safe in any host with nothing to opt into: the
+/// library hands TorchSharp only Scalars it owns for the length of each native call, so collections started by other
+/// threads at any moment cannot reach one.
 /// </para>
 /// <para>
 /// Every row gets finite values: a row is read after a newline (as the model saw rows in training) and its end is
@@ -28,9 +30,9 @@ namespace RnnPipeline.MLNet.CharRnn;
 /// </para>
 /// <para>
 /// Saving: ML.NET zips can only hold transformers built from ML.NET's internal components (dotnet/machinelearning#4911),
-/// so <c>mlContext.Model.Save</c> of a chain containing this transformer throws. The supported route is two files:
-/// <see cref="Save"/>/<see cref="Load"/> for this transformer, and <c>mlContext.Model.Save</c> for the ML.NET part of
-/// the pipeline fitted on its output (see the README and samples/LineClassification).
+/// so <c>mlContext.Model.Save</c> of a chain containing this transformer throws. One file for the whole pipeline:
+/// <c>mlContext.Model.SaveWithCharRnn(model, schema, path)</c> and <c>mlContext.Model.LoadWithCharRnn(path, out schema)</c>
+/// (<see cref="CharRnnModelFile"/>); this transformer alone: <see cref="Save"/>/<see cref="Load"/>.
 /// </para>
 /// </summary>
 public sealed partial class CharRnnTransformer : ITransformer, IDisposable
@@ -44,7 +46,7 @@ public sealed partial class CharRnnTransformer : ITransformer, IDisposable
     private readonly ITransformer _mapping;
     private readonly MLContext _plumbing = new();
     private readonly ConditionalWeakTable<IDataView, IDataView> _cached = new();
-    private long _reads;
+    private long _reads, _cacheHits;
 
     internal CharRnnTransformer(CharRnnColumns columns, CharRnnOptions options, CharRnnModel model, RunRecording diagnostics)
     {
@@ -84,6 +86,15 @@ public sealed partial class CharRnnTransformer : ITransformer, IDisposable
 
     /// <summary>How many times a row has been run through the RNN since this transformer was created (all threads).</summary>
     public long RowsRead => Interlocked.Read(ref _reads);
+
+    /// <summary>
+    /// How many <see cref="Transform"/> calls returned the cached view of an input already featurized (with
+    /// <see cref="CharRnnOptions.CacheFeatures"/>; all threads): each is a pass over the rows that ran no RNN.
+    /// </summary>
+    public long CacheHits => Interlocked.Read(ref _cacheHits);
+
+    /// <summary>Rows and characters of the text the model was trained on in <c>Fit</c> (0 and 0 for a pretrained or loaded model).</summary>
+    internal (int Rows, int Characters) TrainedOn { get; init; }
 
     /// <summary>The feature vector of one reading under <paramref name="pooling"/>.</summary>
     private static float[] Pool(CharRnnReading reading, CharRnnPooling pooling) => pooling switch
@@ -129,12 +140,17 @@ public sealed partial class CharRnnTransformer : ITransformer, IDisposable
         ArgumentNullException.ThrowIfNull(input);
         CharRnnSchema.RequireText(input.Schema, Columns.Input);
         if (!_options.CacheFeatures) return _mapping.Transform(input);
+        if (_cached.TryGetValue(input, out var cached))
+        {
+            Interlocked.Increment(ref _cacheHits);
+            return cached;
+        }
         return _cached.GetValue(input, i => _plumbing.Data.Cache(_mapping.Transform(i)));
     }
 
     /// <summary>Not supported by ML.NET for external transformers (dotnet/machinelearning#4911): use <see cref="Save"/>.</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException("CharRnnTransformer cannot be written into an ML.NET model zip (dotnet/machinelearning#4911): save it with CharRnnTransformer.Save(path) and the rest of the pipeline with mlContext.Model.Save");
+        throw new NotSupportedException("CharRnnTransformer cannot be written into an ML.NET model zip (dotnet/machinelearning#4911): save the pipeline in one file with mlContext.Model.SaveWithCharRnn(model, schema, path) and load it with mlContext.Model.LoadWithCharRnn(path, out schema)");
 
     /// <summary>
     /// Writes columns, settings and model to <paramref name="path"/> (atomically), followed by the SHA-256 of every byte

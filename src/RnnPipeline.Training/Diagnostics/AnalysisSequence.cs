@@ -1,5 +1,6 @@
 using RnnPipeline.Options;
 using RnnPipeline.Training.Model;
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Diagnostics;

@@ -1,3 +1,4 @@
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Diagnostics;
@@ -74,12 +75,12 @@ internal static class JacobianProducts
                 var previous = first + i > 1 ? units[(i > 0 ? i : lagsPerBatch) - 1] : identity;   // the previous lag, maybe of the previous batch
                 multiply(previous, steps - first - i, unit);
                 var frobenius = linalg.matrix_norm(unit);
-                logScale = logScale + frobenius.log();
-                unit.div_(where(frobenius.gt(0), frobenius, ones_like(frobenius)).view(p, 1, 1));
+                logScale = logScale.add(frobenius.log(), One);
+                unit.div_(where(frobenius.gt(Zero), frobenius, ones_like(frobenius)).view(p, 1, 1));
                 scales[i] = logScale;
             }
             var logNorm = SpectralNorms.OfMatrices(units[..(int)count].view(count * p, h, h)).log().view(count, p);
-            logProduct.narrow(0, first, count).copy_(stack(scales, 0) + logNorm);
+            logProduct.narrow(0, first, count).copy_(stack(scales, 0).add(logNorm, One));
             logScale = scope.MoveToOuter(logScale);
         }
         return (logProduct, logBound);
@@ -121,7 +122,7 @@ internal static class JacobianProducts
         var start = randn(h, count, dtype: float64, generator: new Generator(StartSeed));
         var q = linalg.qr(start).Q.to(dtype).expand(p, h, count).clone();
         var sum = zeros(p, count, dtype: float64);
-        var rank = full(p, h, dtype: int64);                                        // smallest nonzero-f' count so far
+        var rank = With(h, s => full(p, s, dtype: int64));                                        // smallest nonzero-f' count so far
         double tolerance = RankTolerance * h;
         for (long t = 0; t < steps; t++)
         {
@@ -135,9 +136,9 @@ internal static class JacobianProducts
             }
             q = qNext;
         }
-        var exponents = (sum / (steps - burnIn)).sort(1, descending: true).Values;  // per sequence, [P, count]
-        var beyondRank = arange(count, dtype: int64).unsqueeze(0) >= rank.unsqueeze(1);
-        exponents = exponents.masked_fill(beyondRank, double.NegativeInfinity);
+        var exponents = With(steps - burnIn, s => sum.div(s)).sort(1, descending: true).Values;  // per sequence, [P, count]
+        var beyondRank = With(count, s => arange(Zero, s, One, dtype: int64)).unsqueeze(0) >= rank.unsqueeze(1);
+        exponents = With(double.NegativeInfinity, s => exponents.masked_fill(beyondRank, s));
         return exponents.mean([0]).sort(descending: true).Values.data<double>().ToArray();
     }
 

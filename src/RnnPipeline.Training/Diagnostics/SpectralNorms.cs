@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Diagnostics;
@@ -64,6 +65,6 @@ internal static class SpectralNorms
         }
         finally { set_num_threads(threads); }            // the workers also set the process default for threads not yet started
         if (failures.FirstOrDefault(e => e is not null) is { } failure) ExceptionDispatchInfo.Throw(failure);
-        return tensor(largest.SelectMany(v => v).ToArray(), dtype: float64).clamp_min(0).sqrt();
+        return tensor(largest.SelectMany(v => v).ToArray(), dtype: float64).clamp_min(Zero).sqrt();
     }
 }

@@ -1,6 +1,7 @@
 using RnnPipeline.Diagnostics;
 using RnnPipeline.Options;
 using RnnPipeline.Training.Model;
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Diagnostics;
@@ -84,7 +85,7 @@ internal sealed class StabilityAnalyzer(DiagnosticsOptions options)
         for (long k = 0; k < steps; k++)
         {
             var n = LogNorm(g);
-            logScale.add_(n);
+            logScale.add_(n, One);
             g = g.div(n.exp().where(n.isfinite(), 1.0).to(g.dtype).unsqueeze(1));  // unit scale (zero stays zero)
             logG[k] = logScale;
             var (previous, input) = jacobians.Back(steps - 1 - k, g);
@@ -94,7 +95,7 @@ internal sealed class StabilityAnalyzer(DiagnosticsOptions options)
         var c = (logC - logC.amax()).exp().where(logC.isfinite(), 0.0).sum([1]);  // relative scale is all the share needs
         double total = c.sum().item<double>();
         double longPart = Options.LongLag + 1 < steps ? c[(Options.LongLag + 1)..].sum().item<double>() : 0;
-        var logMean = logG.logsumexp(1) - Math.Log(p);
+        var logMean = With(Math.Log(p), logG.logsumexp(1).sub);
         return (Values(logMean), total > 0 ? longPart / total : 0);
     }
 
@@ -102,8 +103,8 @@ internal sealed class StabilityAnalyzer(DiagnosticsOptions options)
     private static Tensor LogNorm(Tensor x)
     {
         var scale = x.abs().amax([-1], keepdim: true);
-        var unit = x / scale.where(scale.gt(0), 1.0);
-        return linalg.vector_norm(unit, 2, dims: [-1]).to(float64).log() + scale.squeeze(-1).to(float64).log();
+        var unit = x / scale.where(scale.gt(Zero), 1.0);
+        return linalg.norm(unit, dims: [-1]).to(float64).log().add_(scale.squeeze(-1).to(float64).log(), One);
     }
 
     /// <summary>The finite probe sequences of <paramref name="trace"/> in the analysis precision, or null when none is.</summary>

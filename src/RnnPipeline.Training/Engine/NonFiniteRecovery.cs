@@ -1,6 +1,7 @@
 using System.Globalization;
 using RnnPipeline.Diagnostics;
 using RnnPipeline.Options;
+using static RnnPipeline.Training.OwnedScalars;
 
 namespace RnnPipeline.Training.Engine;
 
@@ -48,7 +49,7 @@ internal sealed class NonFiniteRecovery(RunSpec spec, TrainingState state) : IDi
                 break;
             case NonFinitePolicy.Shrink:
                 double epsilon = spec.NonFinite.ShrinkFactor;
-                state.Weights.Whh.mul_(1 - epsilon);
+                With(1 - epsilon, state.Weights.Whh.mul_);
                 action = string.Create(CultureInfo.InvariantCulture, $"update dropped, W_hh scaled by {1 - epsilon:G4}");
                 break;
             case NonFinitePolicy.Rollback when _snapshot is not null:

@@ -1,6 +1,7 @@
 using RnnPipeline.Diagnostics;
 using RnnPipeline.Training.Engine;
 using RnnPipeline.Training.Model;
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training;
@@ -111,7 +112,7 @@ public sealed partial class TrainingSession
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             var reader = new ChunkedReader(_network, 1);
-            void Next(ForwardPass pass) => p = (pass.LogProbabilities[^1] / temperature).softmax(0).data<float>().ToArray();
+            void Next(ForwardPass pass) => p = With(temperature, s => pass.LogProbabilities[^1].div(s)).softmax(0).data<float>().ToArray();
             reader.Read(ids.Length, ids.Length, (_, _, inputs) => ids.CopyTo(inputs), (_, pass) => Next(pass));
             reader.Read(length, 1, (_, _, inputs) =>
             {

@@ -1,4 +1,5 @@
 using RnnPipeline.Options;
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Model;
@@ -27,16 +28,16 @@ internal static class Activations
     /// <summary>f'(a) expressed through h = f(a): tanh 1−h², sigmoid h(1−h), ReLU 1[h &gt; 0].</summary>
     public static Tensor DerivativeFromOutput(Activation f, Tensor h) => f switch
     {
-        Activation.Tanh => 1 - h * h,
-        Activation.Sigmoid => h * (1 - h),
-        Activation.Relu => h.gt(0).to(h.dtype),
+        Activation.Tanh => h.mul(h).neg_().add_(One, One),                       // 1 − h², as 1 - h * h computes it
+        Activation.Sigmoid => h.mul(h.neg().add_(One, One)),
+        Activation.Relu => h.gt(Zero).to(h.dtype),
         _ => throw new ArgumentOutOfRangeException(nameof(f), f, null),
     };
 
     /// <summary>f'(a) from the pre-activation.</summary>
     public static Tensor Derivative(Activation f, Tensor a) => f switch
     {
-        Activation.Relu => a.gt(0).to(a.dtype),
+        Activation.Relu => a.gt(Zero).to(a.dtype),
         _ => DerivativeFromOutput(f, Apply(f, a)),
     };
 }

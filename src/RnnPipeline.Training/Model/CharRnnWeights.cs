@@ -1,4 +1,5 @@
 using RnnPipeline.Options;
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Model;
@@ -91,8 +92,8 @@ internal sealed class CharRnnWeights : IDisposable
         {
             RecurrentInit.Default => Uniform(random, [h, h], k),
             RecurrentInit.Normal => Normal(random, [h, h], model.InitGain / Math.Sqrt(h)),
-            RecurrentInit.Orthogonal => Orthogonal(random, h) * model.InitGain,
-            RecurrentInit.Identity => eye(h) * model.InitGain,
+            RecurrentInit.Orthogonal => With(model.InitGain, Orthogonal(random, h).mul),
+            RecurrentInit.Identity => With(model.InitGain, eye(h).mul),
             _ => throw new ArgumentOutOfRangeException(nameof(model), model.Init, "unknown initialisation"),
         }).ToArray(), 0);
         var bh = Uniform(random, [gates * h], k);

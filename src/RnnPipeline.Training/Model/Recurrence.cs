@@ -1,4 +1,5 @@
 using RnnPipeline.Options;
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Model;
@@ -77,7 +78,7 @@ internal sealed class Recurrence : IRecurrence
         var hidden = x is null
             ? PerRun(r => _wxh[r].t().index_select(0, inputs[r].flatten()))       // W_xh x_t for one-hot x_t
             : PerRun(r => x[r].matmul(_wxh[r].t()));
-        return (x, hidden.view(runs, steps, batch, h).add_(_bh.view(runs, 1, 1, h)));
+        return (x, hidden.view(runs, steps, batch, h).add_(_bh.view(runs, 1, 1, h), One));
     }
 
     /// <summary>
@@ -106,7 +107,7 @@ internal sealed class Recurrence : IRecurrence
     public Tensor Head(Tensor hidden)
     {
         long n = hidden.shape[1] * hidden.shape[2];
-        return PerRun(r => hidden[r].view(n, -1).matmul(_why[r].t()).add_(_by[r])).log_softmax(2);
+        return PerRun(r => hidden[r].view(n, -1).matmul(_why[r].t()).add_(_by[r], One)).log_softmax(2);
     }
 
     /// <summary>
@@ -127,8 +128,8 @@ internal sealed class Recurrence : IRecurrence
     {
         long runs = Runs, steps = targets.shape[1], batch = targets.shape[2], n = steps * batch;
         var dlogits = pass.LogProbabilities.exp();                                  // softmax
-        dlogits.scatter_add_(2, targets.view(runs, n, 1), full(runs, n, 1, -1.0, dtype: dlogits.dtype));  // p − onehot
-        if (weights is null) dlogits.div_(n);                                       // ∂(mean)/∂logits
+        dlogits.scatter_add_(2, targets.view(runs, n, 1), full(runs, n, 1, MinusOneDouble, dtype: dlogits.dtype));  // p − onehot
+        if (weights is null) With(n, s => dlogits.div_(s));                           // ∂(mean)/∂logits
         else for (int r = 0; r < runs; r++)                                         // w (p − onehot) / Σ w
             dlogits[r].mul_(weights[r].reshape(-1, 1)).div_(WeightTotal(weights[r]));
         var hidden = pass.Hidden.view(runs, n, -1);
@@ -152,7 +153,7 @@ internal sealed class Recurrence : IRecurrence
     }
 
     /// <summary>Σ w of a weighted loss (at least 1e-30, so a window without a scored character has loss and gradients 0).</summary>
-    public static Tensor WeightTotal(Tensor weights) => weights.sum().clamp_min(1e-30);
+    public static Tensor WeightTotal(Tensor weights) => With(1e-30, weights.sum().clamp_min);
 
     /// <summary>
     /// The backward recurrence from the local gradients [R, T, B, H]: δ_t = ∂L/∂h_t (local plus what flows back from
@@ -186,10 +187,10 @@ internal sealed class Recurrence : IRecurrence
         {
             // Rows of a contiguous [V, H] buffer, then transposed into W_xh: a scatter into W_xh's strided columns was ~4× slower.
             long vocabulary = _wxh.shape[2];
-            return (null, PerRun(r => zeros(vocabulary, h, dtype: da.dtype).index_add_(0, pass.Inputs[r].flatten(), daFlat[r], 1).t()), whh, bh);
+            return (null, PerRun(r => zeros(vocabulary, h, dtype: da.dtype).index_add_(0, pass.Inputs[r].flatten(), daFlat[r], One).t()), whh, bh);
         }
         var wxh = PerRun(r => daFlat[r].t().matmul(pass.Embedded[r]));
-        var e = PerRun(r => zeros_like(_e![r]).index_add_(0, pass.Inputs[r].flatten(), daFlat[r].matmul(_wxh[r]), 1));
+        var e = PerRun(r => zeros_like(_e![r]).index_add_(0, pass.Inputs[r].flatten(), daFlat[r].matmul(_wxh[r]), One));
         return (e, wxh, whh, bh);
     }
 

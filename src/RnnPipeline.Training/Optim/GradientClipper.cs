@@ -1,6 +1,7 @@
 using RnnPipeline.Diagnostics;
 using RnnPipeline.Options;
 using RnnPipeline.Training.Model;
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Optim;

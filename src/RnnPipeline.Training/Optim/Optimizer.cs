@@ -1,5 +1,7 @@
 using RnnPipeline.Options;
 using RnnPipeline.Training.Model;
+using TorchSharp;
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Optim;
@@ -12,6 +14,10 @@ namespace RnnPipeline.Training.Optim;
 internal sealed class Optimizer : IDisposable
 {
     private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
+
+    // The constants as Scalars this class owns (see OwnedScalars).
+    private static readonly Scalar Beta1Scalar = Constant(Beta1), Beta2Scalar = Constant(Beta2), EpsilonScalar = Constant(Epsilon),
+        OneMinusBeta1 = Constant(1 - Beta1), OneMinusBeta2 = Constant(1 - Beta2);
 
     private readonly OptimizerKind _kind;
     private readonly double _momentum;

@@ -34,7 +34,6 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
             runs.Count == 0 ? "none" : string.Join(", ", runs.Select(i => suite.Runs[i].Name)));
         int cores = o.Threads > 0 ? o.Threads : o.PinKernels ? o.ParallelRuns : Environment.ProcessorCount;
         TorchRuntime.Configure(Math.Max(1, cores / o.ParallelRuns));
-        TorchRuntime.GuardCollections();                                          // parallel runs and loggers allocate beside tensor work
         Log.Numerics(logger, KernelPinning.Describe(), Math.Max(1, cores / o.ParallelRuns));
         CheckRuns(suite, runs, suiteFolder, o.Resume, views);
         var jobs = runs.Select(i => new RunJob(suite, i, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), views, logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds)) { TensorBoard = o.TensorBoard }).ToArray();

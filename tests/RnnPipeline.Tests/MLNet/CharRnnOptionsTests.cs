@@ -48,6 +48,39 @@ public sealed class CharRnnOptionsTests
         Assert.StartsWith("CharRnnOptions.MinCharacterCount = 0: must be between 1 and 1000000", error.Message);
     }
 
+    public static TheoryData<Action<CharRnnOptions>, string> MissingOrUntrained => new()
+    {
+        { o => o.Run = null!, "CharRnnOptions.Run = (missing): is required (leave it out for its defaults)" },
+        { o => o.Run.Training = null!, "CharRnnOptions.Run.Training = (missing): is required (leave it out for its defaults)" },
+        { o => o.Run.Model = null!, "CharRnnOptions.Run.Model = (missing): is required (leave it out for its defaults)" },
+        { o => o.Run.Training.Steps = 0, "CharRnnOptions.Run.Training.Steps = 0: must be at least 1 to fit a featurizer" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MissingOrUntrained))]
+    public void FeaturizeCharRnn_MissingSubOptionOrNoSteps_IsRejectedInOneLine(Action<CharRnnOptions> spoil, string message)
+    {
+        var options = Tiny();
+        spoil(options);
+        var error = Assert.Throws<ArgumentException>(() => _ml.Transforms.Text.FeaturizeCharRnn("F", "Text", options));
+        Assert.StartsWith(message, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void ApplyCharRnn_OptionsWithoutRun_IsRejectedNotANullReference()
+    {
+        using var model = _ml.Transforms.Text.FeaturizeCharRnn("F", "Text", Tiny())
+            .Fit(_ml.Data.LoadFromEnumerable(LineClassificationSample.Lines(2000, 1).ToArray()));
+        var options = Tiny();
+        options.Run = null!;
+        var error = Assert.Throws<ArgumentException>(() => _ml.Transforms.Text.ApplyCharRnn(model.Model, "F", "Text", options));
+        Assert.StartsWith("CharRnnOptions.Run = (missing): is required", error.Message);
+        options = Tiny();
+        options.Run.Training.Steps = 0;                                          // a pretrained model trains nothing: allowed
+        Assert.NotNull(_ml.Transforms.Text.ApplyCharRnn(model.Model, "F", "Text", options));
+    }
+
     [Fact]
     public void FeaturizeCharRnn_CallerChangesOptionsAfterwards_ModelIsUnchanged()
     {

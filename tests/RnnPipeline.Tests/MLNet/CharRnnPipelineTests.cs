@@ -155,4 +155,30 @@ public sealed class CharRnnPipelineTests : IDisposable
         using var loaded = CharRnnTransformer.Load(ml, saved);
         Assert.Contains("holds no training records", Assert.Throws<InputException>(() => loaded.WriteReport(Path.Combine(_folder, "other"))).Message);
     }
+
+    [Fact]
+    public void WriteReport_NamesTheMLNetSide_RowsVocabularyFeaturesPoolingAndCache()
+    {
+        var ml = new MLContext(seed: 0);
+        var rows = LineClassificationSample.Lines(3000, 1).ToArray();
+        using var fitted = ml.Transforms.Text.FeaturizeCharRnn("F", "Text", Tiny(o => o.Pooling = CharRnnPooling.Mean)).Fit(ml.Data.LoadFromEnumerable(rows));
+        var data = ml.Data.LoadFromEnumerable(rows);
+        for (int pass = 0; pass < 3; pass++) fitted.Transform(data).GetColumn<float[]>("F").ToArray();   // one pass runs the RNN, two are cached
+        Assert.Equal(2, fitted.CacheHits);
+        string side = System.Net.WebUtility.HtmlDecode(File.ReadAllText(fitted.WriteReport(Path.Combine(_folder, "side"))));
+        Assert.Contains($"ML.NET side: trained on {rows.Count(r => r.Text.Length > 0)} rows", side);
+        Assert.Contains($"vocabulary of {fitted.Model.Characters.Length - 1} characters", side);
+        Assert.Contains("'F' holds 8 features (Mean pooling, UnitLength normalization)", side);
+        Assert.Contains($"{fitted.RowsRead} rows run through the RNN", side);
+        Assert.Contains("feature cache on, 2 passes served from it", side);
+    }
+
+    [Fact]
+    public void Fit_RecordDiagnostics_TakesAtLeastTwentySnapshots()
+    {
+        var ml = new MLContext(seed: 0);
+        using var fitted = ml.Transforms.Text.FeaturizeCharRnn("F", "Text", Tiny(o => { o.Run.Training.Steps = 40; o.RecordDiagnostics = true; }))
+            .Fit(Lines(ml, 3000, 1));
+        Assert.InRange(fitted.Diagnostics.Stability.Count, 20, 40);
+    }
 }

@@ -23,12 +23,32 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
         using Microsoft.ML.Data;
         using RnnPipeline.MLNet.CharRnn;
 
+        // The same kernels in every process (docs/mlnet.md, "Reproducible numerics"): a model saved here gives the same bits when loaded in another.
+        RnnPipeline.Training.KernelPinning.Pin();
+        // A host's other threads: one allocates, one forces full collections, for the whole program (no opt-in).
+        bool stop = false;
+        var pressure = new[]
+        {
+            new Thread(() => { while (!Volatile.Read(ref stop)) GC.KeepAlive(new byte[512]); }),
+            new Thread(() => { while (!Volatile.Read(ref stop)) { GC.Collect(); GC.WaitForPendingFinalizers(); Thread.Sleep(1); } }),
+        };
+        foreach (var thread in pressure) thread.Start();
         var ml = new MLContext(seed: 0);
         var rows = Enumerable.Range(0, 120).Select(i => new Row
         {
             Text = i % 2 == 0 ? $"(a(b)c) {i}" : $"a)b(c( {i}",
             Label = i % 2 == 0,
         }).ToArray();
+        string Digest(IDataView scored) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(
+            scored.GetColumn<float[]>("Features").SelectMany(f => f).Concat(scored.GetColumn<float>("Score")).ToArray().AsSpan())));
+        if (args[0] == "--load")
+        {
+            // Another process: the one file the first run saved gives the same features and scores.
+            var reloaded = ml.Model.LoadWithCharRnn(args[1], out var inputSchema);
+            Console.WriteLine($"loaded: {Digest(reloaded.Transform(ml.Data.LoadFromEnumerable(rows)))}, input columns {string.Join(",", inputSchema.Select(c => c.Name))}");
+            Volatile.Write(ref stop, true);
+            return;
+        }
         var options = new CharRnnOptions();
         options.Run.Model.HiddenSize = 8;
         options.Run.Training.Steps = 20;
@@ -39,17 +59,33 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
             .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression("Label", "Features", maximumNumberOfIterations: 5));
         var model = pipeline.Fit(ml.Data.LoadFromEnumerable(rows));
         var features = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("Features").ToArray();
+        ml.Model.SaveWithCharRnn(model, ml.Data.LoadFromEnumerable(rows).Schema, args[1]);
+        Console.WriteLine($"saved: {Digest(model.Transform(ml.Data.LoadFromEnumerable(rows)))}");
         Console.WriteLine($"fitted: {features.Length} rows, {features[0].Length} features, finite: {features.All(f => f.All(float.IsFinite))}");
+        var served = new float[8][][];
+        Parallel.For(0, served.Length, new ParallelOptions { MaxDegreeOfParallelism = served.Length }, e =>
+        {
+            var engine = ml.Model.CreatePredictionEngine<Row, Featurized>(model);
+            served[e] = rows.Select(r => engine.Predict(r).Features).ToArray();
+        });
+        Console.WriteLine($"engines: {served.Length}, equal to Transform: {served.All(s => s.Zip(features).All(p => p.First.SequenceEqual(p.Second)))}");
         // A model the worker trained (its run folder, given as the argument) featurizes without training on these rows.
         var apply = ml.Transforms.Text.ApplyCharRnn(args[0], "Pretrained", "Text");
         var applied = apply.Fit(ml.Data.LoadFromEnumerable(rows)).Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("Pretrained").ToArray();
         Console.WriteLine($"pretrained: {applied.Length} rows, {applied[0].Length} features, fit trains: {!apply.IsPretrained}");
         Console.WriteLine($"gc latency mode: {System.Runtime.GCSettings.LatencyMode}");
+        Volatile.Write(ref stop, true);
+        foreach (var thread in pressure) thread.Join();
 
         public sealed class Row
         {
             public string Text { get; set; } = "";
             public bool Label { get; set; }
+        }
+
+        public sealed class Featurized
+        {
+            public float[] Features { get; set; } = [];
         }
         """;
 
@@ -118,9 +154,14 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
         using var suites = new TestSuites();
         var worker = WorkerProcess.Run(suites.Folder, "--suite", suites.Write("tiny.json", TestSuites.Tiny), "--output", suites.Output, "--threads", "1");
         Assert.True(worker.ExitCode == 0, worker.Stdout + worker.Stderr);
-        string output = Run(app, "run", "--", Path.Combine(suites.Output, "tiny", "text-tanh"));
+        string saved = Path.Combine(_root, "model.zip");
+        string output = Run(app, "run", "--", Path.Combine(suites.Output, "tiny", "text-tanh"), saved);
+        string reloaded = Run(app, "run", "--no-build", "--", "--load", saved);
+        string digest = output.Split('\n').Single(l => l.StartsWith("saved: ", StringComparison.Ordinal))["saved: ".Length..].Trim();
+        Assert.Contains($"loaded: {digest}, input columns Text,Label", reloaded);
 
         Assert.Contains("fitted: 120 rows, 24 features, finite: True", output);
+        Assert.Contains("engines: 8, equal to Transform: True", output);
         Assert.Contains("pretrained: 120 rows, 24 features, fit trains: False", output);
         Assert.Contains("gc latency mode: ", output);
         Assert.DoesNotContain("gc latency mode: NoGCRegion", output);              // the host's GC mode is its own unless it asks

@@ -34,9 +34,62 @@ public sealed class PackageMetadataTests
         Assert.False(string.IsNullOrWhiteSpace(Field(metadata, "authors")));
         Assert.Equal("README.md", Field(metadata, "readme"));
         Assert.Contains(package.Entries, e => e.FullName == "README.md" && e.Length > 500);
-        Assert.Null(Field(metadata, "repository"));
+        Assert.Contains($"# {id}", Readme(package));                           // its own page, not one shared by all
+        Assert.Null(Field(metadata, "repository"));                             // none unless the publisher gives one
+        Assert.Null(Field(metadata, "projectUrl"));
         Assert.Contains(package.Entries, e => e.FullName == $"lib/net10.0/{id}.dll");
         Assert.Contains(package.Entries, e => e.FullName == $"lib/net10.0/{id}.xml");
+    }
+
+    private static string Readme(ZipArchive package)
+    {
+        using var reader = new StreamReader(package.GetEntry("README.md")!.Open());
+        return reader.ReadToEnd();
+    }
+
+    [Fact]
+    public void MLNetPackage_ReadmeShowsBothRoutesSaveLoadThreadSafetyAndWeight_AndShipsTheSamplesItNames()
+    {
+        using var package = ZipFile.OpenRead(PackageFeed.Package("RnnPipeline.MLNet"));
+        string readme = Readme(package);
+        foreach (string topic in new[] { "FeaturizeCharRnn(", "ApplyCharRnn(", ".SaveWithCharRnn(", ".LoadWithCharRnn(", "CharRnnTransformer.Load(",
+                     "## Thread safety", "GuardCollections", "-r linux-x64", "MB", "WriteReport(" })
+            Assert.Contains(topic, readme);
+        string[] samples = [.. Directory.GetFiles(Path.Combine(PackageFeed.Repository, "samples"), "*Sample.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))];
+        Assert.NotEmpty(samples);
+        foreach (string sample in samples)
+        {
+            string folder = Path.GetFileName(Path.GetDirectoryName(sample))!;
+            Assert.Contains(package.Entries, e => e.FullName == $"samples/{folder}/{Path.GetFileName(sample)}");
+            Assert.Contains($"`{folder}`", readme);
+        }
+    }
+
+    /// <summary>The publisher's repository address reaches the .nuspec as project page and repository (packed to a scratch folder).</summary>
+    [Fact]
+    public void Pack_WithRepositoryUrl_RecordsProjectPageAndRepository()
+    {
+        string output = Directory.CreateTempSubdirectory("rnnpipeline-pack-").FullName;
+        try
+        {
+            const string url = "https://example.invalid/rnnpipeline";              // a reserved name: no real address
+            var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string a in new[] { "pack", Path.Combine(PackageFeed.Repository, "src", "RnnPipeline.Core", "RnnPipeline.Core.csproj"),
+                         "-c", "Release", "--no-build", "-nologo", "-v", "quiet", "-o", output, $"-p:RnnPipelineRepositoryUrl={url}" })
+                info.ArgumentList.Add(a);
+            foreach (string key in info.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToArray())
+                info.Environment.Remove(key);
+            using var process = System.Diagnostics.Process.Start(info)!;
+            string log = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, log);
+            using var package = ZipFile.OpenRead(Directory.GetFiles(output, "RnnPipeline.Core.*.nupkg").Single());
+            var metadata = Metadata(package);
+            Assert.Equal(url, Field(metadata, "projectUrl"));
+            Assert.Equal(url, metadata.Elements().Single(e => e.Name.LocalName == "repository").Attribute("url")!.Value);
+        }
+        finally { Directory.Delete(output, recursive: true); }
     }
 
     [Fact]

@@ -7,9 +7,14 @@ namespace RnnPipeline.Tests.Training;
 [CollectionDefinition(nameof(TorchGuardTests), DisableParallelization = true)]
 public sealed class TorchGuardCollection;
 
+/// <summary>The obsolete opt-in guard, turned on for each test and off after it (the rest of the suite runs unguarded).</summary>
 [Collection(nameof(TorchGuardTests))]
-public sealed class TorchGuardTests
+public sealed class TorchGuardTests : IDisposable
 {
+    public TorchGuardTests() => TorchGuard.Enable();
+
+    public void Dispose() => TorchGuard.Disable();
+
     private const int MiB = 1 << 20;
 
     /// <summary>Allocates <paramref name="mebibytes"/> MiB in small arrays on another thread, as a logger or a parallel run would.</summary>
