@@ -80,7 +80,7 @@ public sealed partial class CharRnnModel : IDisposable
                 // Only a diverging ReLU model can overflow; keep the outputs finite so downstream trainers never see NaN.
                 float[] Finite(Tensor t) => nan_to_num(t, 0, float.MaxValue, float.MinValue).data<float>().ToArray();
                 double bits = nats.item<double>() / length / Math.Log(2);
-                return new CharRnnReading(Finite(reader.Hidden[0, ..HiddenSize]), Finite(sum / length), Finite(max), double.IsFinite(bits) ? (float)Math.Min(float.MaxValue, bits) : float.MaxValue);
+                return new CharRnnReading(Finite(reader.Hidden[0, ..HiddenSize]), Finite(With(length, s => sum.div(s))), Finite(max), double.IsFinite(bits) ? (float)Math.Min(float.MaxValue, bits) : float.MaxValue);
             });
         }
     }

@@ -45,7 +45,7 @@ internal static class AnalysisSequence
         var pass = network.Forward(tensor(inputs, [total, sequences]), h0, sequences);
         var hidden = cat([h0.unsqueeze(0), pass.States], 0)[burnIn..];                 // s_{−1} is the state after burn-in
         var logits = pass.LogProbabilities.view(total, sequences, -1)[^1];
-        var dlogits = logits.exp().scatter_add_(1, tensor(targets).view(-1, 1), full(sequences, 1, -1.0, dtype: logits.dtype));
+        var dlogits = logits.exp().scatter_add_(1, tensor(targets).view(-1, 1), full(sequences, 1, MinusOneDouble, dtype: logits.dtype));
         var local = zeros(length, sequences, network.Weights.StateSize, dtype: h0.dtype);
         local[^1].narrow(-1, 0, network.Weights.Hidden).copy_(dlogits.matmul(network.Weights.Why));   // (p − onehot)·W_hy on h
         return new RecurrentTrace(network.Activation, network.Weights.Whh.clone(), pass.PreActivations![burnIn..].clone(),

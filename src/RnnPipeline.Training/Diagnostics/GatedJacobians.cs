@@ -1,4 +1,5 @@
 using RnnPipeline.Options;
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Diagnostics;
@@ -44,26 +45,27 @@ internal sealed class GatedJacobians : IStepJacobians
         var a = pre.chunk(4, -1);
         var previous = states[..(int)steps];
         var w = whh.to(pre.dtype).view(-1, h, h);                                  // W_b [G, H, H]
-        Tensor Sigma(Tensor x) => x * (1 - x);                                     // σ' through σ
+        static Tensor OneMinus(Tensor x) => x.neg().add_(One, One);                // 1 − x, as 1 - x computes it (see OwnedScalars)
+        Tensor Sigma(Tensor x) => x * OneMinus(x);                                 // σ' through σ
         if (cell == RecurrentCell.Lstm)
         {
             var (i, f, g, o) = (a[0].sigmoid(), a[1].sigmoid(), a[2].tanh(), a[3].sigmoid());
             var cPrevious = previous.narrow(-1, h, h);
-            var c = f * cPrevious + i * g;
+            var c = (f * cPrevious).add(i * g, One);
             var tc = c.tanh();
-            var k = o * (1 - tc * tc);                                             // ∂h_t/∂c_t
-            Tensor[] cellRows = [g * Sigma(i), cPrevious * Sigma(f), i * (1 - g * g), zeros_like(o)];
+            var k = o * OneMinus(tc * tc);                                             // ∂h_t/∂c_t
+            Tensor[] cellRows = [g * Sigma(i), cPrevious * Sigma(f), i * OneMinus(g * g), zeros_like(o)];
             var coefficients = stack([stack([.. cellRows.Take(3).Select(r => k * r), tc * Sigma(o)], -1), stack(cellRows, -1)], 2);
             var direct = stack([k * f, f], 2).diag_embed();                         // ∂(h_t, c_t)/∂c_{t−1} [T, P, 2, H, H]
             var jacobians = cat([einsum("tpqib,bij->tpqij", coefficients, w), direct], -1).reshape(steps, p, 2 * h, 2 * h);
-            return new GatedJacobians(coefficients, jacobians, cat([Sigma(i), Sigma(f), 1 - g * g, Sigma(o)], -1), f);
+            return new GatedJacobians(coefficients, jacobians, cat([Sigma(i), Sigma(f), OneMinus(g * g), Sigma(o)], -1), f);
         }
         var (r, z) = (a[0].sigmoid(), a[1].sigmoid());
-        var n = (a[2] + r * a[3]).tanh();
-        var dn = (1 - z) * (1 - n * n);
+        var n = a[2].add(r * a[3], One).tanh();
+        var dn = OneMinus(z) * OneMinus(n * n);
         var gru = stack([dn * a[3] * Sigma(r), (previous - n) * Sigma(z), dn * r], -1).unsqueeze(2);        // [T, P, 1, H, 3]
-        var map = einsum("tpqib,bij->tpqij", gru, w).reshape(steps, p, h, h) + z.diag_embed();
-        return new GatedJacobians(gru, map, cat([Sigma(r), Sigma(z), 1 - n * n], -1), null);
+        var map = einsum("tpqib,bij->tpqij", gru, w).reshape(steps, p, h, h).add(z.diag_embed(), One);
+        return new GatedJacobians(gru, map, cat([Sigma(r), Sigma(z), OneMinus(n * n)], -1), null);
     }
 
     /// <inheritdoc />

@@ -58,7 +58,7 @@ internal static class JacobianProducts
     private static (Tensor LogProduct, Tensor LogBound) LogNorms(Tensor logFactors, long h, Action<Tensor, long, Tensor> multiply)
     {
         long steps = logFactors.shape[0], p = logFactors.shape[1];
-        var logBound = cat([zeros(1, p, dtype: float64), (logFactors.flip(0)[..(int)(steps - 1)] + RoundingSlack).cumsum(0)], 0);
+        var logBound = cat([zeros(1, p, dtype: float64), With(RoundingSlack, s => logFactors.flip(0)[..(int)(steps - 1)].add(s, One)).cumsum(0)], 0);
         var logProduct = zeros(steps, p, dtype: float64);
         var logScale = zeros(p, dtype: float64);
         long lagsPerBatch = Math.Max(1, SpectralNorms.MatricesPerBatch(h) / p);
@@ -102,7 +102,7 @@ internal static class JacobianProducts
     /// </summary>
     public static double[] Lyapunov(Tensor derivatives, Tensor w, int count, int burnIn) =>
         Lyapunov(derivatives.shape[0], derivatives.shape[1], w.shape[0], w.dtype, count, burnIn,
-            (t, q) => derivatives[t].unsqueeze(2) * w.matmul(q), t => derivatives[t].ne(0).sum([1]));
+            (t, q) => derivatives[t].unsqueeze(2) * w.matmul(q), t => derivatives[t].ne(Zero).sum([1]));
 
     /// <summary>
     /// <see cref="Lyapunov(Tensor, Tensor, int, int)"/> for explicit per-step Jacobians <paramref name="jacobians"/>
@@ -130,8 +130,8 @@ internal static class JacobianProducts
             if (t >= burnIn)
             {
                 var diagonal = r.diagonal(0, 1, 2).abs().to(float64);
-                var floor = diagonal.amax([1], keepdim: true) * tolerance;
-                sum.add_(diagonal.where(diagonal > floor, 0.0).log());             // log 0 = −∞: a lost direction
+                var floor = With(tolerance, diagonal.amax([1], keepdim: true).mul);
+                sum.add_(diagonal.where(diagonal > floor, 0.0).log(), One);             // log 0 = −∞: a lost direction
                 if (rankBound is not null) rank = minimum(rank, rankBound(t));
             }
             q = qNext;

@@ -30,11 +30,11 @@ internal sealed class StabilityAnalyzer(DiagnosticsOptions options)
         var (a, d, _, _, delta, w, jacobians) = window;
         long steps = a.shape[0];
         var jacobian = jacobians.Norms().mean([1]);
-        var gradNorm = linalg.vector_norm(delta, 2, dims: [2]).mean([1]);       // ‖∂L/∂s_t‖
+        var gradNorm = linalg.norm(delta, dims: [2]).mean([1]);       // ‖∂L/∂s_t‖
         var dMean = d.mean([1, 2]);
         var dMax = d.amax([1, 2]);
-        var saturated = d.lt(0.01).to(d.dtype).mean([1, 2]);
-        var dead = trace.Cell == RecurrentCell.Rnn && trace.Activation == Activation.Relu ? a.le(0).to(d.dtype).mean([1, 2]) : zeros(steps, dtype: d.dtype);
+        var saturated = With(0.01, d.lt).to(d.dtype).mean([1, 2]);
+        var dead = trace.Cell == RecurrentCell.Rnn && trace.Activation == Activation.Relu ? a.le(Zero).to(d.dtype).mean([1, 2]) : zeros(steps, dtype: d.dtype);
         double[] J = Values(jacobian), G = Values(gradNorm), Dm = Values(dMean), Dx = Values(dMax), S = Values(saturated), X = Values(dead);
         double[]? cellPath = (jacobians as GatedJacobians)?.ForgetGates is { } f ? Values(f.amax([2]).mean([1])) : null;   // ‖diag(f_t)‖₂
         var timesteps = Enumerable.Range(0, (int)steps)
@@ -57,7 +57,7 @@ internal sealed class StabilityAnalyzer(DiagnosticsOptions options)
         int horizon = Array.FindIndex(lags, l => l.GradRatio < Options.HorizonEpsilon);
 
         bool gated = trace.Cell != RecurrentCell.Rnn;
-        double whhNorm = linalg.matrix_norm(w, 2).to(float64).item<double>();
+        double whhNorm = linalg.norm(w, 2).to(float64).item<double>();
         double radius = gated ? double.NaN : linalg.eigvals(w).abs().max().to(float64).item<double>();
         var lyapunov = jacobians.Lyapunov((int)Math.Min(Options.LyapunovExponents, hidden.shape[2]), (int)Math.Min(Options.LyapunovBurnIn, steps / 2));
         var summary = new StabilitySummary(step, whhNorm, radius, gated ? double.NaN : trace.Activation.Gamma(), J.Average(),
@@ -89,7 +89,7 @@ internal sealed class StabilityAnalyzer(DiagnosticsOptions options)
             g = g.div(n.exp().where(n.isfinite(), 1.0).to(g.dtype).unsqueeze(1));  // unit scale (zero stays zero)
             logG[k] = logScale;
             var (previous, input) = jacobians.Back(steps - 1 - k, g);
-            logC[k] = logScale + LogNorm(input) + logHidden[k];
+            logC[k] = logScale.add(LogNorm(input), One).add_(logHidden[k], One);
             g = previous;                                                         // ∂L/∂s_{t−1} = J_tᵀ ∂L/∂s_t
         }
         var c = (logC - logC.amax()).exp().where(logC.isfinite(), 0.0).sum([1]);  // relative scale is all the share needs

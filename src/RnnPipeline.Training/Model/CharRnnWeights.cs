@@ -100,7 +100,7 @@ internal sealed class CharRnnWeights : IDisposable
         var bhh = gates > 1 ? Uniform(random, [gates * h], k) : null;
         if (model.Cell == RecurrentCell.Lstm)
         {
-            bh[h..(2 * h)].fill_(1.0);                                          // forget-gate bias 1
+            With(1.0, bh[h..(2 * h)].fill_);                                          // forget-gate bias 1
             bhh![h..(2 * h)].zero_();
         }
         var why = Uniform(random, [vocabulary, h], k);

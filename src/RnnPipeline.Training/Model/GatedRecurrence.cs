@@ -1,4 +1,5 @@
 using RnnPipeline.Options;
+using static RnnPipeline.Training.OwnedScalars;
 using static TorchSharp.torch;
 
 namespace RnnPipeline.Training.Model;
@@ -75,21 +76,21 @@ internal sealed class GatedRecurrence(CharRnnWeights model) : IRecurrence
     /// </summary>
     public static (Tensor H, Tensor? C, Tensor Pre) Step(RecurrentCell cell, Tensor xg, Tensor h, Tensor? c, Tensor whh, Tensor bhh)
     {
-        var hg = h.matmul(whh.t()).add(bhh);
+        var hg = h.matmul(whh.t()).add(bhh, One);
         if (cell == RecurrentCell.Lstm)
         {
-            var pre = xg.add(hg);
+            var pre = xg.add(hg, One);
             var gates = pre.chunk(4, -1);
-            var cNext = gates[1].sigmoid().mul(c!).add(gates[0].sigmoid().mul(gates[2].tanh()));
+            var cNext = gates[1].sigmoid().mul(c!).add(gates[0].sigmoid().mul(gates[2].tanh()), One);
             return (gates[3].sigmoid().mul(cNext.tanh()), cNext, pre);
         }
         var x = xg.chunk(3, -1);
         var r = hg.chunk(3, -1);
-        var reset = x[0].add(r[0]);
-        var update = x[1].add(r[1]);
-        var n = x[2].add(reset.sigmoid().mul(r[2])).tanh();
+        var reset = x[0].add(r[0], One);
+        var update = x[1].add(r[1], One);
+        var n = x[2].add(reset.sigmoid().mul(r[2]), One).tanh();
         var z = update.sigmoid();
-        return (n.add(z.mul(h.sub(n))), null, cat([reset, update, x[2], r[2]], -1));   // (1 − z) n + z h
+        return (n.add(z.mul(h.sub(n)), One), null, cat([reset, update, x[2], r[2]], -1));   // (1 − z) n + z h
     }
 
     private Pass Run(Parameters w, Tensor inputs, Tensor state, int keep, bool graph = false)
@@ -98,7 +99,7 @@ internal sealed class GatedRecurrence(CharRnnWeights model) : IRecurrence
         int h = _hidden, kept = (int)Math.Min(keep, batch);
         var embedded = w.E is null ? null : w.E.index_select(0, inputs.flatten());                   // [T·B, D]
         var xg = (embedded is null ? w.Wxh.t().index_select(0, inputs.flatten()) : embedded.matmul(w.Wxh.t()))
-            .add(w.Bh).view(steps, batch, -1);
+            .add(w.Bh, One).view(steps, batch, -1);
         var hPrevious = state.narrow(-1, 0, h);
         Tensor? cPrevious = _cell == RecurrentCell.Lstm ? state.narrow(-1, h, h) : null;
         var hidden = new Tensor[steps];
@@ -117,7 +118,7 @@ internal sealed class GatedRecurrence(CharRnnWeights model) : IRecurrence
             }
         }
         var hiddenAll = stack(hidden);
-        var logits = hiddenAll.view(steps * batch, h).matmul(w.Why.t()).add(w.By);
+        var logits = hiddenAll.view(steps * batch, h).matmul(w.Why.t()).add(w.By, One);
         return new Pass(embedded, pre is null ? null : stack(pre), hiddenAll, cells is null ? null : stack(cells), logits.log_softmax(1),
             graph ? hidden : null, graph ? cells : null);
     }

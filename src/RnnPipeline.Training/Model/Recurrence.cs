@@ -149,7 +149,7 @@ internal sealed class Recurrence : IRecurrence
         var nll = -pass.LogProbabilities.gather(2, targets.view(runs, -1, 1)).view(runs, -1);   // [R, T·B]
         if (weights is null) return nll.mean([1]);
         var w = weights.view(runs, -1);
-        return nll.mul(w).sum(1).div(w.sum(1).clamp_min(1e-30));
+        return nll.mul(w).sum(1).div(With(1e-30, w.sum(1).clamp_min));
     }
 
     /// <summary>Σ w of a weighted loss (at least 1e-30, so a window without a scored character has loss and gradients 0).</summary>
@@ -198,7 +198,7 @@ internal sealed class Recurrence : IRecurrence
     private static Tensor[] Timesteps(Tensor t) => t.unbind(1);
 
     /// <summary><paramref name="into"/> += <paramref name="a"/> · <paramref name="b"/> in place, one <c>bmm</c> for all runs; returns <paramref name="into"/>.</summary>
-    private static Tensor AddProduct(Tensor into, Tensor a, Tensor b) => into.add_(a.bmm(b));
+    private static Tensor AddProduct(Tensor into, Tensor a, Tensor b) => into.add_(a.bmm(b), One);
 
     /// <summary>Run r's part of a result for every run, stacked along a leading run axis (a view for a single run).</summary>
     private Tensor PerRun(Func<int, Tensor> part) =>
@@ -250,7 +250,7 @@ internal sealed record StackedGradients(Tensor? E, Tensor Wxh, Tensor Whh, Tenso
     public Tensor[] OfRun(int run) => [.. Parameters.Select(p => p.narrow(0, run, 1))];
 
     /// <summary>Mean over the batch of ‖δ_t‖₂ for every run and timestep, run-major (R·T values): the gradient-flow records.</summary>
-    public float[] FlowNorms() => linalg.vector_norm(Delta, 2, dims: [3]).mean([2]).data<float>().ToArray();
+    public float[] FlowNorms() => linalg.norm(Delta, dims: [3]).mean([2]).data<float>().ToArray();
 
     /// <summary>Copies run <paramref name="run"/>'s parameter gradients into <paramref name="grads"/>; returns its local gradients and δ [T, B, H].</summary>
     public (Tensor Local, Tensor Delta) CopyRun(int run, CharRnnWeights grads)

@@ -17,7 +17,7 @@ internal static class GradientClipper
     public static double[] GlobalNorms(IReadOnlyList<Tensor> grads)
     {
         using var scope = NewDisposeScope();
-        var squares = grads.Select(g => g.to(ScalarType.Float64).square().flatten(1).sum(1)).Aggregate((a, b) => a + b);
+        var squares = grads.Select(g => g.to(ScalarType.Float64).pow(Two).flatten(1).sum(1)).Aggregate((a, b) => a.add(b, One));
         return squares.sqrt().data<double>().ToArray();
     }
 
@@ -38,7 +38,7 @@ internal static class GradientClipper
             ? options.Threshold / (before + 1e-6)                                // the ε torch.nn.utils.clip_grad_norm_ uses
             : 1;
         if (options.Mode == ClipMode.Value)
-            foreach (var g in grads) g.clamp_(-options.Threshold, options.Threshold);
+            foreach (var g in grads) With(-options.Threshold, options.Threshold, (min, max) => g.clamp_(min, max));
         double after = options.Mode == ClipMode.Value ? GlobalNorms(grads)[0] : before * scale;
         bool clipped = after < before;
         return (new ClipRecord(step, before, after, options.Mode == ClipMode.None ? 0 : options.Threshold, clipped, before > 0 ? after / before : 1), scale);

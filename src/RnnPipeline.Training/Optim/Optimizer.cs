@@ -73,14 +73,14 @@ internal sealed class Optimizer : IDisposable
             Tensor Each(Tensor factor) => factor.view([factor.shape[0], .. Enumerable.Repeat(1L, (int)p.dim() - 1)]);
             if (kind == OptimizerKind.Sgd)
             {
-                m.mul_(Each(momentum)).add_(g);
-                p.add_(m.mul(Each(step)));
+                m.mul_(Each(momentum)).add_(g, One);
+                p.add_(m.mul(Each(step)), One);
             }
             else
             {
-                m.mul_(Beta1).add_(g, 1 - Beta1);
-                v.mul_(Beta2).addcmul_(g, g, 1 - Beta2);
-                p.addcdiv_(m.mul(Each(step)), v.div(Each(correction)).sqrt_().add_(Epsilon));
+                m.mul_(Beta1Scalar).add_(g, OneMinusBeta1);
+                v.mul_(Beta2Scalar).addcmul_(g, g, OneMinusBeta2);
+                p.addcdiv_(m.mul(Each(step)), v.div(Each(correction)).sqrt_().add_(EpsilonScalar, One), One);
             }
         }
         weights.WriteBack();
