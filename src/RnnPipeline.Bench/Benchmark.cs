@@ -33,7 +33,13 @@ internal sealed record SweepResult(int Hidden, int Runs, int StepsPerRound, int 
 /// <summary>A gated cell's throughput against TorchSharp's fused module of the same cell (one timed chunk of each).</summary>
 internal sealed record GatedResult(int Hidden, RecurrentCell Cell, int Steps, double FusedCharsPerSecond, double OursCharsPerSecond);
 
-internal sealed record BenchResults(int Vocabulary, IReadOnlyList<SizeResult> Sizes, IReadOnlyList<SweepResult> Sweeps, IReadOnlyList<GatedResult> Gated, MemoryResult Memory, string LoadBefore, string LoadAfter);
+/// <summary>
+/// The default suite's one-lag runs (a sample of its lags, all its seeds, fewer steps) trained as the worker trains them
+/// with --parallel P: each run alone, P at a time; and stacks of one lag split over P workers. Median chars/s over rounds.
+/// </summary>
+internal sealed record SuiteResult(int[] Lags, int Seeds, int Steps, int Workers, double AloneCharsPerSecond, double StackedCharsPerSecond);
+
+internal sealed record BenchResults(int Vocabulary, IReadOnlyList<SizeResult> Sizes, IReadOnlyList<SweepResult> Sweeps, SuiteResult Suite, IReadOnlyList<GatedResult> Gated, MemoryResult Memory, string LoadBefore, string LoadAfter);
 
 /// <summary>
 /// For each hidden size, runs the fused baseline, our trainer and our trainer with stability analysis on the same text
@@ -70,10 +76,11 @@ internal sealed class Benchmark(BenchOptions options)
         var vocabulary = CharCorpus.FromText(_text, Spec(64, 0, 1)).Vocabulary.Size;
         using var sgemm = new SgemmPeak();
         var sizes = options.Sizes.Select(h => RunSize(h, vocabulary, sgemm)).ToArray();
-        var sweeps = options.SweepSizes.Select(Sweep).ToArray();
+        var sweeps = options.SweepSizes.SelectMany(h => options.SweepRuns.Select(runs => Sweep(h, runs))).ToArray();
+        var suite = Suite();
         var gated = options.GatedSizes.SelectMany(h => new[] { RecurrentCell.Lstm, RecurrentCell.Gru }.Select(cell => Gated(h, cell))).ToArray();
         var memory = Memory();
-        return new BenchResults(vocabulary, sizes, sweeps, gated, memory, loadBefore, LoadAverage.Read());
+        return new BenchResults(vocabulary, sizes, sweeps, suite, gated, memory, loadBefore, LoadAverage.Read());
     }
 
     /// <summary>
@@ -129,9 +136,9 @@ internal sealed class Benchmark(BenchOptions options)
     /// another with every thread; as one <see cref="TrainingBatch"/> with every thread; as P stacks (P = threads) on P
     /// workers with one thread each, as the worker trains them with --parallel P; and P runs at a time unbatched.
     /// </summary>
-    private SweepResult Sweep(int hidden)
+    private SweepResult Sweep(int hidden, int runs)
     {
-        int runs = options.SweepRuns, workers = options.Threads, chunk = Math.Max(10, ChunkSteps(hidden) / 4), total = 2 + options.Rounds * chunk;
+        int workers = options.Threads, chunk = Math.Max(10, ChunkSteps(hidden) / 4), total = 2 + options.Rounds * chunk;
         var corpus = CharCorpus.FromText(_text, Spec(hidden, 0, total));
         TrainingSession[] Sessions() => [.. Enumerable.Range(1, runs).Select(seed =>
         {
@@ -142,12 +149,6 @@ internal sealed class Benchmark(BenchOptions options)
         var (alone, together, stacks, parallel) = (Sessions(), Sessions(), Sessions(), Sessions());
         var batch = new TrainingBatch(together);
         var stacked = stacks.Chunk((runs + workers - 1) / workers).Select(part => new TrainingBatch(part)).ToArray();
-        void OneThreadEach<T>(IEnumerable<T> units, Action<T> train)
-        {
-            TorchRuntime.Configure(1);
-            Parallel.ForEach(units, new ParallelOptions { MaxDegreeOfParallelism = workers }, train);
-            TorchRuntime.Configure(options.Threads);
-        }
         (string Name, Action<int> Train)[] variants =
         [
             ("one after another", to => { foreach (var s in alone) s.Train(CancellationToken.None, until: to); }),
@@ -155,22 +156,78 @@ internal sealed class Benchmark(BenchOptions options)
             ($"{workers} stacks in parallel", to => OneThreadEach(stacked, b => b.Train(CancellationToken.None, until: to))),
             ($"{workers} runs at a time, unbatched", to => OneThreadEach(parallel, s => s.Train(CancellationToken.None, until: to))),
         ];
-        foreach (var (_, train) in variants) train(2);
+        var rates = Interleaved(variants, 2, chunk, (double)runs * chunk * options.Window * options.Batch, $"sweep H={hidden} R={runs}");
+        int perStack = TrainingBatch.MaxRuns(together[0].Spec, corpus);
+        foreach (var session in alone.Concat(together).Concat(stacks).Concat(parallel)) session.Dispose();
+        return new SweepResult(hidden, runs, chunk, perStack, [.. variants.Select((v, i) => (v.Name, rates[i]))]);
+    }
+
+    /// <summary>
+    /// The default suite's one-lag runs (configs/compare-activations.json: tanh, H = 64, orthogonal W_hh, batch 16,
+    /// Adam at 0.003, norm clipping at 5, episodes of lag + 1 characters with the loss on the dependent, diagnostics
+    /// every 150 steps on one sequence) at lags 2, 8, 32 and 128 with 12 seeds each, trained as the worker trains them
+    /// with --parallel P (P = threads): before stacks, each run alone P at a time; now stacks of one lag split evenly
+    /// over the P workers (12 seeds, 2 workers: stacks of 6). <see cref="BenchOptions.SuiteSteps"/> steps per run per round.
+    /// </summary>
+    private SuiteResult Suite()
+    {
+        int[] lags = [2, 8, 32, 128];
+        int seeds = 12, workers = options.Threads, steps = options.SuiteSteps;
+        RunSpec Spec(int lag, int seed) => new()
+        {
+            Name = $"tanh-k{lag}-s{seed}",
+            Model = { Activation = Activation.Tanh, HiddenSize = 64, Init = RecurrentInit.Orthogonal },
+            Training = { Steps = 2 + options.Rounds * steps, BatchSize = 16, Optimizer = OptimizerKind.Adam, LearningRate = 0.003, Schedule = LearningRateSchedule.Constant, EvalEvery = 1_000_000, Seed = seed },
+            Clipping = { Mode = ClipMode.Norm, Threshold = 5 },
+            Diagnostics = { Every = 150, AnalysisLength = 0, ProbeSequences = 1 },
+            Corpus = { Kind = CorpusKind.DelayedRecall, Episodes = true, Lags = [lag], KeyCount = 16, GeneratedLength = 100_000, Loss = ProbeLoss.Dependents },
+        };
+        TrainingSession Create(RunSpec spec)
+        {
+            var probe = RnnPipeline.Probes.ProbeTextGenerator.Generate(spec.Corpus, spec.Training.Seed);
+            return TrainingSession.Create(spec, CharCorpus.FromText(probe.Text, spec, scored: probe.Targets.Select(t => t.Position)), new DiscardingSink());
+        }
+        TrainingSession[][] Lags() => [.. lags.Select(lag => Enumerable.Range(1, seeds).Select(seed => Create(Spec(lag, seed))).ToArray())];
+        var (alone, stacked) = (Lags().SelectMany(l => l).ToArray(), Lags());
+        var stacks = stacked.SelectMany(lag => lag.Chunk((seeds + workers - 1) / workers).Select(part => new TrainingBatch(part))).ToArray();
+        (string Name, Action<int> Train)[] variants =
+        [
+            ("alone", to => OneThreadEach(alone, s => s.Train(CancellationToken.None, until: to))),
+            ("stacked", to => OneThreadEach(stacks, b => b.Train(CancellationToken.None, until: to))),
+        ];
+        double chars = (double)steps * seeds * lags.Sum(lag => (lag + 1) * 16);
+        var rates = Interleaved(variants, 2, steps, chars, "suite");
+        foreach (var session in alone.Concat(stacked.SelectMany(l => l))) session.Dispose();
+        return new SuiteResult(lags, seeds, steps, workers, rates[0], rates[1]);
+    }
+
+    /// <summary>Trains <paramref name="units"/> on the workers (one per thread), one thread each, as the worker's --parallel does.</summary>
+    private void OneThreadEach<T>(IEnumerable<T> units, Action<T> train)
+    {
+        TorchRuntime.Configure(1);
+        Parallel.ForEach(units, new ParallelOptions { MaxDegreeOfParallelism = options.Threads }, train);
+        TorchRuntime.Configure(options.Threads);
+    }
+
+    /// <summary>
+    /// Every variant trains to step <paramref name="warmup"/> untimed, then <paramref name="chunk"/> more steps per round,
+    /// interleaved round after round; returns each variant's median chars/s (<paramref name="chars"/> per chunk).
+    /// </summary>
+    private double[] Interleaved((string Name, Action<int> Train)[] variants, int warmup, int chunk, double chars, string label)
+    {
+        foreach (var (_, train) in variants) train(warmup);
         var rates = variants.Select(_ => new List<double>()).ToArray();
-        double chars = (double)runs * chunk * options.Window * options.Batch;
         for (int round = 0; round < options.Rounds; round++)
         {
             for (int v = 0; v < variants.Length; v++)
             {
                 long start = Stopwatch.GetTimestamp();
-                variants[v].Train(2 + (round + 1) * chunk);
+                variants[v].Train(warmup + (round + 1) * chunk);
                 rates[v].Add(chars / Stopwatch.GetElapsedTime(start).TotalSeconds);
             }
-            Console.Error.WriteLine($"sweep H={hidden} R={runs} round {round + 1}/{options.Rounds}: " + string.Join(", ", variants.Select((v, i) => $"{v.Name} {rates[i][^1]:F0}")) + " chars/s");
+            Console.Error.WriteLine($"{label} round {round + 1}/{options.Rounds}: " + string.Join(", ", variants.Select((v, i) => $"{v.Name} {rates[i][^1]:F0}")) + " chars/s");
         }
-        int perStack = TrainingBatch.MaxRuns(together[0].Spec, corpus);
-        foreach (var session in alone.Concat(together).Concat(stacks).Concat(parallel)) session.Dispose();
-        return new SweepResult(hidden, runs, chunk, perStack, [.. variants.Select((v, i) => (v.Name, Median(rates[i])))]);
+        return [.. rates.Select(Median)];
     }
 
     private static double Median(List<double> values)

@@ -23,16 +23,16 @@ return 0;
 namespace RnnPipeline.Bench
 {
     /// <summary>Benchmark settings; defaults are the product's reference sizes.</summary>
-    internal sealed record BenchOptions(int[] Sizes, int Window, int Batch, int Threads, int Rounds, int AnalysisMaxHidden, int[] SweepSizes, int SweepRuns, int MemoryHidden, int MemorySteps, string Output, bool PinKernels = true, bool VendorIndependent = false)
+    internal sealed record BenchOptions(int[] Sizes, int Window, int Batch, int Threads, int Rounds, int AnalysisMaxHidden, int[] SweepSizes, int[] SweepRuns, int MemoryHidden, int MemorySteps, string Output, int SuiteSteps = 50, bool PinKernels = true, bool VendorIndependent = false)
     {
         /// <summary>Hidden sizes at which the gated cells (LSTM, GRU) are compared with TorchSharp's fused nn.LSTM / nn.GRU.</summary>
         public int[] GatedSizes { get; init; } = [64, 128, 256, 512];
 
-        private const string Usage = "use --sizes 64,128,…, --sweep-sizes 64,256, --gated-sizes 64,256, --window, --batch, --threads, --rounds, --analysis-max-hidden, --sweep-runs, --memory-hidden, --memory-steps (positive integers), --output DIR, --kernels pinned|compatible|native";
+        private const string Usage = "use --sizes 64,128,…, --sweep-sizes 64,256, --sweep-runs 4,8,16, --gated-sizes 64,256, --window, --batch, --threads, --rounds, --analysis-max-hidden, --suite-steps, --memory-hidden, --memory-steps (positive integers), --output DIR, --kernels pinned|compatible|native";
 
         public static BenchOptions Parse(string[] args)
         {
-            var o = new BenchOptions([64, 128, 256, 512, 1024], 128, 32, 2, 5, 512, [64, 256], 8, 256, 5000, "out/bench");
+            var o = new BenchOptions([64, 128, 256, 512, 1024], 128, 32, 2, 5, 512, [64, 256], [4, 8, 16], 256, 5000, "out/bench");
             for (int i = 0; i < args.Length; i += 2)
             {
                 if (i + 1 >= args.Length) throw new FormatException($"option {args[i]} needs a value: {Usage}");
@@ -44,7 +44,8 @@ namespace RnnPipeline.Bench
                     "--sizes" => o with { Sizes = [.. value.Split(',').Select(s => { value = s; return n(); })] },
                     "--sweep-sizes" => o with { SweepSizes = [.. value.Split(',').Select(s => { value = s; return n(); })] },
                     "--gated-sizes" => o with { GatedSizes = [.. value.Split(',').Select(s => { value = s; return n(); })] },
-                    "--sweep-runs" => o with { SweepRuns = n() },
+                    "--sweep-runs" => o with { SweepRuns = [.. value.Split(',').Select(s => { value = s; return n(); })] },
+                    "--suite-steps" => o with { SuiteSteps = n() },
                     "--window" => o with { Window = n() },
                     "--batch" => o with { Batch = n() },
                     "--threads" => o with { Threads = n() },

@@ -34,7 +34,7 @@ internal static class Report
         if (r.Sweeps.Count > 0)
         {
             var names = r.Sweeps[0].Variants.Select(v => v.Name).ToArray();
-            md.AppendLine(c, $"Sweeps: {r.Sweeps[0].Runs} runs of one shape (seeds 1–{r.Sweeps[0].Runs}, no diagnostics). Per round every variant trains its own copies of the runs the same steps: {string.Join("; ", names)} (stacks: TrainingBatch, stacked weights, one bmm per timestep for all runs of a stack, at most the stated runs per stack; parallel variants: one thread per worker, as the worker's --parallel {o.Threads}). Medians over {o.Rounds} rounds; speedup against one after another. Target: ≥ {SweepTarget}× at H=64.");
+            md.AppendLine(c, $"Sweeps: R runs of one shape (seeds 1–R, no diagnostics). Per round every variant trains its own copies of the runs the same steps: {string.Join("; ", names)} (stacks: TrainingBatch, stacked weights, one bmm per timestep for all runs of a stack, at most the stated runs per stack; parallel variants: one thread per worker, as the worker's --parallel {o.Threads}). Medians over {o.Rounds} rounds; speedup against one after another. Target: ≥ {SweepTarget}× at H=64.");
             md.AppendLine();
             md.AppendLine("| H | runs | runs per stack | steps per run per round | " + string.Join(" | ", names.Select(n => n + " chars/s")) + " | " + string.Join(" | ", names.Skip(1).Select(n => n + " speedup")) + " |");
             md.AppendLine("|---:|---:|---:|---:|" + string.Concat(names.Select(_ => "---:|")) + string.Concat(names.Skip(1).Select(_ => "---:|")));
@@ -46,6 +46,13 @@ internal static class Report
             }
             md.AppendLine();
         }
+        var u = r.Suite;
+        md.AppendLine(c, $"The default suite's training (configs/compare-activations.json, one-lag runs: tanh, H=64, batch 16, episodes of lag + 1 characters, loss on the dependent, Adam, diagnostics every 150 steps) at lags {string.Join(", ", u.Lags)}, {u.Seeds} seeds each, {u.Steps} steps per run per round, {u.Workers} workers with one thread each (the worker's --parallel {u.Workers}); medians over {o.Rounds} rounds:");
+        md.AppendLine();
+        md.AppendLine("| every run alone, P at a time chars/s | stacks of one lag split over the P workers chars/s | speedup |");
+        md.AppendLine("|---:|---:|---:|");
+        md.AppendLine(c, $"| {u.AloneCharsPerSecond:F0} | {u.StackedCharsPerSecond:F0} | {u.StackedCharsPerSecond / u.AloneCharsPerSecond:F2}× |");
+        md.AppendLine();
         if (r.Gated.Count > 0)
         {
             md.AppendLine(c, $"Gated cells: our LSTM and GRU (forward without a graph, backward by autograd through the step written out, docs/performance.md) against TorchSharp's fused nn.LSTM / nn.GRU, same text, seed, Adam and clipping; one timed chunk each (after 2 untimed steps), one run: a first look, not a median.");
@@ -82,6 +89,7 @@ internal static class Report
             }),
             gated = r.Gated.Select(g => new { g.Hidden, cell = g.Cell.ToString(), g.Steps, g.FusedCharsPerSecond, g.OursCharsPerSecond, ratio = g.OursCharsPerSecond / g.FusedCharsPerSecond }),
             sweeps = r.Sweeps.Select(s => new { s.Hidden, s.Runs, s.StepsPerRound, s.RunsPerStack, charsPerSecond = s.Variants.ToDictionary(v => v.Name, v => v.CharsPerSecond) }),
+            suite = new { r.Suite.Lags, r.Suite.Seeds, r.Suite.Steps, r.Suite.Workers, r.Suite.AloneCharsPerSecond, r.Suite.StackedCharsPerSecond },
             memory = new { r.Memory.Hidden, r.Memory.Steps, r.Memory.RssAfterWarmupMiB, r.Memory.RssAtEndMiB, r.Memory.DriftPercent, series = r.Memory.Series.Select(x => new { x.Step, x.RssMiB }) },
         };
         AtomicFile.WriteAllText(Path.Combine(o.Output, "bench.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));

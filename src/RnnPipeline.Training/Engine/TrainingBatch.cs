@@ -22,22 +22,25 @@ public sealed class TrainingBatch
     private readonly int _perStack;
 
     /// <summary>
-    /// Largest [R, T, B, max(H, V)] float32 tensor a stacked step may allocate (a step holds about ten of them). In
-    /// <c>make bench</c>'s sweep table on 2 cores, before this limit existed, stacks of 2 runs at H = 256 (4 MiB per run)
-    /// trained at 0.7× the speed of the same runs one after another, stacks of 8 at H = 64 (1 MiB per run) at 1.4× with
-    /// 2 threads and 0.9–1.0× with one. 6 MiB keeps H = 256 (T = 128, B = 32) unstacked.
+    /// Largest [R, T, B, max(H, V)] float32 tensor a stacked step may allocate (a step holds about ten of them): 16 runs
+    /// at H = 64 (T = 128, B = 32), the largest stack of <c>make bench</c>'s sweep table.
     /// </summary>
-    public const long StackBytes = 6L << 20;
+    public const long StackBytes = 16L << 20;
 
     /// <summary>
-    /// How many runs of the shape of <paramref name="spec"/> on <paramref name="corpus"/> one stacked step takes (at least
-    /// 1): see <see cref="StackBytes"/>. Gated cells (LSTM, GRU) are not stacked: 1.
+    /// Largest [T, B, max(H, V)] float32 tensor of a run that is stacked at all: in <c>make bench</c>'s sweep table on 2
+    /// cores, stacks of 2 runs at H = 256 (T = 128, B = 32: 4 MiB per run) trained at 0.7× the speed of the same runs
+    /// one after another. 2 MiB stacks H = 128 and keeps H = 256 alone.
     /// </summary>
+    private const long RunBytes = 2L << 20;
+
+    /// <summary>How many runs of the shape of <paramref name="spec"/> on <paramref name="corpus"/> one stacked step takes (at least 1): see <see cref="StackBytes"/> and <see cref="RunBytes"/>. Gated cells (LSTM, GRU) are not stacked: 1.</summary>
     public static int MaxRuns(RunSpec spec, CharCorpus corpus)
     {
         if (spec.Model.Cell != RecurrentCell.Rnn) return 1;
         var (window, batch) = TrainingSession.FittedWindow(spec, corpus);
-        return (int)Math.Max(1, StackBytes / (4L * window * batch * Math.Max(spec.Model.HiddenSize, corpus.Vocabulary.Size)));
+        long bytes = 4L * window * batch * Math.Max(spec.Model.HiddenSize, corpus.Vocabulary.Size);
+        return bytes > RunBytes ? 1 : (int)Math.Max(1, StackBytes / bytes);
     }
 
     /// <summary>

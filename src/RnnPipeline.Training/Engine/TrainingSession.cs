@@ -21,7 +21,6 @@ public sealed partial class TrainingSession : IDisposable
     private readonly IRunSink _sink;
     private readonly TrainingState _state;
     private readonly CharRnnNetwork _network;
-    private readonly CharRnnWeights _grads;
     private readonly WindowStream _stream;
     private readonly StabilityAnalyzer _analyzer;
     private readonly long[] _inputs, _targets;
@@ -37,7 +36,6 @@ public sealed partial class TrainingSession : IDisposable
         _stream = corpus.Windows(corpus.Train, spec);
         _state = new TrainingState(weights, spec.Training, _stream.BatchSize);
         _network = new CharRnnNetwork(weights, spec.Model.Activation);
-        _grads = weights.ZerosLike();
         _recovery = new NonFiniteRecovery(spec, _state);
         _analyzer = new StabilityAnalyzer(spec.Diagnostics);
         _inputs = new long[_stream.WindowLength * _stream.BatchSize];
@@ -236,7 +234,6 @@ public sealed partial class TrainingSession : IDisposable
     public void Dispose() => TorchGuard.Run(() =>
     {
         _state.Dispose();
-        _grads.Dispose();
         _recovery.Dispose();
     });
 }
