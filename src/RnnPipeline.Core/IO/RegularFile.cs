@@ -43,6 +43,7 @@ public static partial class RegularFile
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maximumBytes, Array.MaxLength - 1);
         using var stream = OpenRead(path, maximumBytes, fix);
+        string full = Path.GetFullPath(path);                                   // a stream opened from a descriptor has no name of its own
         long length = stream.Length;
         var buffer = new byte[length + 1];
         int total = 0, read;
@@ -52,10 +53,10 @@ public static partial class RegularFile
         }
         catch (IOException e)
         {
-            throw new InputException($"'{stream.Name}' cannot be read ({e.Message.TrimEnd('.')}): {fix}");
+            throw new InputException($"'{full}' cannot be read ({e.Message.TrimEnd('.')}): {fix}");
         }
         if (total > length)
-            throw new InputException($"'{stream.Name}' grew while it was read: {fix}");
+            throw new InputException($"'{full}' grew while it was read: {fix}");
         return buffer[..total];
     }
 

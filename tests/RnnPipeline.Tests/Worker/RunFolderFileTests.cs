@@ -94,8 +94,11 @@ public sealed class RunFolderFileTests : IClassFixture<RunFolderFileTests.Finish
         Assert.Contains(path, error.Message);
         Assert.Contains(Refusal(kind, bound), error.Message);
 
+        // The worker reads through the same readers (FileChecksums, RunStateFile, the checkpoint and data view readers):
+        // checked end to end with a FIFO, the case that used to hang it. --report reads run.json, the checksums and the
+        // data views of a finished run, not its checkpoint.
+        if (kind != Kind.Fifo) return;
         string suite = _suites.Write("pre.json", OneRun);
-        // --report reads run.json, the checksums and the data views of a finished run, not its checkpoint.
         foreach (string[] mode in file == "checkpoint.bin" ? [["--resume"]] : (string[][])[["--resume"], ["--report"]])
         {
             var result = WorkerProcess.Run(_suites.Folder, ["--suite", suite, "--output", _suites.Output, "--threads", "1", .. mode]);

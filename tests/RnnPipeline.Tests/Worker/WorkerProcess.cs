@@ -52,7 +52,7 @@ internal static partial class WorkerProcess
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        if (!process.WaitForExit(TimeSpan.FromMinutes(6)))                    // generous: test machines may be heavily loaded
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"worker did not finish: {string.Join(' ', info.ArgumentList.Skip(1))}");
