@@ -119,7 +119,7 @@ public sealed class RunDataViews(MLContext ml)
         if (!File.Exists(runs))
             throw new InputException($"'{folder}' holds no saved run data ({RunTables.Runs}.idv is missing): point to a run's data folder");
         VerifyFiles(folder);
-        var info = ml.Data.CreateEnumerable<RunRow>(ml.Data.LoadFromBinary(runs), reuseRowObject: false).Single().ToRunInfo();
+        var info = ml.Data.CreateEnumerable<RunRow>(Table<RunRow>.Read(ml, runs), reuseRowObject: false).Single().ToRunInfo();
         var recording = new RunRecording(info);
         foreach (var table in _tables) table.AddTo(ml, recording, Path.Combine(folder, table.Name + ".idv"));
         return recording;
@@ -179,7 +179,7 @@ public sealed class RunDataViews(MLContext ml)
             ml.Data.LoadFromEnumerable(paths.SelectMany(p => ml.Data.CreateEnumerable<TRow>(Read(ml, p), reuseRowObject: false)).ToArray());
 
         /// <summary>The saved view, checked to have every column of <typeparamref name="TRow"/> (files of an older version may lack one).</summary>
-        private static IDataView Read(MLContext ml, string path)
+        public static IDataView Read(MLContext ml, string path)
         {
             var view = ml.Data.LoadFromBinary(path);
             string[] missing = SchemaDefinition.Create(typeof(TRow)).Select(c => c.ColumnName).Where(c => view.Schema.GetColumnOrNull(c) is null).ToArray();
