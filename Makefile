@@ -17,7 +17,7 @@ export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 export RNNPIPELINE_PACKAGE_FEED := $(abspath $(OUT))/packages
 
-.PHONY: all build pack run test bench report screenshot clean
+.PHONY: all build pack api run test bench report screenshot clean
 
 all: build
 
@@ -32,6 +32,10 @@ run:
 ## pack: NuGet packages of Core, Training, DataViews and MLNet into $(OUT)/packages (a local folder feed)
 pack: build
 	$(DOTNET) pack RnnPipeline.sln -c $(CONFIG) --no-build -v quiet -nologo -o $(OUT)/packages
+
+## api: after a deliberate change to a packed library's public surface, records it in src/*/PublicAPI.Unshipped.txt (the build fails until then); review the diff
+api:
+	for p in Core Training DataViews MLNet Reporting; do $(DOTNET) format analyzers src/RnnPipeline.$$p/RnnPipeline.$$p.csproj --diagnostics RS0016 RS0017 --severity info -v quiet || exit 1; done
 
 ## test: unit, integration and end-to-end tests on tiny models (the packaging test consumes $(OUT)/packages); prints "N passed, N failed"
 test: pack

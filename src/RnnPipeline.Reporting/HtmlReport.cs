@@ -184,8 +184,6 @@ public static class HtmlReport
         html.Append("</section>");
     }
 
-    /// <summary>The data views a run folder holds (the table names of RnnPipeline.MLNet's RunDataViews, which the report links to).</summary>
-
     private static void Configurations(StringBuilder html, IReadOnlyList<ReportRun> runs)
     {
         html.Append("<section id=\"runs\"><h2>Configurations and data</h2>");
@@ -193,9 +191,7 @@ public static class HtmlReport
         {
             string folder = r.DataFolder.Replace('\\', '/');
             html.Append($"<details><summary>{E(r.Name)} <span class=\"hash\">config {E(r.Run.Info.ConfigHash)}</span></summary><p>Data views: ");
-            html.Append(string.Join(" · ", new[] { RunTables.Metrics, RunTables.Timesteps, RunTables.Lags, RunTables.Stability,
-                    RunTables.GradientFlow, RunTables.Evaluations, RunTables.NonFinite, RunTables.Probes }
-                .Select(t => $"<a href=\"{E(folder)}/{t}.csv\">{t}.csv</a> (<a href=\"{E(folder)}/{t}.idv\">.idv</a>)")));
+            html.Append(string.Join(" · ", RunTables.All.Select(t => $"<a href=\"{E(folder)}/{t}.csv\">{t}.csv</a> (<a href=\"{E(folder)}/{t}.idv\">.idv</a>)")));
             html.Append($"</p><pre>{E(r.Spec.ToJson())}</pre></details>");
         }
         html.Append("</section>");

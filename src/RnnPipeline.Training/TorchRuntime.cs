@@ -36,7 +36,7 @@ public static class TorchRuntime
     /// (mmap above its threshold, trimming the heap top above another), so the next step touches fresh pages, and on
     /// a virtual machine every page fault is expensive. Raising both thresholds keeps freed blocks in the heap: the
     /// resident set stays at its peak instead of shrinking between steps. Measured with `make bench`'s sweep table
-    /// (README, Performance). Does nothing where glibc is absent.
+    /// (docs/performance.md). Does nothing where glibc is absent.
     /// </summary>
     private static void KeepFreedMemory()
     {

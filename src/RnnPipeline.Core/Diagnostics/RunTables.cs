@@ -27,4 +27,7 @@ public static class RunTables
     public const string Probes = "probes";
     /// <summary>Run metadata.</summary>
     public const string Runs = "runs";
+
+    /// <summary>Every table a saved run holds, in the order the report lists them.</summary>
+    public static IReadOnlyList<string> All { get; } = [Runs, Metrics, Timesteps, Lags, Stability, Lyapunov, GradientFlow, Evaluations, NonFinite, Probes];
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace RnnPipeline.Options;
 
-/// <summary>Through-time stability diagnostics (definitions in the README, "What is measured").</summary>
+/// <summary>Through-time stability diagnostics (definitions in docs/measurements.md).</summary>
 public sealed class DiagnosticsOptions
 {
     /// <summary>
@@ -87,7 +87,7 @@ public sealed class DiagnosticsOptions
 
     /// <summary>
     /// Training steps per unit of the analysis-to-step work ratio in <see cref="DefaultPeriod"/>. Set from the analysis
-    /// cost that <c>make bench</c> measures (README, Performance): one analysis then adds about 2% (2.1–2.6% in two
+    /// cost that <c>make bench</c> measures (docs/performance.md): one analysis then adds about 2% (2.1–2.6% in two
     /// runs) to the training time between two analyses at H = 64–512 on two cores, leaving room below 5% for machines
     /// and runs where the analysis is slower relative to the step.
     /// </summary>

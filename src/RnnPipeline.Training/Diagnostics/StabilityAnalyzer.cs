@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace RnnPipeline.Training.Diagnostics;
 
 /// <summary>
-/// Turns a <see cref="RecurrentTrace"/> into the stability records of one logged step (definitions in the README,
-/// "What is measured"). Probe sequences whose trace holds Inf/NaN are left out (the trainer records the event);
+/// Turns a <see cref="RecurrentTrace"/> into the stability records of one logged step (definitions in
+/// docs/measurements.md). Probe sequences whose trace holds Inf/NaN are left out (the trainer records the event);
 /// when none is left, there is no snapshot.
 /// </summary>
 internal sealed class StabilityAnalyzer(DiagnosticsOptions options)

@@ -18,8 +18,9 @@ public static class WorkerRegistration
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
+        var section = builder.Configuration.GetSection(WorkerOptions.Section);
         services.AddOptions<WorkerOptions>()
-            .Bind(builder.Configuration.GetSection(WorkerOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
+            .Configure(o => BindStrictly(section, o))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkerOptions>, SuiteValidation>();
@@ -45,10 +46,21 @@ public static class WorkerRegistration
             foreach (string failure in e.Failures) Console.Error.WriteLine($"error: {failure}");
             return ExitCodes.InvalidInput;
         }
-        catch (InvalidOperationException e) when (e.Message.Contains("ErrorOnUnknownConfiguration", StringComparison.Ordinal) || e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+    }
+
+    /// <summary>
+    /// Binds the Worker section, refusing unknown keys; whatever the binder refuses in this section is invalid input,
+    /// reported as a validation failure like the others (one line, exit code 2).
+    /// </summary>
+    private static void BindStrictly(IConfigurationSection section, WorkerOptions options)
+    {
+        try
         {
-            Console.Error.WriteLine($"error: {ConfigurationErrors.Describe(e.Message)}");
-            return ExitCodes.InvalidInput;
+            section.Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new OptionsValidationException(WorkerOptions.Section, typeof(WorkerOptions), [ConfigurationErrors.Describe(e.Message)]);
         }
     }
 }

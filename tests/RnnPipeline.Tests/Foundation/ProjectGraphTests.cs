@@ -144,4 +144,38 @@ public sealed class ProjectGraphTests
             .Where(f => File.ReadAllText(f).Contains("Microsoft.ML", StringComparison.Ordinal));
         Assert.Empty(files);
     }
+    /// <summary>
+    /// Every packed library carries a public-API baseline that the build checks (RS0016/RS0017 fail it), and the
+    /// baseline names every public type of the built assembly: a public change cannot pass review unnoticed.
+    /// </summary>
+    [Theory]
+    [InlineData(typeof(RunTables))]
+    [InlineData(typeof(TrainingSession))]
+    [InlineData(typeof(RunDataViews))]
+    [InlineData(typeof(CharRnnEstimator))]
+    [InlineData(typeof(SuiteReport))]
+    public void PackedLibrary_HasAPublicApiBaselineNamingEveryPublicType(Type anchor)
+    {
+        string project = anchor.Assembly.GetName().Name!;
+        string folder = Path.Combine(Source(), project);
+        Assert.Contains("<IsPackable>true</IsPackable>", File.ReadAllText(Path.Combine(folder, project + ".csproj")), StringComparison.Ordinal);
+        string baseline = string.Concat(new[] { "PublicAPI.Shipped.txt", "PublicAPI.Unshipped.txt" }.Select(f => File.ReadAllText(Path.Combine(folder, f))));
+        string[] missing = anchor.Assembly.GetExportedTypes()
+            .Select(t => (t.FullName ?? t.Name).Replace('+', '.'))
+            .Select(name => name.Split('`')[0])
+            .Where(name => !baseline.Contains(name, StringComparison.Ordinal))
+            .ToArray();
+        Assert.True(missing.Length == 0, $"{project}: public types missing from PublicAPI.*.txt (run make api): {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void EveryPackableProject_IsCheckedForABaseline()
+    {
+        string[] packable = Directory.GetFiles(Source(), "*.csproj", SearchOption.AllDirectories)
+            .Where(p => File.ReadAllText(p).Contains("<IsPackable>true</IsPackable>", StringComparison.Ordinal))
+            .Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal).ToArray()!;
+        string[] checkedProjects = new[] { typeof(RunTables), typeof(TrainingSession), typeof(RunDataViews), typeof(CharRnnEstimator), typeof(SuiteReport) }
+            .Select(t => t.Assembly.GetName().Name!).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(packable, checkedProjects);
+    }
 }

@@ -88,6 +88,10 @@ public sealed class BadInputTests : IDisposable
         AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "tiny.txt" } }"""), "--Worker:Thredas=2"), "Thredas");
 
     [Fact]
+    public void WorkerSettingOfTheWrongType_IsRejectedNamingIt() =>
+        AssertRejected(RunWith(Suite("""{ "Corpus": { "Path": "tiny.txt" } }"""), "--Worker:ParallelRuns=two"), "Worker:ParallelRuns", "not a valid Int32");
+
+    [Fact]
     public void MalformedJson_IsRejectedWithLineAndColumn() =>
         AssertRejected(RunWith("{\n  \"Name\": \"bad\",\n  \"Runs\": [ { \"Corpus\": } ]\n}"), "not valid JSON", "line 3");
 
