@@ -74,7 +74,7 @@ public sealed class RunDataViews(MLContext ml)
                 SaturatedFraction = t.SaturatedFraction, DeadFraction = t.DeadFraction, GradNorm = t.GradNorm, GradRatio = t.GradRatio,
                 CellPathNorm = t.CellPathNorm,
             }.With<TimestepRow>(r.Info)),
-            (r, x) => r.Timesteps.Add(new TimestepStats(x.Step, x.Timestep, x.JacobianNorm, x.DerivativeMean, x.DerivativeMax, x.SaturatedFraction, x.DeadFraction, x.GradNorm, x.GradRatio, x.CellPathNorm))),
+            (r, x) => r.Timesteps.Add(new TimestepStats(x.Step, x.Timestep, x.JacobianNorm, x.DerivativeMean, x.DerivativeMax, x.SaturatedFraction, x.DeadFraction, x.GradNorm, x.GradRatio) { CellPathNorm = x.CellPathNorm })),
         new Table<LagRow>(RunTables.Lags,
             r => r.Lags.Select(l => new LagRow { Step = l.Step, Lag = l.Lag, ProductNorm = l.ProductNorm, ProductBound = l.ProductBound, GradRatio = l.GradRatio }.With<LagRow>(r.Info)),
             (r, x) => r.Lags.Add(new LagStats(x.Step, x.Lag, x.ProductNorm, x.ProductBound, x.GradRatio))),

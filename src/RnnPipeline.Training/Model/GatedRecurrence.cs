@@ -64,9 +64,6 @@ internal sealed class GatedRecurrence(CharRnnWeights model) : IRecurrence
         return new StackedGradients(e, g[i], g[i + 1], g[i + 2], g[i + 4], g[i + 5], local.unsqueeze(0), delta.unsqueeze(0)) { Bhh = g[i + 3] };
     }
 
-    /// <summary>The gate pre-activations one step keeps per sequence, [B, 4H]: LSTM i, f, g, o; GRU r, z and n's two parts.</summary>
-    public static int PreActivationWidth(int hidden) => 4 * hidden;
-
     /// <summary>
     /// One step of <paramref name="cell"/> from the input part <paramref name="xg"/> = x W_ihᵀ + b_ih [B, G·H] and the
     /// state (<paramref name="h"/>, <paramref name="c"/>; c null for the GRU), out of place (so autograd can run through
