@@ -55,7 +55,8 @@ internal sealed class GatedRecurrence(CharRnnWeights model) : IRecurrence
         var delta = stack(grads.Skip(p + 1).Take(steps).ToArray());
         if (_cell == RecurrentCell.Lstm)
         {
-            var cellDelta = cat([stack(grads.Skip(p + 1 + steps).ToArray()), zeros_like(delta[^1..])], 0);
+            var later = grads.Skip(p + 1 + steps).ToArray();                                  // δc_0..δc_{T−2}
+            var cellDelta = later.Length == 0 ? zeros_like(delta) : cat([stack(later), zeros_like(delta[^1..])], 0);
             (local, delta) = (cat([local, zeros_like(local)], -1), cat([delta, cellDelta], -1));
         }
         var g = grads.Take(p).Select(t => t.unsqueeze(0)).ToArray();
