@@ -74,7 +74,7 @@ public sealed class RunDataViews(MLContext ml)
                 SaturatedFraction = t.SaturatedFraction, DeadFraction = t.DeadFraction, GradNorm = t.GradNorm, GradRatio = t.GradRatio,
                 CellPathNorm = t.CellPathNorm,
             }.With<TimestepRow>(r.Info)),
-            (r, x) => r.Timesteps.Add(new TimestepStats(x.Step, x.Timestep, x.JacobianNorm, x.DerivativeMean, x.DerivativeMax, x.SaturatedFraction, x.DeadFraction, x.GradNorm, x.GradRatio, x.CellPathNorm))),
+            (r, x) => r.Timesteps.Add(new TimestepStats(x.Step, x.Timestep, x.JacobianNorm, x.DerivativeMean, x.DerivativeMax, x.SaturatedFraction, x.DeadFraction, x.GradNorm, x.GradRatio) { CellPathNorm = x.CellPathNorm })),
         new Table<LagRow>(RunTables.Lags,
             r => r.Lags.Select(l => new LagRow { Step = l.Step, Lag = l.Lag, ProductNorm = l.ProductNorm, ProductBound = l.ProductBound, GradRatio = l.GradRatio }.With<LagRow>(r.Info)),
             (r, x) => r.Lags.Add(new LagStats(x.Step, x.Lag, x.ProductNorm, x.ProductBound, x.GradRatio))),
@@ -119,7 +119,7 @@ public sealed class RunDataViews(MLContext ml)
         if (!File.Exists(runs))
             throw new InputException($"'{folder}' holds no saved run data ({RunTables.Runs}.idv is missing): point to a run's data folder");
         VerifyFiles(folder);
-        var info = ml.Data.CreateEnumerable<RunRow>(ml.Data.LoadFromBinary(runs), reuseRowObject: false).Single().ToRunInfo();
+        var info = ml.Data.CreateEnumerable<RunRow>(Table<RunRow>.Read(ml, runs), reuseRowObject: false).Single().ToRunInfo();
         var recording = new RunRecording(info);
         foreach (var table in _tables) table.AddTo(ml, recording, Path.Combine(folder, table.Name + ".idv"));
         return recording;
@@ -187,7 +187,7 @@ public sealed class RunDataViews(MLContext ml)
             ml.Data.LoadFromEnumerable(paths.SelectMany(p => ml.Data.CreateEnumerable<TRow>(Read(ml, p), reuseRowObject: false)).ToArray());
 
         /// <summary>The saved view, checked to have every column of <typeparamref name="TRow"/> (files of an older version may lack one).</summary>
-        private static IDataView Read(MLContext ml, string path)
+        public static IDataView Read(MLContext ml, string path)
         {
             var view = ml.Data.LoadFromBinary(path);
             string[] missing = SchemaDefinition.Create(typeof(TRow)).Select(c => c.ColumnName).Where(c => view.Schema.GetColumnOrNull(c) is null).ToArray();

@@ -14,15 +14,17 @@ namespace RnnPipeline.Diagnostics;
 /// <param name="Clipping">Clipping mode.</param>
 /// <param name="HiddenSize">Hidden units H.</param>
 /// <param name="UnitHash">Hash of every setting but the seed (and, for one-lag episode runs, the lag): <see cref="RunSpec.UnitHash"/>.</param>
-/// <param name="Cell">Recurrent cell (<see cref="ModelOptions.Cell"/>); for a gated cell <paramref name="Activation"/> is not used.</param>
 public sealed record RunInfo(
     string RunId, string Suite, Activation Activation, RecurrentInit Init, double InitGain, int Seed,
-    string ConfigHash, CorpusKind Corpus, ClipMode Clipping, int HiddenSize, string UnitHash = "", RecurrentCell Cell = RecurrentCell.Rnn)
+    string ConfigHash, CorpusKind Corpus, ClipMode Clipping, int HiddenSize, string UnitHash = "")
 {
+    /// <summary>Recurrent cell (<see cref="ModelOptions.Cell"/>); for a gated cell <see cref="Activation"/> is not used.</summary>
+    public RecurrentCell Cell { get; init; }
+
     /// <summary>Run identity for a spec inside a suite.</summary>
     public static RunInfo For(string suite, RunSpec spec) => new(
         $"{suite}/{spec.Name}", suite, spec.Model.Activation, spec.Model.Init, spec.Model.InitGain,
-        spec.Training.Seed, spec.ConfigHash(), spec.Corpus.Kind, spec.Clipping.Mode, spec.Model.HiddenSize, spec.UnitHash(), spec.Model.Cell);
+        spec.Training.Seed, spec.ConfigHash(), spec.Corpus.Kind, spec.Clipping.Mode, spec.Model.HiddenSize, spec.UnitHash()) { Cell = spec.Model.Cell };
 
     /// <summary>Whether the run's vanilla unit uses <paramref name="activation"/> (false for every gated cell).</summary>
     public bool IsVanilla(Activation activation) => Cell == RecurrentCell.Rnn && Activation == activation;
@@ -99,11 +101,16 @@ public sealed record EvaluationRecord(int Step, double Loss, double BitsPerChar)
 /// <param name="DeadFraction">Fraction of units with a_t ≤ 0 (ReLU only; 0 otherwise).</param>
 /// <param name="GradNorm">‖∂L/∂h_t‖ (gated cells: ‖∂L/∂s_t‖) from the real backward pass (probe sequences).</param>
 /// <param name="GradRatio">GradNorm / GradNorm at t = T−1.</param>
-/// <param name="CellPathNorm">The LSTM's cell path alone, ‖∂c_t/∂c_{t−1}‖₂ = max_i f_{t,i} (the forget gate), mean over
-/// probe sequences; NaN for the other cells.</param>
 public sealed record TimestepStats(
     int Step, int Timestep, double JacobianNorm, double DerivativeMean, double DerivativeMax,
-    double SaturatedFraction, double DeadFraction, double GradNorm, double GradRatio, double CellPathNorm = double.NaN);
+    double SaturatedFraction, double DeadFraction, double GradNorm, double GradRatio)
+{
+    /// <summary>
+    /// The LSTM's cell path alone, ‖∂c_t/∂c_{t−1}‖₂ = max_i f_{t,i} (the forget gate), mean over probe sequences; NaN for
+    /// the other cells.
+    /// </summary>
+    public double CellPathNorm { get; init; } = double.NaN;
+}
 
 /// <summary>Realized Jacobian product versus its bound at lag k, at a logged step.</summary>
 /// <param name="Step">Optimiser step.</param>

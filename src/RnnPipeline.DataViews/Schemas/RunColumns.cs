@@ -42,6 +42,6 @@ public class RunColumns
 
     /// <summary>The run metadata of this row.</summary>
     public RunInfo ToRunInfo() => new(RunId, Suite, Enum.Parse<Activation>(Activation), Enum.Parse<RecurrentInit>(Init), InitGain,
-        Seed, ConfigHash, Enum.Parse<CorpusKind>(Corpus), Enum.Parse<ClipMode>(Clipping), HiddenSize, UnitHash,
-        Cell.Length == 0 ? RecurrentCell.Rnn : Enum.Parse<RecurrentCell>(Cell));
+        Seed, ConfigHash, Enum.Parse<CorpusKind>(Corpus), Enum.Parse<ClipMode>(Clipping), HiddenSize, UnitHash)
+    { Cell = Enum.Parse<RecurrentCell>(Cell) };
 }

@@ -38,7 +38,7 @@ internal sealed class StabilityAnalyzer(DiagnosticsOptions options)
         double[] J = Values(jacobian), G = Values(gradNorm), Dm = Values(dMean), Dx = Values(dMax), S = Values(saturated), X = Values(dead);
         double[]? cellPath = (jacobians as GatedJacobians)?.ForgetGates is { } f ? Values(f.amax([2]).mean([1])) : null;   // ‖diag(f_t)‖₂
         var timesteps = Enumerable.Range(0, (int)steps)
-            .Select(t => new TimestepStats(step, t, J[t], Dm[t], Dx[t], S[t], X[t], G[t], Ratio(G[t], G[^1]), cellPath?[t] ?? double.NaN))
+            .Select(t => new TimestepStats(step, t, J[t], Dm[t], Dx[t], S[t], X[t], G[t], Ratio(G[t], G[^1])) { CellPathNorm = cellPath?[t] ?? double.NaN })
             .ToArray();
 
         var lagTrace = (analysis is null ? null : Prepare(analysis)) ?? window;

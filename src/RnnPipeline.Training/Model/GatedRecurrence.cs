@@ -56,7 +56,8 @@ internal sealed class GatedRecurrence(CharRnnWeights model) : IRecurrence
         var delta = stack(grads.Skip(p + 1).Take(steps).ToArray());
         if (_cell == RecurrentCell.Lstm)
         {
-            var cellDelta = cat([stack(grads.Skip(p + 1 + steps).ToArray()), zeros_like(delta[^1..])], 0);
+            var later = grads.Skip(p + 1 + steps).ToArray();                                  // δc_0..δc_{T−2}
+            var cellDelta = later.Length == 0 ? zeros_like(delta) : cat([stack(later), zeros_like(delta[^1..])], 0);
             (local, delta) = (cat([local, zeros_like(local)], -1), cat([delta, cellDelta], -1));
         }
         var g = grads.Take(p).Select(t => t.unsqueeze(0)).ToArray();
@@ -64,9 +65,6 @@ internal sealed class GatedRecurrence(CharRnnWeights model) : IRecurrence
         var e = model.E is null ? null : g[i++];
         return new StackedGradients(e, g[i], g[i + 1], g[i + 2], g[i + 4], g[i + 5], local.unsqueeze(0), delta.unsqueeze(0)) { Bhh = g[i + 3] };
     }
-
-    /// <summary>The gate pre-activations one step keeps per sequence, [B, 4H]: LSTM i, f, g, o; GRU r, z and n's two parts.</summary>
-    public static int PreActivationWidth(int hidden) => 4 * hidden;
 
     /// <summary>
     /// One step of <paramref name="cell"/> from the input part <paramref name="xg"/> = x W_ihᵀ + b_ih [B, G·H] and the

@@ -92,21 +92,24 @@ public sealed class GatedRecurrenceTests
     }
 
     [Theory]
-    [InlineData(RecurrentCell.Lstm, 0)]
-    [InlineData(RecurrentCell.Gru, 0)]
-    [InlineData(RecurrentCell.Lstm, 2)]
-    public void Backward_MatchesCentralFiniteDifferencesInFloat64(RecurrentCell cell, int embedding)
+    [InlineData(RecurrentCell.Lstm, 0, 4)]
+    [InlineData(RecurrentCell.Gru, 0, 4)]
+    [InlineData(RecurrentCell.Lstm, 2, 4)]
+    [InlineData(RecurrentCell.Lstm, 0, 1)]
+    public void Backward_MatchesCentralFiniteDifferencesInFloat64(RecurrentCell cell, int embedding, int steps)
     {
         using var scope = NewDisposeScope();
         using var weights32 = Weights(cell, vocabulary: 4, hidden: 2, embedding, seed: 4);
         using var weights = weights32.Map(t => t.to(float64));
         using var grads = weights.ZerosLike();
-        var inputs = TestData.Tokens(4, 2, 4, seed: 11);
-        var targets = TestData.Tokens(4, 2, 4, seed: 12);
-        var lossWeights = tensor(new[] { 1.0, 0, 1, 1, 0, 1, 1, 1 }, [4, 2]);
+        var inputs = TestData.Tokens(steps, 2, 4, seed: 11);
+        var targets = TestData.Tokens(steps, 2, 4, seed: 12);
+        var lossWeights = tensor(new[] { 1.0, 1, 1, 0, 0, 1, 1, 1 }.Take(2 * steps).ToArray(), [steps, 2]);
         var h0 = randn(2, weights.StateSize, dtype: float64, generator: new Generator(6)) * 0.5;
         var network = new CharRnnNetwork(weights, Activation.Tanh);
-        network.Backward(network.Forward(inputs, h0), targets, grads, lossWeights);
+        var (local, delta) = network.Backward(network.Forward(inputs, h0), targets, grads, lossWeights);
+        Assert.Equal([steps, 2L, weights.StateSize], delta.shape);
+        Assert.Equal([steps, 2L, weights.StateSize], local.shape);
 
         const double step = 1e-6;
         double Loss() => CharRnnNetwork.Loss(network.Forward(inputs, h0), targets, lossWeights).item<double>();
