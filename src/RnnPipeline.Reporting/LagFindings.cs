@@ -85,21 +85,36 @@ public sealed record LagFindings(IReadOnlyList<(string Name, IReadOnlyList<LagLe
         foreach (var (name, lags) in units)
         {
             double start = Quantile.FiniteMedian(lags.Select(l => l.FirstGammaWhh)), end = Quantile.FiniteMedian(lags.Select(l => l.LastGammaWhh));
-            if (!double.IsFinite(start) || !double.IsFinite(end)) continue;
+            var (despite, notVanishing) = Exceptions(lags);
+            if (!double.IsFinite(start) || !double.IsFinite(end))
+            {
+                // A gated cell has no γ·‖W_hh‖₂ (its W_hh holds several gate blocks); what it learned against the gradient still reads the same.
+                if (despite.Length + notVanishing.Length > 0) yield return $"{name} (a gated cell: no γ·‖W_hh‖₂ bound):{despite}{notVanishing}";
+                continue;
+            }
             string holds = start < 1 ? "below 1, so every gradient path vanishes exponentially (the sufficient condition of Pascanu et al. 2013 holds)"
                                      : "at or above 1, so the condition that guarantees vanishing does not hold and only the measured product tells";
             string after = (start < 1) == (end < 1) ? $"and is {end.ToString("F2", C)} at the end" : end >= 1
                 ? $"but training grew it to {end.ToString("F2", C)}: the guarantee stops holding, and what vanishes is what the measured gradient shows"
                 : $"and training shrank it to {end.ToString("F2", C)}";
-            var learnedDespite = lags.Where(l => l.Seeds.Any(x => x.Learned && x.EarlyKeyGradient < -6)).Select(l => l.Lag).ToArray();
-            string despite = learnedDespite.Length == 0 ? ""
-                : $" It learned {ProbeNarrative.Lags(learnedDespite)} in some seeds although less than 10^-6 of the gradient reached the key at the start, where the lecture predicts no learning; one possible reason, not tested here: Adam scales each weight's step by that weight's own gradient history, so a vanishing but consistent signal can still move the weights.";
-            var failed = lags.OrderBy(l => l.Lag).FirstOrDefault(l => 2 * l.Learned <= l.Seeds.Count);
-            string notVanishing = failed is not null && failed.EarlyKeyGradient > -2
-                ? $" It does not learn lag {failed.Lag} although 10^{failed.EarlyKeyGradient.ToString("F1", C)} of the gradient reaches the key there, so a vanished gradient does not explain it; " +
-                  (failed.StillRising ? "its accuracy was still rising at the end, so a longer budget may learn it." : "its accuracy had stopped rising.")
-                : "";
             yield return $"{name}: γ·‖W_hh‖₂ starts at {start.ToString("F2", C)}, {holds}, {after}.{despite}{notVanishing}";
         }
+    }
+
+    /// <summary>
+    /// Where a unit's learning goes against its gradient at the key: lags it learned in some seeds with less than 10^−6
+    /// of the gradient at the key, and the first lag it fails although the gradient there has not vanished.
+    /// </summary>
+    private static (string Despite, string NotVanishing) Exceptions(IReadOnlyList<LagLearning> lags)
+    {
+        var learnedDespite = lags.Where(l => l.Seeds.Any(x => x.Learned && x.EarlyKeyGradient < -6)).Select(l => l.Lag).ToArray();
+        string despite = learnedDespite.Length == 0 ? ""
+            : $" It learned {ProbeNarrative.Lags(learnedDespite)} in some seeds although less than 10^-6 of the gradient reached the key at the start, where the lecture predicts no learning: its plot of the gradient at the key over training shows whether training opened the path before the lag was learned; Adam, which scales each weight's step by that weight's own gradient history, can also move the weights on a vanishing but consistent signal.";
+        var failed = lags.OrderBy(l => l.Lag).FirstOrDefault(l => 2 * l.Learned <= l.Seeds.Count);
+        string notVanishing = failed is not null && failed.EarlyKeyGradient > -2
+            ? $" It does not learn lag {failed.Lag} although 10^{failed.EarlyKeyGradient.ToString("F1", C)} of the gradient reaches the key there, so a vanished gradient does not explain it; " +
+              (failed.StillRising ? "its accuracy was still rising at the end, so a longer budget may learn it." : "its accuracy had stopped rising.")
+            : "";
+        return (despite, notVanishing);
     }
 }

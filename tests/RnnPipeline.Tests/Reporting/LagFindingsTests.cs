@@ -7,12 +7,15 @@ namespace RnnPipeline.Tests.Reporting;
 /// <summary>The one-lag experiment's sentences come from the numbers: reach, still rising, and where vanishing explains a failure.</summary>
 public sealed class LagFindingsTests
 {
-    private static ReportRun Run(Activation activation, int lag, int seed, double keyLog10, double gammaWhhEnd, params double[] accuracies)
+    private static ReportRun Run(Activation activation, int lag, int seed, double keyLog10, double gammaWhhEnd, params double[] accuracies) =>
+        Run(RecurrentCell.Rnn, activation, lag, seed, keyLog10, gammaWhhEnd, accuracies);
+
+    private static ReportRun Run(RecurrentCell cell, Activation activation, int lag, int seed, double keyLog10, double gammaWhhEnd, double[] accuracies)
     {
         var spec = new RunSpec
         {
-            Name = $"{activation.ToString().ToLowerInvariant()}-k{lag}-s{seed}",
-            Model = { Activation = activation },
+            Name = $"{(cell == RecurrentCell.Rnn ? activation.ToString() : cell.ToString()).ToLowerInvariant()}-k{lag}-s{seed}",
+            Model = { Activation = activation, Cell = cell },
             Training = { Seed = seed, Steps = 100 * accuracies.Length },
             Probe = { Every = 100 },
             Corpus = { Kind = CorpusKind.DelayedRecall, Episodes = true, Lags = [lag], Loss = ProbeLoss.Dependents },
@@ -22,7 +25,7 @@ public sealed class LagFindingsTests
             run.OnProbe(new ProbeAccuracy(lag, seed, (int)Math.Round(accuracies[i] * 100), 100, 1.0 / 16, 100 * (i + 1)));
         for (int step = 0; step < 50; step++)
             run.OnGradientFlow(new GradientFlowRecord(step, [(float)Math.Pow(10, keyLog10), .. new float[lag - 2], 1f]));
-        double gamma = activation == Activation.Sigmoid ? 0.25 : 1;
+        double gamma = cell != RecurrentCell.Rnn ? double.NaN : activation == Activation.Sigmoid ? 0.25 : 1;   // γ is undefined for a gated cell
         run.OnStability(new StabilitySnapshot(new StabilitySummary(0, 1, 1, gamma, 0.5, [], 0, 0), [], []));
         run.OnStability(new StabilitySnapshot(new StabilitySummary(99, gammaWhhEnd / gamma, 1, gamma, 1, [], 0, 0), [], []));
         return new ReportRun(run, spec, "");
@@ -54,5 +57,22 @@ public sealed class LagFindingsTests
         Assert.Contains("still rising at the end, so a longer budget may learn it", tanh);
         // More gradient at the key, learned sooner: ρ over the 16 runs is negative.
         Assert.True(probe.Learning!.Rho < 0, $"ρ = {probe.Learning.Rho}");
+    }
+
+    [Fact]
+    public void Narrative_GatedUnit_HasNoGammaBound_YetNamesTheFailureVanishingDoesNotExplain()
+    {
+        var runs = new List<ReportRun>();
+        foreach (int seed in new[] { 1, 2, 3, 4 })
+        {
+            runs.Add(Run(RecurrentCell.Lstm, Activation.Tanh, 2, seed, 0, double.NaN, [0.95, 0.99]));
+            runs.Add(Run(RecurrentCell.Lstm, Activation.Tanh, 8, seed, -1, double.NaN, [0.2, 0.5]));     // not vanished, still rising
+            runs.Add(Run(Activation.Tanh, 2, seed, 0, 2, 0.95, 0.99));
+        }
+        var lines = Assert.IsType<LagFindings>(ProbeFindings.Of(runs)!.Learning).Narrative;
+        string lstm = Assert.Single(lines, l => l.StartsWith("lstm (a gated cell: no γ·‖W_hh‖₂ bound):", StringComparison.Ordinal));
+        Assert.Contains("It does not learn lag 8 although 10^-1.0 of the gradient reaches the key there", lstm);
+        Assert.DoesNotContain(lines, l => l.StartsWith("lstm: γ·‖W_hh‖₂", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.Contains(": γ·‖W_hh‖₂ starts at 1.00", StringComparison.Ordinal));   // the plain unit keeps its bound
     }
 }
