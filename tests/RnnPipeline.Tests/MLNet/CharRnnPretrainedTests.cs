@@ -17,7 +17,8 @@ public sealed class CharRnnPretrainedTests : IDisposable
 
     private IDataView Lines(int characters, int seed) => _ml.Data.LoadFromEnumerable(LineClassificationSample.Lines(characters, seed).ToArray());
 
-    private const string OneRun = """
+    /// <summary>A one-run suite on tiny.txt that trains in a second (also the run folder of the worker's file tests).</summary>
+    internal const string OneRun = """
         {
           "Name": "pre",
           "Defaults": {

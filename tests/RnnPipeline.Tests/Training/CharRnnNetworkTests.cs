@@ -112,22 +112,6 @@ public sealed class CharRnnNetworkTests
         var network = new CharRnnNetwork(weights, Activation.Sigmoid);
         network.Backward(network.Forward(inputs, h0), targets, grads);
 
-        const double step = 1e-6;
-        foreach (var ((name, w), (_, g)) in weights.Named().Zip(grads.Named()))
-        {
-            var flat = w.view(-1);
-            var analytic = g.view(-1);
-            for (long i = 0; i < flat.shape[0]; i++)
-            {
-                double original = flat[i].item<double>();
-                flat[i] = original + step;
-                double plus = CharRnnNetwork.Loss(network.Forward(inputs, h0), targets).item<double>();
-                flat[i] = original - step;
-                double minus = CharRnnNetwork.Loss(network.Forward(inputs, h0), targets).item<double>();
-                flat[i] = original;
-                double numeric = (plus - minus) / (2 * step);
-                Assert.True(Math.Abs(numeric - analytic[i].item<double>()) < 1e-7, $"{name}[{i}]: numeric {numeric:E6} vs analytic {analytic[i].item<double>():E6}");
-            }
-        }
+        TestData.AssertMatchesFiniteDifferences(weights, grads, () => CharRnnNetwork.Loss(network.Forward(inputs, h0), targets).item<double>());
     }
 }

@@ -111,23 +111,6 @@ public sealed class GatedRecurrenceTests
         Assert.Equal([steps, 2L, weights.StateSize], delta.shape);
         Assert.Equal([steps, 2L, weights.StateSize], local.shape);
 
-        const double step = 1e-6;
-        double Loss() => CharRnnNetwork.Loss(network.Forward(inputs, h0), targets, lossWeights).item<double>();
-        foreach (var ((name, w), (_, g)) in weights.Named().Zip(grads.Named()))
-        {
-            var flat = w.view(-1);
-            var analytic = g.view(-1);
-            for (long i = 0; i < flat.shape[0]; i++)
-            {
-                double original = flat[i].item<double>();
-                flat[i] = original + step;
-                double plus = Loss();
-                flat[i] = original - step;
-                double minus = Loss();
-                flat[i] = original;
-                double numeric = (plus - minus) / (2 * step);
-                Assert.True(Math.Abs(numeric - analytic[i].item<double>()) < 1e-7, $"{name}[{i}]: numeric {numeric:E6} vs analytic {analytic[i].item<double>():E6}");
-            }
-        }
+        TestData.AssertMatchesFiniteDifferences(weights, grads, () => CharRnnNetwork.Loss(network.Forward(inputs, h0), targets, lossWeights).item<double>());
     }
 }

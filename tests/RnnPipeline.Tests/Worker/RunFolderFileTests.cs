@@ -21,17 +21,7 @@ public sealed class RunFolderFileTests : IClassFixture<RunFolderFileTests.Finish
 
     public void Dispose() => _suites.Dispose();
 
-    private const string OneRun = """
-        {
-          "Name": "pre",
-          "Defaults": {
-            "Model": { "HiddenSize": 8 },
-            "Training": { "Steps": 16, "BatchSize": 4, "WindowLength": 12, "EvalEvery": 8, "EvalWindows": 4 },
-            "Diagnostics": { "Every": 0 }
-          },
-          "Runs": [ { "Name": "text", "Corpus": { "Kind": "TextFile", "Path": "tiny.txt", "ValidationFraction": 0.2 } } ]
-        }
-        """;
+    private const string OneRun = MLNet.CharRnnPretrainedTests.OneRun;
 
     /// <summary>The one-run suite trained to the end by the worker.</summary>
     public sealed class FinishedRun : IDisposable
