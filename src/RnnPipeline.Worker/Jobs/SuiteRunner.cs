@@ -116,10 +116,10 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
     /// </summary>
     private static IEnumerable<int[]> Units(RunJob[] jobs, List<int> ready, bool batch, int workers)
     {
+        int lockable = OpenFiles.RunsPerUnit(OpenFiles.Limit(), workers);      // read once: /proc/self/limits
         var units = batch
             ? ready.GroupBy(k => jobs[k].Shape.Key)
-                .SelectMany(g => g.Chunk(Math.Min(Math.Min(jobs[g.First()].Shape.PerStack, OpenFiles.RunsPerUnit(OpenFiles.Limit(), workers)),
-                    (g.Count() + workers - 1) / workers)))
+                .SelectMany(g => g.Chunk(Math.Min(Math.Min(jobs[g.First()].Shape.PerStack, lockable), (g.Count() + workers - 1) / workers)))
             : ready.Select(k => new[] { k });
         return units.OrderByDescending(unit => unit.Sum(k => ShardAssignment.Cost(jobs[k].Spec))).ToArray();
     }
