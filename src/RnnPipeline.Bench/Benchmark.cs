@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using RnnPipeline.Diagnostics;
 using RnnPipeline.Options;
 using RnnPipeline.Text;
 using RnnPipeline.Training;
@@ -326,17 +325,5 @@ internal sealed class Benchmark(BenchOptions options)
         GC.Collect();
         using var process = Process.GetCurrentProcess();
         return process.WorkingSet64 / (1024.0 * 1024.0);
-    }
-
-    /// <summary>Keeps nothing: the benchmark measures training, not record storage.</summary>
-    private sealed class DiscardingSink : IRunSink
-    {
-        public void OnTrainingMetric(TrainingMetric row) { }
-        public void OnClip(ClipRecord row) { }
-        public void OnGradientFlow(GradientFlowRecord row) { }
-        public void OnNonFinite(NonFiniteEvent row) { }
-        public void OnEvaluation(EvaluationRecord row) { }
-        public void OnStability(StabilitySnapshot snapshot) { }
-        public void OnProbe(ProbeAccuracy row) { }
     }
 }

@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using RnnPipeline.Options;
+using RnnPipeline.Training.Engine;
 using RnnPipeline.Training.Model;
-using RnnPipeline.Training.Optim;
 using RnnPipeline.Training.Text;
-using static TorchSharp.torch;
 
 namespace RnnPipeline.Training;
 
@@ -18,7 +16,7 @@ namespace RnnPipeline.Training;
 /// </summary>
 public sealed class TrainingBatch
 {
-    private readonly TrainingSession[] _runs;
+    private readonly TrainingRun[] _runs;
     private readonly int _perStack;
 
     /// <summary>
@@ -53,14 +51,16 @@ public sealed class TrainingBatch
         if (runs.Count == 0) throw new ArgumentException("a batch needs at least one run", nameof(runs));
         if (runs.Select(r => r.ShapeKey).Distinct().Count() > 1)
             throw new ArgumentException($"runs of one batch need one shape, got {string.Join("; ", runs.Select(r => r.ShapeKey).Distinct())}", nameof(runs));
-        _runs = [.. runs];
+        _runs = [.. runs.Select(r => r.Run)];
         _perStack = MaxRuns(_runs[0].Spec, _runs[0].Corpus);
     }
 
     /// <summary>
     /// Trains every run until it completed its steps (or, with <paramref name="until"/>, reached that step), halted, or
-    /// <paramref name="cancellation"/> fired (after the current step). <paramref name="progress"/> gets the index of the
-    /// run (in the order given to the constructor) and its progress after each of its steps. Returns each run's status.
+    /// <paramref name="cancellation"/> fired (after the current step). Each round is one <see cref="TrainingStep"/> of
+    /// every active run, stacks of at most <see cref="MaxRuns"/> runs one after another. <paramref name="progress"/> gets
+    /// the index of the run (in the order given to the constructor) and its progress after each of its steps. Returns
+    /// each run's status.
     /// </summary>
     public RunStatus[] Train(CancellationToken cancellation, Action<int, TrainingProgress>? progress = null, int? until = null)
     {
@@ -79,13 +79,14 @@ public sealed class TrainingBatch
                     foreach (int i in active) status[i] = RunStatus.Cancelled;
                     break;
                 }
-                int[] steps = [.. active.Select(i => _runs[i].Step)];
-                var results = active.Chunk(_perStack).SelectMany(stack => Step([.. stack.Select(i => _runs[i])])).ToArray();
+                int[] steps = [.. active.Select(i => _runs[i].State.Step)];
+                var outcomes = active.Chunk(_perStack).SelectMany(stack => TrainingStep.Run([.. stack.Select(i => _runs[i])])).ToArray();
                 for (int k = 0; k < active.Length; k++)
                 {
                     int i = active[k];
-                    _runs[i].Report(steps[k], results[k].Loss, progress is null ? null : p => progress(i, p));
-                    if (results[k].Halted) status[i] = RunStatus.Halted;
+                    var done = _runs[i].CountStep(steps[k], outcomes[k].Loss);
+                    progress?.Invoke(i, done);
+                    if (outcomes[k].Halted) status[i] = RunStatus.Halted;
                 }
             }
             return [.. status.Select(s => s!.Value)];
@@ -94,49 +95,5 @@ public sealed class TrainingBatch
         {
             foreach (var run in _runs) run.Clock.Stop();
         }
-    }
-
-    /// <summary>
-    /// One step of every run in <paramref name="runs"/>: batch → forward → loss → backward → (per run) checks → clip →
-    /// update → (per run) records. Every tensor operation covers all runs at once over a leading run axis (a run
-    /// alone: R = 1 over views of its own tensors); only what a run decides for itself (a fault and its recovery,
-    /// snapshots, diagnostics, records) is per run.
-    /// </summary>
-    private static (double Loss, bool Halted)[] Step(TrainingSession[] runs) => TorchGuard.Run<(double Loss, bool Halted)[]>(() =>
-    {
-        using var scope = NewDisposeScope();
-        long started = Stopwatch.GetTimestamp();
-        var inputs = runs.Select(r => r.NextStep(started)).ToArray();
-        var weights = new StackedWeights([.. runs.Select(r => r.Network.Weights)]);
-        var network = runs[0].Network.Cell == RecurrentCell.Rnn ? Recurrence.Over(weights, runs[0].Network.Activation) : runs[0].Network.Layer;
-        var (targets, lossWeights) = (stack(inputs.Select(i => i.Targets)), inputs[0].Weights is null ? null : stack(inputs.Select(i => i.Weights!)));
-        var pass = network.Forward(stack(inputs.Select(i => i.Inputs)), stack(runs.Select(r => r.HiddenState)), inputs.Max(i => i.Keep));
-        float[] losses = Recurrence.Losses(pass, targets, lossWeights).data<float>().ToArray();
-        var grads = network.Backward(pass, targets, lossWeights);
-        double[] norms = GradientClipper.GlobalNorms(grads.Parameters);
-        var checks = runs.Select((run, r) => run.BeforeUpdate(inputs[r], losses[r], norms[r], pass.Run(r, inputs[r].Keep), grads, r)).ToArray();
-        Update(runs, weights, grads, [.. checks.Select(c => c.Pending)]);
-
-        // ---- records and diagnostics, per run ----
-        float[] flow = grads.FlowNorms();
-        int steps = flow.Length / runs.Length;
-        return [.. runs.Select((run, r) => checks[r].Pending is { } pending
-            ? (run.AfterUpdate(pending, pass.Run(r, inputs[r].Keep), flow.AsSpan(r * steps, steps)), false)
-            : (double.NaN, checks[r].Halted))];
-    });
-
-    /// <summary>
-    /// Clips and updates the runs whose step passed its checks: one stacked update when all did and share one update
-    /// rule (the usual case), otherwise each such run alone (the same operations over its own rows).
-    /// </summary>
-    private static void Update(TrainingSession[] runs, StackedWeights weights, StackedGradients grads, TrainingSession.PendingStep?[] pending)
-    {
-        var g = grads.Parameters;
-        if (pending.Any(p => p is not null && p.ClipScale != 1)) GradientClipper.Scale(g, [.. pending.Select(p => p?.ClipScale ?? 1)]);
-        if (pending.All(p => p is not null) && runs.All(r => r.Optimizer.Kind == runs[0].Optimizer.Kind))
-            Optimizer.Step([.. runs.Select(r => r.Optimizer)], weights, g, [.. pending.Select(p => p!.LearningRate)]);
-        else
-            for (int r = 0; r < runs.Length; r++)
-                if (pending[r] is { } p) Optimizer.Step([runs[r].Optimizer], new StackedWeights([runs[r].Network.Weights]), grads.OfRun(r), [p.LearningRate]);
     }
 }

@@ -13,34 +13,7 @@ public sealed partial class TrainingSession
     /// windows of the validation split, read as parallel streams with the hidden state carried between windows (over
     /// episodes: each from zero), counting the characters the training loss counts.
     /// </summary>
-    public EvaluationRecord Evaluate() => TorchGuard.Run(() =>
-    {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var stream = _corpus.Windows(_corpus.Validation, _spec);
-        var inputs = new long[stream.WindowLength * stream.BatchSize];
-        var targets = new long[inputs.Length];
-        var weights = _corpus.ValidationWeights is null ? null : new float[inputs.Length];
-        long[] shape = [stream.WindowLength, stream.BatchSize];
-        double loss = 0, total = 0;
-        int windows = Math.Min(_spec.Training.EvalWindows, stream.WindowsPerEpoch);
-        var reader = new ChunkedReader(_network, stream.BatchSize);
-        for (int w = 0; w < windows; w++)
-        {
-            if (stream.ResetsState) reader.Hidden.zero_();
-            reader.Read(stream.WindowLength, stream.WindowLength,
-                (_, _, window) => { stream.Next(inputs, targets, _corpus.ValidationWeights, weights); inputs.CopyTo(window); },
-                (_, pass) =>
-                {
-                    double counted = weights is null ? inputs.Length : weights.Sum();
-                    if (counted == 0) return;
-                    loss += counted * CharRnnNetwork.Loss(pass, tensor(targets, shape), weights is null ? null : tensor(weights, shape)).item<float>();
-                    total += counted;
-                });
-        }
-        loss = total == 0 ? double.NaN : loss / total;
-        return new EvaluationRecord(Step, loss, loss / Math.Log(2));
-    });
+    public EvaluationRecord Evaluate() => TorchGuard.Run(_run.Evaluate);
 
     /// <summary>
     /// Probabilities of the next character after each of <paramref name="positions"/> − 1, i.e. the model's prediction
@@ -71,13 +44,13 @@ public sealed partial class TrainingSession
             }
         if (batch == 0 || wanted.Count == 0) return rows;
 
-        var ids = texts.Select(_corpus.Vocabulary.Encode).ToArray();
-        int vocabulary = _corpus.Vocabulary.Size;
+        var ids = texts.Select(_run.Corpus.Vocabulary.Encode).ToArray();
+        int vocabulary = _run.Corpus.Vocabulary.Size;
         TorchGuard.Run(() =>
         {
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            new ChunkedReader(_network, batch).Read(wanted.Keys.Max() + 1, 256,
+            new ChunkedReader(_run.Network, batch).Read(wanted.Keys.Max() + 1, 256,
                 (from, n, inputs) =>
                 {
                     for (int t = 0; t < n; t++)
@@ -103,7 +76,7 @@ public sealed partial class TrainingSession
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(temperature);
         var random = new Random(seed);
-        var vocabulary = _corpus.Vocabulary;
+        var vocabulary = _run.Corpus.Vocabulary;
         var ids = vocabulary.Encode(prime.Length > 0 ? prime : "\n");
         var text = new System.Text.StringBuilder();
         float[] p = [];                                                         // p(next char) after what was read
@@ -111,7 +84,7 @@ public sealed partial class TrainingSession
         {
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            var reader = new ChunkedReader(_network, 1);
+            var reader = new ChunkedReader(_run.Network, 1);
             void Next(ForwardPass pass) => p = With(temperature, s => pass.LogProbabilities[^1].div(s)).softmax(0).data<float>().ToArray();
             reader.Read(ids.Length, ids.Length, (_, _, inputs) => ids.CopyTo(inputs), (_, pass) => Next(pass));
             reader.Read(length, 1, (_, _, inputs) =>

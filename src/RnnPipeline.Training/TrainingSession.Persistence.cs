@@ -20,14 +20,14 @@ public sealed partial class TrainingSession
     /// weights, optimiser state, carried hidden state, learning-rate scale, counters and the rollback snapshot, then
     /// the SHA-256 of all of it.
     /// </summary>
-    public void WriteCheckpoint(Stream stream) => TorchGuard.Run(() => Checkpoint.Write(stream, _spec.ConfigHash(), writer =>
+    public void WriteCheckpoint(Stream stream) => TorchGuard.Run(() => Checkpoint.Write(stream, _run.Spec.ConfigHash(), writer =>
     {
-        writer.Write(_corpus.Vocabulary.Characters);
-        _recovery.WriteCounters(writer);
-        writer.Write(_clipped);
-        writer.Write(_elapsedBefore + _clock.Elapsed.TotalSeconds);
-        _state.Write(writer);
-        _recovery.WriteSnapshot(writer);
+        writer.Write(_run.Corpus.Vocabulary.Characters);
+        _run.Recovery.WriteCounters(writer);
+        writer.Write(_run.Clipped);
+        writer.Write(_run.ElapsedSeconds);
+        _run.State.Write(writer);
+        _run.Recovery.WriteSnapshot(writer);
     }));
 
     /// <summary>
@@ -53,11 +53,11 @@ public sealed partial class TrainingSession
         if (reader.ReadString() != corpus.Vocabulary.Characters)
             throw new InputException($"checkpoint '{checkpointPath}' was trained on a different text (other characters): restore the text or {Checkpoint.Restart}");
         var session = Create(spec, corpus, sink);
-        session._recovery.ReadCounters(reader);
-        session._clipped = reader.ReadInt32();
-        session._elapsedBefore = reader.ReadDouble();
-        session._state.Read(reader);
-        session._recovery.ReadSnapshot(reader);
+        session._run.Recovery.ReadCounters(reader);
+        session._run.Clipped = reader.ReadInt32();
+        session._run.ElapsedBefore = reader.ReadDouble();
+        session._run.State.Read(reader);
+        session._run.Recovery.ReadSnapshot(reader);
         return session;
     });
 

@@ -24,9 +24,10 @@ internal sealed class GatedRecurrence(CharRnnWeights model) : IRecurrence
 
     /// <summary>
     /// Runs the network over <paramref name="inputs"/> [1, T, B] from states <paramref name="h0"/> [1, B, S]. Of the first
-    /// <paramref name="keepPreActivations"/> sequences the gate pre-activations are kept (<see cref="Step"/>).
+    /// <paramref name="keepPreActivations"/> sequences the gate pre-activations are kept (<see cref="Step"/>). One phase:
+    /// <paramref name="mark"/> is not told of inner phases.
     /// </summary>
-    public StackedPass Forward(Tensor inputs, Tensor h0, int keepPreActivations = 0)
+    public StackedPass Forward(Tensor inputs, Tensor h0, int keepPreActivations = 0, Action<string>? mark = null)
     {
         using var _ = no_grad();
         var run = Run(Parameters.Of(model), inputs[0], h0[0], keepPreActivations);
@@ -40,8 +41,9 @@ internal sealed class GatedRecurrence(CharRnnWeights model) : IRecurrence
     /// gradients ∂L_t/∂h_t and the gradient reaching each state, δ_t = ∂L/∂s_t [1, T, B, S]. δ_t is taken in the state
     /// view s_t = F(s_{t−1}, x_t): for the LSTM, δc_t is what reaches c_t from step t + 1 (through c_{t+1} and h_{t+1}),
     /// not the path c_t → h_t of the same step, which δh_t already carries; so δ_{t−1} = J_tᵀ δ_t + local_{t−1}.
+    /// One phase: <paramref name="mark"/> is not told of inner phases.
     /// </summary>
-    public StackedGradients Backward(StackedPass pass, Tensor targets, Tensor? weights = null)
+    public StackedGradients Backward(StackedPass pass, Tensor targets, Tensor? weights = null, Action<string>? mark = null)
     {
         using var _ = enable_grad();
         var leaves = Parameters.Of(model).Leaves();

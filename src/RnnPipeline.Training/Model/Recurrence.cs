@@ -59,11 +59,14 @@ internal sealed class Recurrence : IRecurrence
     /// <summary>
     /// Runs the networks over <paramref name="inputs"/> [R, T, B] from hidden states <paramref name="h0"/> [R, B, H].
     /// The pre-activations a_t of the first <paramref name="keepPreActivations"/> sequences of every run are kept.
+    /// <paramref name="mark"/> is told the end of the input projection and of the loop.
     /// </summary>
-    public StackedPass Forward(Tensor inputs, Tensor h0, int keepPreActivations = 0)
+    public StackedPass Forward(Tensor inputs, Tensor h0, int keepPreActivations = 0, Action<string>? mark = null)
     {
         var (embedded, hidden) = InputProjection(inputs);
+        mark?.Invoke("input projection");
         var pre = Recur(hidden, h0, keepPreActivations);
+        mark?.Invoke("forward loop");
         return new StackedPass(inputs, h0, embedded, pre, hidden, Head(hidden));
     }
 
@@ -113,13 +116,17 @@ internal sealed class Recurrence : IRecurrence
     /// <summary>
     /// Backpropagates each run's mean cross-entropy against <paramref name="targets"/> [R, T, B] (with
     /// <paramref name="weights"/> [R, T, B], each run's weighted mean Σ w·ℓ / Σ w): parameter gradients [R, …], the
-    /// local gradients ∂L_t/∂h_t through the head and δ_t = ∂L/∂h_t [R, T, B, H].
+    /// local gradients ∂L_t/∂h_t through the head and δ_t = ∂L/∂h_t [R, T, B, H]. <paramref name="mark"/> is told the
+    /// end of the head's backward pass, of the loop and of the weight gradients.
     /// </summary>
-    public StackedGradients Backward(StackedPass pass, Tensor targets, Tensor? weights = null)
+    public StackedGradients Backward(StackedPass pass, Tensor targets, Tensor? weights = null, Action<string>? mark = null)
     {
         var (why, by, local) = HeadBackward(pass, targets, weights);
+        mark?.Invoke("head backward");
         var (delta, da) = RecurBackward(pass, local);
+        mark?.Invoke("backward loop");
         var (e, wxh, whh, bh) = WeightGradients(pass, da);
+        mark?.Invoke("weight gradients");
         return new StackedGradients(e, wxh, whh, bh, why, by, local, delta);
     }
 
@@ -263,9 +270,16 @@ internal sealed record StackedGradients(Tensor? E, Tensor Wxh, Tensor Whh, Tenso
 /// <summary>The forward pass and backpropagation through time of a recurrent layer: <see cref="Recurrence"/> or <see cref="GatedRecurrence"/>.</summary>
 internal interface IRecurrence
 {
-    /// <summary>Runs the networks over <paramref name="inputs"/> [R, T, B] from states <paramref name="h0"/> [R, B, S], keeping the pre-activations of the first <paramref name="keepPreActivations"/> sequences.</summary>
-    StackedPass Forward(Tensor inputs, Tensor h0, int keepPreActivations = 0);
+    /// <summary>
+    /// Runs the networks over <paramref name="inputs"/> [R, T, B] from states <paramref name="h0"/> [R, B, S], keeping the
+    /// pre-activations of the first <paramref name="keepPreActivations"/> sequences; <paramref name="mark"/> (a phase
+    /// timer) is told the end of each inner phase by name.
+    /// </summary>
+    StackedPass Forward(Tensor inputs, Tensor h0, int keepPreActivations = 0, Action<string>? mark = null);
 
-    /// <summary>Backpropagates each run's (weighted) mean cross-entropy of <paramref name="pass"/> against <paramref name="targets"/> [R, T, B].</summary>
-    StackedGradients Backward(StackedPass pass, Tensor targets, Tensor? weights = null);
+    /// <summary>
+    /// Backpropagates each run's (weighted) mean cross-entropy of <paramref name="pass"/> against <paramref name="targets"/>
+    /// [R, T, B]; <paramref name="mark"/> (a phase timer) is told the end of each inner phase by name.
+    /// </summary>
+    StackedGradients Backward(StackedPass pass, Tensor targets, Tensor? weights = null, Action<string>? mark = null);
 }
