@@ -11,28 +11,17 @@ using RnnPipeline.Worker.Suites;
 namespace RnnPipeline.Worker.Jobs;
 
 /// <summary>
-/// One run of a suite: <see cref="Prepare"/> finds out whether it still has to train, <see cref="Start"/> takes the run
-/// folder's lock, loads its text and creates or resumes its session, the suite runner trains it (alone or in a
-/// <see cref="TrainingBatch"/>), <see cref="Finish"/> writes its checkpoint, data views and state, and
-/// <see cref="Dispose"/> releases the lock, the session and the text. A run holds its lock (one open file) only while it
-/// is prepared and while it trains, so a suite's open files do not grow with its run count.
+/// One run of a suite, from before it trains to its outcome: <see cref="Prepare"/> finds out whether it still has to
+/// train, <see cref="Start"/> returns the run ready to train (<see cref="StartedRun"/>: its folder's lock taken, its
+/// text loaded, its session created or resumed), which the suite runner trains (alone or in a
+/// <see cref="TrainingBatch"/>) and finishes. A run holds its lock (one open file) only while it is prepared and while
+/// it trains, and its text only while it trains, so a suite's open files and memory do not grow with its run count.
 /// </summary>
-internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder folder, RunDataViews views, ILogger logger, TimeProvider clock, TimeSpan progressInterval) : IDisposable
+internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder folder, RunDataViews views, bool resume, ILogger logger, TimeProvider clock, TimeSpan progressInterval)
 {
     private readonly RunRecording _recording = new(RunInfo.For(suite.Name, spec));
-    private long _start;
-    private int _firstStep;
-    private long _charactersTrained;
-    private bool _resume;
-    private CharCorpus? _corpus;
     private (string Key, int PerStack)? _shape;
-    private RunLock? _lock;
-    private ProgressReporter? _progress;
-    private IRunSink? _sink;
-    private double _analysisSeconds;
-
-    /// <summary>The run's session between <see cref="Start"/> and <see cref="Dispose"/>.</summary>
-    public TrainingSession? Session { get; private set; }
+    private long _charactersTrained;
 
     /// <summary>The run's specification.</summary>
     public RunSpec Spec => spec;
@@ -41,68 +30,49 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     public bool TensorBoard { get; init; }
 
     /// <summary>
-    /// The run's text, loaded on first use and released by <see cref="Dispose"/>: a suite holds the texts of the runs
-    /// training now, not of every run (100,000 runs of a 120 KB text would need gigabytes before the first step).
-    /// </summary>
-    public CharCorpus Corpus => _corpus ??= LoadCorpus();
-
-    /// <summary>
     /// The run's <see cref="TrainingSession.ShapeKeyOf"/> and how many runs of its shape one stacked step takes
-    /// (<see cref="TrainingBatch.MaxRuns"/>). Measured on the run's text, which is released again unless the run is
-    /// training: grouping a suite's runs by shape holds one text at a time.
+    /// (<see cref="TrainingBatch.MaxRuns"/>). Measured on the run's text, which is released again: grouping a suite's
+    /// runs by shape holds one text at a time (100,000 runs of a 120 KB text would need gigabytes before the first step).
     /// </summary>
     public (string Key, int PerStack) Shape => _shape ??= MeasureShape();
 
     private (string Key, int PerStack) MeasureShape()
     {
-        bool loaded = _corpus is not null;
-        var shape = (TrainingSession.ShapeKeyOf(spec, Corpus), TrainingBatch.MaxRuns(spec, Corpus));
-        if (!loaded && Session is null) _corpus = null;
-        return shape;
+        var corpus = LoadCorpus();
+        return (TrainingSession.ShapeKeyOf(spec, corpus), TrainingBatch.MaxRuns(spec, corpus));
     }
 
+    /// <summary>Characters trained in this process (by the runs started so far, once they are disposed).</summary>
+    public long CharactersTrained => Interlocked.Read(ref _charactersTrained);
+
     /// <summary>
-    /// Returns the outcome when, with <paramref name="resume"/>, the run already finished in an earlier process (its
-    /// saved results are kept); null when it still has to train.
+    /// Returns the outcome when, with --resume, the run already finished in an earlier process (its saved results are
+    /// kept); null when it still has to train.
     /// </summary>
-    public RunOutcome? Prepare(bool resume)
+    public RunOutcome? Prepare()
     {
-        _resume = resume;
         if (!resume || !Directory.Exists(folder.Path)) return null;              // nothing saved: nothing to lock or read
-        Lock();
-        try
-        {
-            if (folder.ReadState() is not (RunStatus.Completed or RunStatus.Halted)) return null;
-            Log.RunAlreadyFinished(logger, spec.Name);
-            var saved = views.Load(folder.Data);
-            // A process killed while renaming leaves the checksums listing old and new content; run.json is renamed after
-            // the data views, so here they are all new: write them again to settle the checksums.
-            if (FileChecksums.HasInterruptedCommit(folder.Data)) views.Save(saved, folder.Data);
-            return new RunOutcome(spec, saved, folder.ReadState()!.Value, 0, folder.Path);
-        }
-        finally
-        {
-            Unlock();
-        }
+        using var runLock = Lock();
+        if (folder.ReadState() is not (RunStatus.Completed or RunStatus.Halted)) return null;
+        Log.RunAlreadyFinished(logger, spec.Name);
+        var saved = views.Load(folder.Data);
+        // A process killed while renaming leaves the checksums listing old and new content; run.json is renamed after
+        // the data views, so here they are all new: write them again to settle the checksums.
+        if (FileChecksums.HasInterruptedCommit(folder.Data)) views.Save(saved, folder.Data);
+        return new RunOutcome(spec, saved, folder.ReadState()!.Value, 0, folder.Path);
     }
 
     /// <summary>
-    /// Takes the run folder's lock until <see cref="Unlock"/> (or <see cref="Dispose"/>). The suite runner checked every
-    /// run folder up front; a process that took one since then makes this run fail, writing nothing into the folder.
+    /// Takes the run folder's lock. The suite runner checked every run folder up front; a process that took one since
+    /// then makes this run fail, writing nothing into the folder.
     /// </summary>
     /// <exception cref="IOException">Another process holds the lock.</exception>
-    private void Lock()
+    private RunLock Lock()
     {
-        if (_lock is not null) return;
-        _lock = RunLock.TryAcquire(folder.Path, "training") ?? throw new IOException(
+        var runLock = RunLock.TryAcquire(folder.Path, "training") ?? throw new IOException(
             $"run folder '{folder.Path}' was taken by another RnnPipeline process after this one checked it (its {RunLock.FileName} names the process): nothing was written into it; --resume the run once that process has finished");
-        if (_lock.PreviousHolder is { } holder) Log.LockTakenOver(logger, folder.Path, holder);
-    }
-
-    private void Unlock()
-    {
-        _lock?.Dispose();
-        _lock = null;
+        if (runLock.PreviousHolder is { } holder) Log.LockTakenOver(logger, folder.Path, holder);
+        return runLock;
     }
 
     private CharCorpus LoadCorpus()
@@ -111,104 +81,92 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         return CharCorpus.FromText(text, spec, scored: spec.Corpus.Loss == ProbeLoss.Dependents ? probe?.Targets.Select(t => t.Position) : null);
     }
 
-    /// <summary>Creates the session (or restores it from the checkpoint with --resume) and logs the start of training.</summary>
-    public TrainingSession Start()
+    /// <summary>
+    /// Takes the run folder's lock, loads the text and creates the session (or restores it from the checkpoint with
+    /// --resume), and logs the start of training: the run, ready to train, holding all of it until it is disposed.
+    /// </summary>
+    /// <exception cref="IOException">Another process holds the run folder's lock.</exception>
+    public StartedRun Start()
     {
-        Lock();
-        _start = clock.GetTimestamp();
-        IRunSink sink = new LoggingSink(_recording, logger, spec.Name);
-        bool resumed = _resume && File.Exists(folder.Checkpoint);
-        if (TensorBoard)
-            sink = new SinkTee(sink, new Training.Diagnostics.TensorBoardSink(folder.TensorBoard, resumed ? TrainingSession.CheckpointStep(spec, folder.Checkpoint) : 0));
-        _sink = sink;
-        Session = resumed ? Resumed(Corpus, sink) : TrainingSession.Create(spec, Corpus, sink);
-        _firstStep = Session.Step;
-        _progress = new ProgressReporter(logger, spec.Name, clock, progressInterval);
-        if (Session.Step == 0)
-            Log.RunStarting(logger, spec.Name, index + 1, suite.Runs.Count, spec.Model.Unit,
-                spec.Model.Init.ToString(), spec.Model.InitGain, spec.Model.HiddenSize, spec.SequenceLength,
-                spec.Corpus.Kind == CorpusKind.TextFile ? Path.GetFileName(spec.Corpus.Path!) : spec.Corpus.Kind.ToString(), spec.Training.Steps,
-                Session.DiagnosticsPeriod > 0 ? $"diagnostics every {Session.DiagnosticsPeriod} steps" : "no diagnostics");
-        return Session;
-    }
-
-    /// <summary>Characters trained in this process.</summary>
-    public long CharactersTrained => _charactersTrained + (Session is null ? 0 : (long)(Session.Step - _firstStep) * Session.CharactersPerStep);
-
-    /// <summary>Logs the run's progress after a step (every few seconds).</summary>
-    public void ReportProgress(TrainingProgress progress)
-    {
-        _progress!.Report(progress);
-        TrainingMetrics.OnAnalysisTime(_recording.Info, _analysisSeconds, progress.DiagnosticsSeconds);
-        _analysisSeconds = progress.DiagnosticsSeconds;
+        var runLock = Lock();
+        try
+        {
+            long start = clock.GetTimestamp();
+            var corpus = LoadCorpus();
+            IRunSink sink = new LoggingSink(_recording, logger, spec.Name);
+            bool resumed = resume && File.Exists(folder.Checkpoint);
+            if (TensorBoard)
+                sink = new SinkTee(sink, new Training.Diagnostics.TensorBoardSink(folder.TensorBoard, resumed ? TrainingSession.CheckpointStep(spec, folder.Checkpoint) : 0));
+            var session = resumed ? Resumed(corpus, sink) : TrainingSession.Create(spec, corpus, sink);
+            if (session.Step == 0)
+                Log.RunStarting(logger, spec.Name, index + 1, suite.Runs.Count, spec.Model.Unit,
+                    spec.Model.Init.ToString(), spec.Model.InitGain, spec.Model.HiddenSize, spec.SequenceLength,
+                    spec.Corpus.Kind == CorpusKind.TextFile ? Path.GetFileName(spec.Corpus.Path!) : spec.Corpus.Kind.ToString(), spec.Training.Steps,
+                    session.DiagnosticsPeriod > 0 ? $"diagnostics every {session.DiagnosticsPeriod} steps" : "no diagnostics");
+            return new StartedRun(this, session, sink, runLock, start, new ProgressReporter(logger, spec.Name, clock, progressInterval));
+        }
+        catch
+        {
+            runLock.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
-    /// Evaluates the probe, then writes the data views, state and checkpoint of a run that trained until
-    /// <paramref name="status"/>. A run cancelled before it started writes nothing, except that a run resumed from a
-    /// checkpoint writes its files again with what it has (so the report of what exists includes it).
+    /// The outcome of a run cancelled before it started: nothing is written, except that a run resumed from a checkpoint
+    /// writes its files again with what it has (so the report of what exists includes it).
     /// </summary>
-    public RunOutcome Finish(RunStatus status)
+    public RunOutcome Cancelled()
     {
-        if (Session is null && !(_resume && File.Exists(folder.Checkpoint)))
-            return new RunOutcome(spec, _recording, RunStatus.Cancelled, 0, folder.Path);
-        var session = Session ?? Start();
-        if (IsProbe && status != RunStatus.Cancelled)
-            foreach (var row in ProbeEvaluator.Evaluate(session, spec)) _sink!.OnProbe(row);
-
-        Persist(session, status);
-        double seconds = clock.GetElapsedTime(_start).TotalSeconds;
-        Log.RunFinished(logger, spec.Name, status.ToString().ToLowerInvariant(), session.Step, seconds,
-            _recording.Evaluations.Count > 0 ? _recording.Evaluations[^1].BitsPerChar : double.NaN);
-        return new RunOutcome(spec, _recording, status, seconds, folder.Path);
+        if (!(resume && File.Exists(folder.Checkpoint))) return new RunOutcome(spec, _recording, RunStatus.Cancelled, 0, folder.Path);
+        using var run = Start();
+        return run.Finish(RunStatus.Cancelled);
     }
 
-    /// <summary>With <see cref="ProbeOptions.Every"/> = N, scores the probe after every N-th step (but the last, which <see cref="Finish"/> scores).</summary>
-    public void ProbeIfDue(TrainingProgress progress)
+    /// <summary>The outcome of a run that failed with <paramref name="error"/> before it started (logged, state written).</summary>
+    public RunOutcome Failed(Exception error)
     {
-        if (DueAfter(progress, spec.Probe.Every) && IsProbe && Session is { } session)
-            foreach (var row in ProbeEvaluator.Evaluate(session, spec)) _sink!.OnProbe(row);
+        // Only into a folder this process holds: the lock is taken for this.
+        using var runLock = RunLock.TryAcquire(folder.Path, "training");
+        return Failed(error, runLock is not null);
+    }
+
+    /// <summary>Logs <paramref name="error"/>, writes the Failed state when this process holds the run folder, and returns the outcome.</summary>
+    internal RunOutcome Failed(Exception error, bool held)
+    {
+        Log.RunFailed(logger, spec.Name, error.Message.Split('\n')[0].Trim(), error);
+        if (held) folder.WriteState(spec, RunStatus.Failed, 0);
+        return new RunOutcome(spec, new RunRecording(RunInfo.For(suite.Name, spec)), RunStatus.Failed, 0, folder.Path);
     }
 
     /// <summary>
-    /// With <see cref="TrainingOptions.CheckpointEvery"/> = N, after every N-th step (but the last): the data views, the
-    /// state (Cancelled: resumable) and the checkpoint, so a process killed without warning continues from there with
-    /// --resume.
+    /// Writes the data views, state (<paramref name="state"/>) and checkpoint of <paramref name="session"/> in one
+    /// commit. Renamed in this order: a process killed in between leaves data views ahead of the checkpoint (--resume
+    /// drops the extra rows) or a finished state beside complete data views, never a checkpoint ahead of its records.
     /// </summary>
-    public void CheckpointIfDue(TrainingProgress progress)
-    {
-        if (DueAfter(progress, spec.Training.CheckpointEvery) && Session is { } session)
-            Persist(session, RunStatus.Cancelled);
-    }
-
-    /// <summary>True after every <paramref name="every"/>-th step but the last (never when <paramref name="every"/> is 0).</summary>
-    private static bool DueAfter(TrainingProgress progress, int every)
-    {
-        int done = progress.Step + 1;
-        return every > 0 && done % every == 0 && done < progress.TotalSteps;
-    }
-
-    private void Persist(TrainingSession session, RunStatus state)
+    internal void Persist(TrainingSession session, RunStatus state)
     {
         using var files = new AtomicFileSet();
-        // Renamed in this order: a process killed in between leaves data views ahead of the checkpoint (--resume drops
-        // the extra rows) or a finished state beside complete data views, never a checkpoint ahead of its records.
         views.Save(_recording, folder.Data, files);
         folder.WriteState(files, spec, state, session.Step);
         files.Write(folder.Checkpoint, session.WriteCheckpoint);
         files.Commit();
     }
 
-    /// <summary>The outcome of a run that failed with <paramref name="error"/> (logged, state written).</summary>
-    public RunOutcome Failed(Exception error)
+    /// <summary>Logs the end of a run started at <paramref name="start"/> that trained until <paramref name="state"/> at step <paramref name="step"/>; returns its outcome.</summary>
+    internal RunOutcome Finished(RunStatus state, long start, int step)
     {
-        Log.RunFailed(logger, spec.Name, error.Message.Split('\n')[0].Trim(), error);
-        // Only into a folder this process holds (a run that failed before it started takes the lock for this).
-        bool held = _lock is not null;
-        if (held || (_lock = RunLock.TryAcquire(folder.Path, "training")) is not null) folder.WriteState(spec, RunStatus.Failed, 0);
-        if (!held) Unlock();
-        return new RunOutcome(spec, new RunRecording(RunInfo.For(suite.Name, spec)), RunStatus.Failed, 0, folder.Path);
+        double seconds = clock.GetElapsedTime(start).TotalSeconds;
+        Log.RunFinished(logger, spec.Name, state.ToString().ToLowerInvariant(), step, seconds,
+            _recording.Evaluations.Count > 0 ? _recording.Evaluations[^1].BitsPerChar : double.NaN);
+        return new RunOutcome(spec, _recording, state, seconds, folder.Path);
     }
+
+    /// <summary>The run's identity in its records.</summary>
+    internal RunInfo Info => _recording.Info;
+
+    /// <summary>Adds what a started run trained in this process to <see cref="CharactersTrained"/>.</summary>
+    internal void CountTrained(long characters) => Interlocked.Add(ref _charactersTrained, characters);
 
     /// <summary>
     /// Checks what <c>--resume</c> will read of this run before any run of the suite trains, so a bad file changes
@@ -244,7 +202,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     {
         var session = TrainingSession.Resume(spec, corpus, sink, folder.Checkpoint);
         var saved = views.Load(folder.Data);
-        saved.TruncateAfter(session.Step - 1);   // the data views may be ahead of the checkpoint (see Finish)
+        saved.TruncateAfter(session.Step - 1);   // the data views may be ahead of the checkpoint (see Persist)
         _recording.Append(saved);
         Log.RunResuming(logger, spec.Name, session.Step);
         return session;
@@ -255,17 +213,5 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         if (spec.Corpus.Kind == CorpusKind.TextFile) return (TextSource.LoadUtf8(suite.ResolveCorpusPath(spec)), null);
         var probe = ProbeTextGenerator.Generate(spec.Corpus, spec.Training.Seed);
         return (probe.Text, probe);
-    }
-
-    private bool IsProbe => spec.Corpus.Kind != CorpusKind.TextFile;
-
-    /// <summary>Releases the session (its weights and optimiser state), the text and the run folder's lock; the recording stays.</summary>
-    public void Dispose()
-    {
-        _charactersTrained = CharactersTrained;
-        Session?.Dispose();
-        Session = null;
-        _corpus = null;
-        Unlock();
     }
 }

@@ -36,36 +36,29 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         TorchRuntime.Configure(Math.Max(1, cores / o.ParallelRuns));
         Log.Numerics(logger, KernelPinning.Describe(), Math.Max(1, cores / o.ParallelRuns));
         CheckRuns(suite, runs, suiteFolder, o.Resume, views);
-        var jobs = runs.Select(i => new RunJob(suite, i, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), views, logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds)) { TensorBoard = o.TensorBoard }).ToArray();
+        var jobs = runs.Select(i => new RunJob(suite, i, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), views, o.Resume, logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds)) { TensorBoard = o.TensorBoard }).ToArray();
         var outcomes = new RunOutcome[runs.Count];
         long started = clock.GetTimestamp();
-        try
+        var ready = new List<int>();
+        for (int k = 0; k < jobs.Length; k++)
         {
-            var ready = new List<int>();
-            for (int k = 0; k < jobs.Length; k++)
+            try
             {
-                try
-                {
-                    if (jobs[k].Prepare(o.Resume) is { } finished) outcomes[k] = finished;
-                    else ready.Add(k);
-                }
-                catch (Exception e) when (e is not InputException)
-                {
-                    outcomes[k] = jobs[k].Failed(e);
-                }
+                if (jobs[k].Prepare() is { } finished) outcomes[k] = finished;
+                else ready.Add(k);
             }
-            var throughput = new ThroughputReporter(logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds));
-            Parallel.ForEach(Partitioner.Create(Units(jobs, ready, o.BatchRuns, o.ParallelRuns), EnumerablePartitionerOptions.NoBuffering),
-                new ParallelOptions { MaxDegreeOfParallelism = o.ParallelRuns },
-                unit => Train(jobs, unit, outcomes, throughput, cancellation));
-            double seconds = clock.GetElapsedTime(started).TotalSeconds;
-            long characters = jobs.Sum(j => j.CharactersTrained);
-            if (characters > 0) Log.SuiteThroughput(logger, characters, seconds, characters / Math.Max(1e-9, seconds));
+            catch (Exception e) when (e is not InputException)
+            {
+                outcomes[k] = jobs[k].Failed(e);
+            }
         }
-        finally
-        {
-            foreach (var job in jobs) job.Dispose();
-        }
+        var throughput = new ThroughputReporter(logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds));
+        Parallel.ForEach(Partitioner.Create(Units(jobs, ready, o.BatchRuns, o.ParallelRuns), EnumerablePartitionerOptions.NoBuffering),
+            new ParallelOptions { MaxDegreeOfParallelism = o.ParallelRuns },
+            unit => Train(jobs, unit, outcomes, throughput, cancellation));
+        double seconds = clock.GetElapsedTime(started).TotalSeconds;
+        long characters = jobs.Sum(j => j.CharactersTrained);
+        if (characters > 0) Log.SuiteThroughput(logger, characters, seconds, characters / Math.Max(1e-9, seconds));
 
         // Shards share the suite folder: the report is written once, by --report after every shard has finished.
         string? report = shard is null ? WriteReport(suite, suiteFolder, outcomes.Where(r => r.Recording.Metrics.Count > 0).ToArray(), []) : null;
@@ -127,55 +120,81 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
     /// <summary>Trains one unit (a run alone or a stack of runs) and finishes each of its runs.</summary>
     private void Train(RunJob[] jobs, int[] unit, RunOutcome[] outcomes, ThroughputReporter throughput, CancellationToken cancellation)
     {
-        void Progress(int i, TrainingProgress p)
+        if (cancellation.IsCancellationRequested)
         {
-            jobs[unit[i]].ReportProgress(p);
-            throughput.Report(jobs[unit[i]].Spec.Name, p);
-            jobs[unit[i]].ProbeIfDue(p);                                        // before a checkpoint, which then holds it
-            jobs[unit[i]].CheckpointIfDue(p);
+            foreach (int k in unit) outcomes[k] = Settle(jobs[k].Cancelled, jobs[k].Failed);   // not started
+            return;
         }
+        var started = new List<StartedRun>();
         RunStatus[] statuses;
         try
         {
-            if (cancellation.IsCancellationRequested)
-            {
-                statuses = [.. unit.Select(_ => RunStatus.Cancelled)];                // not started: nothing is written for it
-            }
-            else if (unit.Length == 1)
-            {
-                statuses = [jobs[unit[0]].Start().Train(cancellation, p => Progress(0, p))];
-            }
-            else
-            {
-                var sessions = unit.Select(k => jobs[k].Start()).ToArray();
-                Log.BatchStarting(logger, unit.Length, sessions[0].ShapeKey, string.Join(", ", unit.Select(k => jobs[k].Spec.Name)));
-                statuses = new TrainingBatch(sessions).Train(cancellation, Progress);
-            }
+            foreach (int k in unit) started.Add(jobs[k].Start());
+            if (unit.Length > 1)
+                Log.BatchStarting(logger, unit.Length, started[0].Session.ShapeKey, string.Join(", ", unit.Select(k => jobs[k].Spec.Name)));
+            statuses = TrainToEnd(started, throughput, cancellation);
         }
         catch (Exception e) when (e is not InputException)
         {
-            foreach (int k in unit)
-            {
-                outcomes[k] = jobs[k].Failed(e);
-                jobs[k].Dispose();
-                throughput.Finished(jobs[k].Spec.Name);
-            }
+            for (int i = 0; i < unit.Length; i++)
+                outcomes[unit[i]] = i < started.Count ? started[i].Failed(e) : jobs[unit[i]].Failed(e);
+            foreach (var run in started) Release(run, throughput);
             return;
         }
         for (int i = 0; i < unit.Length; i++)
         {
-            try
+            var (run, status) = (started[i], statuses[i]);
+            outcomes[unit[i]] = Settle(() => run.Finish(status), run.Failed);
+            Release(run, throughput);
+        }
+    }
+
+    /// <summary>The outcome <paramref name="finish"/> returns, or when it throws (but for bad input), the run's failure.</summary>
+    private static RunOutcome Settle(Func<RunOutcome> finish, Func<Exception, RunOutcome> failed)
+    {
+        try
+        {
+            return finish();
+        }
+        catch (Exception e) when (e is not InputException)
+        {
+            return failed(e);
+        }
+    }
+
+    /// <summary>Disposes a started run: its session, text and lock go, and it no longer counts in the throughput.</summary>
+    private static void Release(StartedRun run, ThroughputReporter throughput)
+    {
+        string name = run.Session.Spec.Name;
+        run.Dispose();
+        throughput.Finished(name);
+    }
+
+    /// <summary>
+    /// The run loop of a unit: trains its runs (<see cref="TrainingBatch"/>) up to the nearest save point of any of them
+    /// (<see cref="StartedRun.SavePoint"/>); there, with training off the stack, each run that just reached its own save
+    /// point scores its probe and writes its checkpoint (<see cref="StartedRun.AtSavePoint"/>); and so on until every run
+    /// completed, halted or was cancelled. Progress is only logged. Returns each run's status.
+    /// </summary>
+    private static RunStatus[] TrainToEnd(IReadOnlyList<StartedRun> runs, ThroughputReporter throughput, CancellationToken cancellation)
+    {
+        var status = new RunStatus?[runs.Count];
+        while (true)
+        {
+            int[] training = [.. Enumerable.Range(0, runs.Count).Where(i => status[i] is null)];
+            if (training.Length == 0) return [.. status.Select(s => s!.Value)];
+            int until = training.Min(i => runs[i].SavePoint);
+            int[] from = [.. training.Select(i => runs[i].Session.Step)];
+            var reached = new TrainingBatch([.. training.Select(i => runs[i].Session)]).Train(cancellation, (k, p) =>
             {
-                outcomes[unit[i]] = jobs[unit[i]].Finish(statuses[i]);
-            }
-            catch (Exception e) when (e is not InputException)
+                runs[training[k]].ReportProgress(p);
+                throughput.Report(runs[training[k]].Session.Spec.Name, p);
+            }, until);
+            for (int k = 0; k < training.Length; k++)
             {
-                outcomes[unit[i]] = jobs[unit[i]].Failed(e);
-            }
-            finally
-            {
-                jobs[unit[i]].Dispose();
-                throughput.Finished(jobs[unit[i]].Spec.Name);
+                var run = runs[training[k]];
+                if (reached[k] != RunStatus.Completed || run.Session.Step >= run.Session.TotalSteps) status[training[k]] = reached[k];
+                else if (run.Session.Step > from[k]) run.AtSavePoint();                // scores and saves if this is its own
             }
         }
     }
