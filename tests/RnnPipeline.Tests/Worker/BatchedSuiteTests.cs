@@ -55,6 +55,47 @@ public sealed class BatchedSuiteTests : IDisposable
         }
     }
 
+    private const string Cadences = """
+        {
+          "Name": "cadences",
+          "Defaults": {
+            "Model": { "HiddenSize": 8 },
+            "Training": { "Steps": 24, "BatchSize": 4, "WindowLength": 12, "EvalEvery": 8, "EvalWindows": 4 },
+            "Probe": { "SamplesPerLag": 20 }
+          },
+          "Runs": [
+            { "Name": "every8", "Corpus": { "Kind": "DelayedRecall", "Lags": [2, 4], "GeneratedLength": 3000 }, "Probe": { "Every": 8 } },
+            { "Name": "every12", "Corpus": { "Kind": "DelayedRecall", "Lags": [2, 4], "GeneratedLength": 3000 }, "Probe": { "Every": 12 }, "Training": { "CheckpointEvery": 10 } }
+          ]
+        }
+        """;
+
+    [Fact]
+    public void RunsOfOneBatch_WithTheirOwnProbeAndCheckpointCadence_ScoreAtTheirOwnSteps_AndMatchRunsTrainedAlone()
+    {
+        string suite = _suites.Write("cadences.json", Cadences);
+        string together = Path.Combine(_suites.Folder, "together"), alone = Path.Combine(_suites.Folder, "alone");
+        var batched = WorkerProcess.Run(_suites.Folder, "--suite", suite, "--output", together);
+        var single = WorkerProcess.Run(_suites.Folder, "--suite", suite, "--output", alone, "--Worker:BatchRuns=false");
+        Assert.True(batched.ExitCode == 0, batched.Stdout + batched.Stderr);
+        Assert.True(single.ExitCode == 0, single.Stdout + single.Stderr);
+        Assert.Contains("Batch of 2 runs", batched.Stdout);
+
+        Assert.Equal([8, 16, 24], ProbeSteps(Path.Combine(together, "cadences", "every8", "data", "probes.csv")));
+        Assert.Equal([12, 24], ProbeSteps(Path.Combine(together, "cadences", "every12", "data", "probes.csv")));
+        foreach (string run in (string[])["every8", "every12"])
+            foreach (string table in (string[])["probes.csv", "evaluations.csv"])
+                Assert.Equal(File.ReadAllLines(Path.Combine(alone, "cadences", run, "data", table)), File.ReadAllLines(Path.Combine(together, "cadences", run, "data", table)));
+        Assert.Equal(Losses(Path.Combine(alone, "cadences", "every12", "data", "metrics.csv")), Losses(Path.Combine(together, "cadences", "every12", "data", "metrics.csv")));
+    }
+
+    private static int[] ProbeSteps(string csv)
+    {
+        var lines = File.ReadAllLines(csv);
+        int column = Array.IndexOf(lines[0].Split(','), "Step");
+        return [.. lines.Skip(1).Select(l => int.Parse(l.Split(',')[column], CultureInfo.InvariantCulture)).Distinct().Order()];
+    }
+
     private static double[] Losses(string csv)
     {
         var lines = File.ReadAllLines(csv);
