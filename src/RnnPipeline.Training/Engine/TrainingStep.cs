@@ -60,7 +60,8 @@ internal static class TrainingStep
             }
             run.Recovery.SnapshotIfDue(window.Step, window.Cursor);                // a state just shown to give a finite step
             (RecurrentTrace Window, RecurrentTrace? Analysis)? trace = run.DiagnosticsDue(window.Step)   // before the update changes W_hh
-                ? Timed(run, () => AnalysisSequence.Traces(run.Network, own, grads.Local[r], grads.Delta[r], run.Corpus.Validation, run.Spec.Diagnostics))
+                ? Timed(run, () => AnalysisSequence.Traces(run.Network, own, grads.Local[r], grads.Delta[r], run.Corpus.Validation,
+                    run.Spec.Diagnostics))
                 : null;
             var (clip, scale) = GradientClipper.Plan(window.Step, grads.OfRun(r), norms[r], run.Spec.Clipping);   // by value: in place
             planned[r] = new PlannedUpdate(run.LearningRate(window.Step), clip, scale, trace);
@@ -73,7 +74,8 @@ internal static class TrainingStep
             Optimizer.Step([.. runs.Select(run => run.State.Optimizer)], weights, grads.Parameters, [.. planned.Select(p => p!.LearningRate)]);
         else
             for (int r = 0; r < count; r++)
-                if (planned[r] is { } p) Optimizer.Step([runs[r].State.Optimizer], new StackedWeights([runs[r].Network.Weights]), grads.OfRun(r), [p.LearningRate]);
+                if (planned[r] is { } p)
+                    Optimizer.Step([runs[r].State.Optimizer], new StackedWeights([runs[r].Network.Weights]), grads.OfRun(r), [p.LearningRate]);
         mark?.Invoke("optimiser");
 
         // ---- per run: carried state, step count, records and diagnostics (nothing below changes the weights) ----
@@ -87,7 +89,8 @@ internal static class TrainingStep
             run.State.Step++;
             run.Clipped += p.Clip.Clipped ? 1 : 0;
             double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            run.Sink.OnTrainingMetric(new TrainingMetric(step, loss, loss / Math.Log(2), p.LearningRate, run.CharactersPerStep / seconds, run.ElapsedSeconds));
+            run.Sink.OnTrainingMetric(new TrainingMetric(step, loss, loss / Math.Log(2), p.LearningRate, run.CharactersPerStep / seconds,
+                run.ElapsedSeconds));
             run.Sink.OnClip(p.Clip);
             run.Sink.OnGradientFlow(new GradientFlowRecord(step, flow.AsSpan(r * steps, steps).ToArray()));
             if (p.Trace is { } trace && Timed(run, () => run.Analyzer.Analyze(step, trace.Window, trace.Analysis)) is { } snapshot)
