@@ -74,11 +74,27 @@ internal sealed class Recurrence : IRecurrence
     public (Tensor? Embedded, Tensor Hidden) InputProjection(Tensor inputs)
     {
         long runs = Runs, steps = inputs.shape[1], batch = inputs.shape[2], h = _whh.shape[1];
-        Tensor? x = _e is null ? null : PerRun(r => _e[r].index_select(0, inputs[r].flatten()));             // [R, T·B, D]
+        var rows = TableRows(inputs);
+        Tensor? x = _e is null ? null : _e.view(-1, _e.shape[2]).index_select(0, rows).view(runs, steps * batch, -1);   // [R, T·B, D]
+        // W_xh x_t for one-hot x_t: rows of the contiguous table [R·V, H] (W_xhᵀ of every run), one gather for all runs;
+        // gathering from W_xhᵀ's strided view cost several times more.
         var hidden = x is null
-            ? PerRun(r => _wxh[r].t().index_select(0, inputs[r].flatten()))       // W_xh x_t for one-hot x_t
+            ? _wxh.transpose(1, 2).contiguous().view(-1, h).index_select(0, rows)
             : PerRun(r => x[r].matmul(_wxh[r].t()));
         return (x, hidden.view(runs, steps, batch, h).add_(_bh.view(runs, 1, 1, h), One));
+    }
+
+    /// <summary>
+    /// The row of every character of <paramref name="inputs"/> [R, T, B] in a table of V rows per run stacked run after
+    /// run ([R·V, …]): run r's characters offset by r·V, flattened [R·T·B].
+    /// </summary>
+    private Tensor TableRows(Tensor inputs)
+    {
+        var rows = inputs.reshape(Runs, -1);
+        if (Runs == 1) return rows.view(-1);
+        long vocabulary = _why.shape[1];
+        var offsets = tensor(Enumerable.Range(0, Runs).Select(r => r * vocabulary).ToArray()).view(Runs, 1);
+        return rows.add(offsets, One).view(-1);
     }
 
     /// <summary>
@@ -183,14 +199,19 @@ internal sealed class Recurrence : IRecurrence
         // shifted states, a fresh large allocation per step that cost a quarter of this phase at H = 512).
         var whh = PerRun(r => da[r, 0].t().matmul(pass.H0[r]).addmm_(da[r, 1..].reshape(-1, h).t(), pass.Hidden[r, ..^1].reshape(-1, h)));
         var bh = PerRun(r => daFlat[r].sum(dim: 0));
+        long runs = Runs, vocabulary = _why.shape[1];
+        var rows = TableRows(pass.Inputs);
         if (pass.Embedded is null)
         {
-            // Rows of a contiguous [V, H] buffer, then transposed into W_xh: a scatter into W_xh's strided columns was ~4× slower.
-            long vocabulary = _wxh.shape[2];
-            return (null, PerRun(r => zeros(vocabulary, h, dtype: da.dtype).index_add_(0, pass.Inputs[r].flatten(), daFlat[r], One).t()), whh, bh);
+            // Rows of a contiguous [R·V, H] buffer (every run's table, one index_add for all runs: each row still adds its
+            // characters in order), then transposed into W_xh: a scatter into W_xh's strided columns was ~4× slower.
+            var table = zeros(runs * vocabulary, h, dtype: da.dtype).index_add_(0, rows, daFlat.view(-1, h), One);
+            return (null, table.view(runs, vocabulary, h).transpose(1, 2), whh, bh);
         }
         var wxh = PerRun(r => daFlat[r].t().matmul(pass.Embedded[r]));
-        var e = PerRun(r => zeros_like(_e![r]).index_add_(0, pass.Inputs[r].flatten(), daFlat[r].matmul(_wxh[r]), One));
+        long width = _e!.shape[2];
+        var dx = PerRun(r => daFlat[r].matmul(_wxh[r]));                            // ∂L/∂x_t [R, T·B, D]
+        var e = zeros(runs * vocabulary, width, dtype: da.dtype).index_add_(0, rows, dx.view(-1, width), One).view(runs, vocabulary, width);
         return (e, wxh, whh, bh);
     }
 
