@@ -123,7 +123,8 @@ internal sealed class Recurrence : IRecurrence
     public Tensor Head(Tensor hidden)
     {
         long n = hidden.shape[1] * hidden.shape[2];
-        return PerRun(r => hidden[r].view(n, -1).matmul(_why[r].t()).add_(_by[r], One)).log_softmax(2);
+        // Run by run, so that each run's [T·B, V] logits are normalised while they are still in cache (a stack's are not).
+        return PerRun(r => hidden[r].view(n, -1).matmul(_why[r].t()).add_(_by[r], One).log_softmax(1));
     }
 
     /// <summary>
@@ -143,16 +144,18 @@ internal sealed class Recurrence : IRecurrence
     public (Tensor Why, Tensor By, Tensor Local) HeadBackward(StackedPass pass, Tensor targets, Tensor? weights = null)
     {
         long runs = Runs, steps = targets.shape[1], batch = targets.shape[2], n = steps * batch;
-        var dlogits = pass.LogProbabilities.exp();                                  // softmax
-        dlogits.scatter_add_(2, targets.view(runs, n, 1), full(runs, n, 1, MinusOneDouble, dtype: dlogits.dtype));  // p − onehot
-        if (weights is null) With(n, s => dlogits.div_(s));                           // ∂(mean)/∂logits
-        else for (int r = 0; r < runs; r++)                                         // w (p − onehot) / Σ w
-            dlogits[r].mul_(weights[r].reshape(-1, 1)).div_(WeightTotal(weights[r]));
         var hidden = pass.Hidden.view(runs, n, -1);
-        var why = PerRun(r => dlogits[r].t().matmul(hidden[r]));
-        var by = PerRun(r => dlogits[r].sum(dim: 0));
-        var local = PerRun(r => dlogits[r].matmul(_why[r]).view(steps, batch, -1));
-        return (why, by, local);
+        var minusOnes = full(n, 1, MinusOneDouble, dtype: pass.LogProbabilities.dtype);
+        var (why, by, local) = (new Tensor[runs], new Tensor[runs], new Tensor[runs]);
+        for (int r = 0; r < runs; r++)                                              // run by run, each run's [T·B, V] in cache
+        {
+            var dlogits = pass.LogProbabilities[r].exp();                           // softmax
+            dlogits.scatter_add_(1, targets[r].view(n, 1), minusOnes);              // p − onehot
+            if (weights is null) With(n, s => dlogits.div_(s));                       // ∂(mean)/∂logits
+            else dlogits.mul_(weights[r].reshape(-1, 1)).div_(WeightTotal(weights[r]));   // w (p − onehot) / Σ w
+            (why[r], by[r], local[r]) = (dlogits.t().matmul(hidden[r]), dlogits.sum(dim: 0), dlogits.matmul(_why[r]).view(steps, batch, -1));
+        }
+        return (Stacked(why), Stacked(by), Stacked(local));
     }
 
     /// <summary>
@@ -222,8 +225,10 @@ internal sealed class Recurrence : IRecurrence
     private static Tensor AddProduct(Tensor into, Tensor a, Tensor b) => into.add_(a.bmm(b), One);
 
     /// <summary>Run r's part of a result for every run, stacked along a leading run axis (a view for a single run).</summary>
-    private Tensor PerRun(Func<int, Tensor> part) =>
-        Runs == 1 ? part(0).unsqueeze(0) : stack(Enumerable.Range(0, Runs).Select(part).ToArray());
+    private Tensor PerRun(Func<int, Tensor> part) => Stacked([.. Enumerable.Range(0, Runs).Select(part)]);
+
+    /// <summary>Every run's part stacked along a leading run axis (a view for a single run).</summary>
+    private static Tensor Stacked(Tensor[] parts) => parts.Length == 1 ? parts[0].unsqueeze(0) : stack(parts);
 }
 
 /// <summary>A forward pass of a <see cref="Recurrence"/>: <see cref="ForwardPass"/>'s tensors with a leading run axis.</summary>
