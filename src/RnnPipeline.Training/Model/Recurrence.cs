@@ -122,9 +122,14 @@ internal sealed class Recurrence : IRecurrence
     /// <summary>log p(next char) [R, T·B, V] from the hidden states [R, T, B, H].</summary>
     public Tensor Head(Tensor hidden)
     {
-        long n = hidden.shape[1] * hidden.shape[2];
+        long n = hidden.shape[1] * hidden.shape[2], vocabulary = _why.shape[1];
+        // The product with W_hy padded by zero rows to a multiple of 8 outputs, the padding dropped: the matmul kernels
+        // ran up to 1.5× slower on a ragged edge such as V = 62, and the kept outputs are the same sums (bit for bit the
+        // unpadded product's with the pinned kernels on the benchmark machine; a run alone and stacked pad alike).
         // Run by run, so that each run's [T·B, V] logits are normalised while they are still in cache (a stack's are not).
-        return PerRun(r => hidden[r].view(n, -1).matmul(_why[r].t()).add_(_by[r], One).log_softmax(1));
+        long padded = (vocabulary + 7) / 8 * 8;
+        var why = padded == vocabulary ? _why : cat([_why, zeros(Runs, padded - vocabulary, _why.shape[2], dtype: _why.dtype)], 1);
+        return PerRun(r => hidden[r].view(n, -1).matmul(why[r].t()).narrow(1, 0, vocabulary).add_(_by[r], One).log_softmax(1));
     }
 
     /// <summary>
