@@ -12,9 +12,12 @@ namespace RnnPipeline.Training.Model;
 /// Per timestep the recurrence is one batched <c>bmm</c> for all runs (<see cref="AddProduct"/>), a run alone included
 /// (R = 1): the batched product of one run computes exactly what it computes inside a stack, while a plain <c>addmm</c>
 /// on a single run's rows sums in another order at some sizes (e.g. H = 256, or below 400 multiply-adds per product),
-/// so a run gives the same bits alone and stacked (checked in the tests). The products with T·B rows (head, input
-/// projection, weight gradients) run as one matmul per run: for these shapes a <c>bmm</c> was several times slower than
-/// R matmuls on the benchmark machine. The backward loop computes δ_t = ∂L/∂h_t once per
+/// so a run gives the same bits alone and stacked (checked in the tests). The products with T·B rows (head, embedded
+/// input projection, weight gradients) run as one matmul per run: for these shapes a <c>bmm</c> was several times
+/// slower than R matmuls on the benchmark machine; the one-hot input projection and its gradient are
+/// one gather and one index_add over every run's table. A stack saves what each operation costs besides its
+/// arithmetic (dispatch, allocation, the call into the kernels), not arithmetic: every run's products, tanh and
+/// log-softmax are the same work alone and stacked. The backward loop computes δ_t = ∂L/∂h_t once per
 /// timestep (so ‖∂L/∂h_t‖ costs nothing extra) and every weight gradient as one large matmul after the loop. Verified
 /// against autograd and torch.nn.RNN in the tests. Call inside a dispose scope.
 /// </para>
