@@ -129,11 +129,23 @@ internal sealed class Recurrence : IRecurrence
         // The product with W_hy padded by zero rows to a multiple of 8 outputs, the padding dropped: the matmul kernels
         // ran up to 1.5× slower on a ragged edge such as V = 62, and the kept outputs are the same sums (bit for bit the
         // unpadded product's with the pinned kernels on the benchmark machine; a run alone and stacked pad alike).
-        // Run by run, so that each run's [T·B, V] logits are normalised while they are still in cache (a stack's are not).
         long padded = (vocabulary + 7) / 8 * 8;
         var why = padded == vocabulary ? _why : cat([_why, zeros(Runs, padded - vocabulary, _why.shape[2], dtype: _why.dtype)], 1);
-        return PerRun(r => hidden[r].view(n, -1).matmul(why[r].t()).narrow(1, 0, vocabulary).add_(_by[r], One).log_softmax(1));
+        Tensor Logits(int r) => hidden[r].view(n, -1).matmul(why[r].t()).narrow(1, 0, vocabulary).add_(_by[r], One);
+        // Large logits run by run, each normalised while it is still in cache; small ones in one operation for all runs.
+        return RunsPerBlock(n * vocabulary) < Runs ? PerRun(r => Logits(r).log_softmax(1)) : PerRun(Logits).log_softmax(2);
     }
+
+    /// <summary>
+    /// Runs whose [T·B, V]-sized float tensors together fit <see cref="BlockBytes"/> (at least 1, at most R): the elementwise
+    /// work of the head runs over such blocks of runs, so a stack's large tensors are each worked on while in cache and
+    /// small ones (short windows) cost one operation for the block instead of one per run. Every element gets the same
+    /// operations either way.
+    /// </summary>
+    private int RunsPerBlock(long valuesPerRun) => (int)Math.Clamp(BlockBytes / (4 * valuesPerRun), 1, Runs);
+
+    /// <summary>Half the 2 MiB per-core L2 cache of the benchmark machine: one [T·B, V] tensor of T = 128, B = 32, V = 62.</summary>
+    private const long BlockBytes = 1L << 20;
 
     /// <summary>
     /// Backpropagates each run's mean cross-entropy against <paramref name="targets"/> [R, T, B] (with
@@ -153,15 +165,21 @@ internal sealed class Recurrence : IRecurrence
     {
         long runs = Runs, steps = targets.shape[1], batch = targets.shape[2], n = steps * batch;
         var hidden = pass.Hidden.view(runs, n, -1);
-        var minusOnes = full(n, 1, MinusOneDouble, dtype: pass.LogProbabilities.dtype);
+        int block = RunsPerBlock(n * pass.LogProbabilities.shape[2]);
+        var minusOnes = full(block, n, 1, MinusOneDouble, dtype: pass.LogProbabilities.dtype);
         var (why, by, local) = (new Tensor[runs], new Tensor[runs], new Tensor[runs]);
-        for (int r = 0; r < runs; r++)                                              // run by run, each run's [T·B, V] in cache
+        for (int first = 0; first < runs; first += block)                           // a block of runs at a time, see RunsPerBlock
         {
-            var dlogits = pass.LogProbabilities[r].exp();                           // softmax
-            dlogits.scatter_add_(1, targets[r].view(n, 1), minusOnes);              // p − onehot
+            int count = (int)Math.Min(block, runs - first);
+            var dlogits = pass.LogProbabilities.narrow(0, first, count).exp();      // softmax
+            dlogits.scatter_add_(2, targets.narrow(0, first, count).view(count, n, 1), minusOnes.narrow(0, 0, count));  // p − onehot
             if (weights is null) With(n, s => dlogits.div_(s));                       // ∂(mean)/∂logits
-            else dlogits.mul_(weights[r].reshape(-1, 1)).div_(WeightTotal(weights[r]));   // w (p − onehot) / Σ w
-            (why[r], by[r], local[r]) = (dlogits.t().matmul(hidden[r]), dlogits.sum(dim: 0), dlogits.matmul(_why[r]).view(steps, batch, -1));
+            for (int r = first; r < first + count; r++)
+            {
+                var d = dlogits[r - first];
+                if (weights is not null) d.mul_(weights[r].reshape(-1, 1)).div_(WeightTotal(weights[r]));   // w (p − onehot) / Σ w
+                (why[r], by[r], local[r]) = (d.t().matmul(hidden[r]), d.sum(dim: 0), d.matmul(_why[r]).view(steps, batch, -1));
+            }
         }
         return (Stacked(why), Stacked(by), Stacked(local));
     }
