@@ -80,7 +80,7 @@ internal sealed class Recurrence : IRecurrence
         var rows = TableRows(inputs);
         Tensor? x = _e is null ? null : _e.view(-1, _e.shape[2]).index_select(0, rows).view(runs, steps * batch, -1);   // [R, T·B, D]
         // W_xh x_t for one-hot x_t: rows of the contiguous table [R·V, H] (W_xhᵀ of every run), one gather for all runs;
-        // gathering from W_xhᵀ's strided view cost several times more.
+        // gathering from W_xhᵀ's strided view cost far more.
         var hidden = x is null
             ? _wxh.transpose(1, 2).contiguous().view(-1, h).index_select(0, rows)
             : PerRun(r => x[r].matmul(_wxh[r].t()));
@@ -127,7 +127,7 @@ internal sealed class Recurrence : IRecurrence
     {
         long n = hidden.shape[1] * hidden.shape[2], vocabulary = _why.shape[1];
         // The product with W_hy padded by zero rows to a multiple of 8 outputs, the padding dropped: the matmul kernels
-        // ran up to 1.5× slower on a ragged edge such as V = 62, and the kept outputs are the same sums (bit for bit the
+        // ran markedly slower on a ragged edge such as V = 62, and the kept outputs are the same sums (bit for bit the
         // unpadded product's with the pinned kernels on the benchmark machine; a run alone and stacked pad alike).
         long padded = (vocabulary + 7) / 8 * 8;
         var why = padded == vocabulary ? _why : cat([_why, zeros(Runs, padded - vocabulary, _why.shape[2], dtype: _why.dtype)], 1);
