@@ -12,9 +12,12 @@ namespace RnnPipeline.Training.Model;
 /// Per timestep the recurrence is one batched <c>bmm</c> for all runs (<see cref="AddProduct"/>), a run alone included
 /// (R = 1): the batched product of one run computes exactly what it computes inside a stack, while a plain <c>addmm</c>
 /// on a single run's rows sums in another order at some sizes (e.g. H = 256, or below 400 multiply-adds per product),
-/// so a run gives the same bits alone and stacked (checked in the tests). The products with T·B rows (head, input
-/// projection, weight gradients) run as one matmul per run: for these shapes a <c>bmm</c> was several times slower than
-/// R matmuls on the benchmark machine. The backward loop computes δ_t = ∂L/∂h_t once per
+/// so a run gives the same bits alone and stacked (checked in the tests). The products with T·B rows (head, embedded
+/// input projection, weight gradients) run as one matmul per run: for these shapes a <c>bmm</c> was several times
+/// slower than R matmuls on the benchmark machine; the one-hot input projection and its gradient are
+/// one gather and one index_add over every run's table. A stack saves what each operation costs besides its
+/// arithmetic (dispatch, allocation, the call into the kernels), not arithmetic: every run's products, tanh and
+/// log-softmax are the same work alone and stacked. The backward loop computes δ_t = ∂L/∂h_t once per
 /// timestep (so ‖∂L/∂h_t‖ costs nothing extra) and every weight gradient as one large matmul after the loop. Verified
 /// against autograd and torch.nn.RNN in the tests. Call inside a dispose scope.
 /// </para>
@@ -77,11 +80,27 @@ internal sealed class Recurrence : IRecurrence
     public (Tensor? Embedded, Tensor Hidden) InputProjection(Tensor inputs)
     {
         long runs = Runs, steps = inputs.shape[1], batch = inputs.shape[2], h = _whh.shape[1];
-        Tensor? x = _e is null ? null : PerRun(r => _e[r].index_select(0, inputs[r].flatten()));             // [R, T·B, D]
+        var rows = TableRows(inputs);
+        Tensor? x = _e is null ? null : _e.view(-1, _e.shape[2]).index_select(0, rows).view(runs, steps * batch, -1);   // [R, T·B, D]
+        // W_xh x_t for one-hot x_t: rows of the contiguous table [R·V, H] (W_xhᵀ of every run), one gather for all runs;
+        // gathering from W_xhᵀ's strided view cost far more.
         var hidden = x is null
-            ? PerRun(r => _wxh[r].t().index_select(0, inputs[r].flatten()))       // W_xh x_t for one-hot x_t
+            ? _wxh.transpose(1, 2).contiguous().view(-1, h).index_select(0, rows)
             : PerRun(r => x[r].matmul(_wxh[r].t()));
         return (x, hidden.view(runs, steps, batch, h).add_(_bh.view(runs, 1, 1, h), One));
+    }
+
+    /// <summary>
+    /// The row of every character of <paramref name="inputs"/> [R, T, B] in a table of V rows per run stacked run after
+    /// run ([R·V, …]): run r's characters offset by r·V, flattened [R·T·B].
+    /// </summary>
+    private Tensor TableRows(Tensor inputs)
+    {
+        var rows = inputs.reshape(Runs, -1);
+        if (Runs == 1) return rows.view(-1);
+        long vocabulary = _why.shape[1];
+        var offsets = tensor(Enumerable.Range(0, Runs).Select(r => r * vocabulary).ToArray()).view(Runs, 1);
+        return rows.add(offsets, One).view(-1);
     }
 
     /// <summary>
@@ -109,9 +128,27 @@ internal sealed class Recurrence : IRecurrence
     /// <summary>log p(next char) [R, T·B, V] from the hidden states [R, T, B, H].</summary>
     public Tensor Head(Tensor hidden)
     {
-        long n = hidden.shape[1] * hidden.shape[2];
-        return PerRun(r => hidden[r].view(n, -1).matmul(_why[r].t()).add_(_by[r], One)).log_softmax(2);
+        long n = hidden.shape[1] * hidden.shape[2], vocabulary = _why.shape[1];
+        // The product with W_hy padded by zero rows to a multiple of 8 outputs, the padding dropped: the matmul kernels
+        // ran markedly slower on a ragged edge such as V = 62, and the kept outputs are the same sums (bit for bit the
+        // unpadded product's with the pinned kernels on the benchmark machine; a run alone and stacked pad alike).
+        long padded = (vocabulary + 7) / 8 * 8;
+        var why = padded == vocabulary ? _why : cat([_why, zeros(Runs, padded - vocabulary, _why.shape[2], dtype: _why.dtype)], 1);
+        Tensor Logits(int r) => hidden[r].view(n, -1).matmul(why[r].t()).narrow(1, 0, vocabulary).add_(_by[r], One);
+        // Large logits run by run, each normalised while it is still in cache; small ones in one operation for all runs.
+        return RunsPerBlock(n * vocabulary) < Runs ? PerRun(r => Logits(r).log_softmax(1)) : PerRun(Logits).log_softmax(2);
     }
+
+    /// <summary>
+    /// Runs whose [T·B, V]-sized float tensors together fit <see cref="BlockBytes"/> (at least 1, at most R): the elementwise
+    /// work of the head runs over such blocks of runs, so a stack's large tensors are each worked on while in cache and
+    /// small ones (short windows) cost one operation for the block instead of one per run. Every element gets the same
+    /// operations either way.
+    /// </summary>
+    private int RunsPerBlock(long valuesPerRun) => (int)Math.Clamp(BlockBytes / (4 * valuesPerRun), 1, Runs);
+
+    /// <summary>Half the 2 MiB per-core L2 cache of the benchmark machine: one [T·B, V] tensor of T = 128, B = 32, V = 62.</summary>
+    private const long BlockBytes = 1L << 20;
 
     /// <summary>
     /// Backpropagates each run's mean cross-entropy against <paramref name="targets"/> [R, T, B] (with
@@ -134,16 +171,24 @@ internal sealed class Recurrence : IRecurrence
     public (Tensor Why, Tensor By, Tensor Local) HeadBackward(StackedPass pass, Tensor targets, Tensor? weights = null)
     {
         long runs = Runs, steps = targets.shape[1], batch = targets.shape[2], n = steps * batch;
-        var dlogits = pass.LogProbabilities.exp();                                  // softmax
-        dlogits.scatter_add_(2, targets.view(runs, n, 1), full(runs, n, 1, MinusOneDouble, dtype: dlogits.dtype));  // p − onehot
-        if (weights is null) With(n, s => dlogits.div_(s));                           // ∂(mean)/∂logits
-        else for (int r = 0; r < runs; r++)                                         // w (p − onehot) / Σ w
-            dlogits[r].mul_(weights[r].reshape(-1, 1)).div_(WeightTotal(weights[r]));
         var hidden = pass.Hidden.view(runs, n, -1);
-        var why = PerRun(r => dlogits[r].t().matmul(hidden[r]));
-        var by = PerRun(r => dlogits[r].sum(dim: 0));
-        var local = PerRun(r => dlogits[r].matmul(_why[r]).view(steps, batch, -1));
-        return (why, by, local);
+        int block = RunsPerBlock(n * pass.LogProbabilities.shape[2]);
+        var minusOnes = full(block, n, 1, MinusOneDouble, dtype: pass.LogProbabilities.dtype);
+        var (why, by, local) = (new Tensor[runs], new Tensor[runs], new Tensor[runs]);
+        for (int first = 0; first < runs; first += block)                           // a block of runs at a time, see RunsPerBlock
+        {
+            int count = (int)Math.Min(block, runs - first);
+            var dlogits = pass.LogProbabilities.narrow(0, first, count).exp();      // softmax
+            dlogits.scatter_add_(2, targets.narrow(0, first, count).view(count, n, 1), minusOnes.narrow(0, 0, count));  // p − onehot
+            if (weights is null) With(n, s => dlogits.div_(s));                       // ∂(mean)/∂logits
+            for (int r = first; r < first + count; r++)
+            {
+                var d = dlogits[r - first];
+                if (weights is not null) d.mul_(weights[r].reshape(-1, 1)).div_(WeightTotal(weights[r]));   // w (p − onehot) / Σ w
+                (why[r], by[r], local[r]) = (d.t().matmul(hidden[r]), d.sum(dim: 0), d.matmul(_why[r]).view(steps, batch, -1));
+            }
+        }
+        return (Stacked(why), Stacked(by), Stacked(local));
     }
 
     /// <summary>
@@ -190,14 +235,19 @@ internal sealed class Recurrence : IRecurrence
         // shifted states, a fresh large allocation per step that cost a quarter of this phase at H = 512).
         var whh = PerRun(r => da[r, 0].t().matmul(pass.H0[r]).addmm_(da[r, 1..].reshape(-1, h).t(), pass.Hidden[r, ..^1].reshape(-1, h)));
         var bh = PerRun(r => daFlat[r].sum(dim: 0));
+        long runs = Runs, vocabulary = _why.shape[1];
+        var rows = TableRows(pass.Inputs);
         if (pass.Embedded is null)
         {
-            // Rows of a contiguous [V, H] buffer, then transposed into W_xh: a scatter into W_xh's strided columns was ~4× slower.
-            long vocabulary = _wxh.shape[2];
-            return (null, PerRun(r => zeros(vocabulary, h, dtype: da.dtype).index_add_(0, pass.Inputs[r].flatten(), daFlat[r], One).t()), whh, bh);
+            // Rows of a contiguous [R·V, H] buffer (every run's table, one index_add for all runs: each row still adds its
+            // characters in order), then transposed into W_xh: a scatter into W_xh's strided columns was ~4× slower.
+            var table = zeros(runs * vocabulary, h, dtype: da.dtype).index_add_(0, rows, daFlat.view(-1, h), One);
+            return (null, table.view(runs, vocabulary, h).transpose(1, 2), whh, bh);
         }
         var wxh = PerRun(r => daFlat[r].t().matmul(pass.Embedded[r]));
-        var e = PerRun(r => zeros_like(_e![r]).index_add_(0, pass.Inputs[r].flatten(), daFlat[r].matmul(_wxh[r]), One));
+        long width = _e!.shape[2];
+        var dx = PerRun(r => daFlat[r].matmul(_wxh[r]));                            // ∂L/∂x_t [R, T·B, D]
+        var e = zeros(runs * vocabulary, width, dtype: da.dtype).index_add_(0, rows, dx.view(-1, width), One).view(runs, vocabulary, width);
         return (e, wxh, whh, bh);
     }
 
@@ -208,8 +258,10 @@ internal sealed class Recurrence : IRecurrence
     private static Tensor AddProduct(Tensor into, Tensor a, Tensor b) => into.add_(a.bmm(b), One);
 
     /// <summary>Run r's part of a result for every run, stacked along a leading run axis (a view for a single run).</summary>
-    private Tensor PerRun(Func<int, Tensor> part) =>
-        Runs == 1 ? part(0).unsqueeze(0) : stack(Enumerable.Range(0, Runs).Select(part).ToArray());
+    private Tensor PerRun(Func<int, Tensor> part) => Stacked([.. Enumerable.Range(0, Runs).Select(part)]);
+
+    /// <summary>Every run's part stacked along a leading run axis (a view for a single run).</summary>
+    private static Tensor Stacked(Tensor[] parts) => parts.Length == 1 ? parts[0].unsqueeze(0) : stack(parts);
 }
 
 /// <summary>A forward pass of a <see cref="Recurrence"/>: <see cref="ForwardPass"/>'s tensors with a leading run axis.</summary>

@@ -25,10 +25,20 @@ public sealed class TrainingBatchTests : IDisposable
     [InlineData(Activation.Relu, 0, false)]
     [InlineData(Activation.Tanh, 5, false)]
     [InlineData(Activation.Relu, 0, true)]
-    public void Recurrence_StackedGivesEachRunWhatItsOwnNetworkGives(Activation activation, int embedding, bool weighted)
+    public void Recurrence_StackedGivesEachRunWhatItsOwnNetworkGives(Activation activation, int embedding, bool weighted) =>
+        AssertStackedEqualsAlone(activation, embedding, weighted, runs: 3, steps: 9, batch: 4, vocabulary: 7);
+
+    /// <summary>Logits of more than 1 MiB per run: the head's elementwise work runs run by run instead of over the whole stack.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Recurrence_StackedWithLargeLogitsGivesEachRunWhatItsOwnNetworkGives(bool weighted) =>
+        AssertStackedEqualsAlone(Activation.Tanh, 0, weighted, runs: 2, steps: 96, batch: 48, vocabulary: 62);
+
+    private static void AssertStackedEqualsAlone(Activation activation, int embedding, bool weighted, int runs, int steps, int batch, int vocabulary)
     {
         using var scope = NewDisposeScope();
-        const int runs = 3, steps = 9, batch = 4, vocabulary = 7, hidden = 6;
+        const int hidden = 6;
         var weights = Enumerable.Range(0, runs).Select(r => TestData.Weights(vocabulary, hidden, embedding, RecurrentInit.Normal, gain: 1.2, seed: r + 1)).ToArray();
         var networks = weights.Select(w => new CharRnnNetwork(w, activation)).ToArray();
         var inputs = Enumerable.Range(0, runs).Select(r => TestData.Tokens(steps, batch, vocabulary, seed: 10 + r)).ToArray();
