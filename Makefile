@@ -29,14 +29,14 @@ run:
 	$(DOTNET) build $(WORKER) -c $(CONFIG) -v quiet -nologo
 	$(DOTNET) $(WORKER_DLL) --suite $(SUITE) --output $(OUT) $(RUN_FLAGS)
 
-## pack: NuGet packages of Core, Training, DataViews, Reporting and MLNet into $(OUT)/packages (a local folder feed); REPOSITORY_URL=https://… records the project page and repository in each .nuspec
+## pack: NuGet packages of Core, Training, DataViews, Reporting, MLNet and MLNet.Reporting into $(OUT)/packages (a local folder feed); REPOSITORY_URL=https://… records the project page and repository in each .nuspec
 pack: build
 	$(DOTNET) pack RnnPipeline.sln -c $(CONFIG) --no-build -v quiet -nologo -o $(OUT)/packages $(if $(REPOSITORY_URL),-p:RnnPipelineRepositoryUrl=$(REPOSITORY_URL))
 
 ## api: after a deliberate change to a packed library's public surface, records it in src/*/PublicAPI.Unshipped.txt (the build fails until then); review the diff
 api:
 	@for pass in 1 2 3 4 5 6; do \
-	  for p in Core Training DataViews MLNet Reporting; do $(DOTNET) format analyzers src/RnnPipeline.$$p/RnnPipeline.$$p.csproj --diagnostics RS0016 --severity info -v quiet || exit 1; done; \
+	  for p in Core Training DataViews MLNet MLNet.Reporting Reporting; do $(DOTNET) format analyzers src/RnnPipeline.$$p/RnnPipeline.$$p.csproj --diagnostics RS0016 --severity info -v quiet || exit 1; done; \
 	  removed=$$($(DOTNET) build RnnPipeline.sln -c $(CONFIG) -v quiet -nologo 2>&1 | sed -n 's/^\(.*PublicAPI\.[A-Za-z]*\.txt\)(\([0-9]*\),[0-9]*): error RS0017.*/\1 \2/p' | sort -u | sort -k1,1 -k2,2nr); \
 	  [ -z "$$removed" ] && break; \
 	  echo "$$removed" | while read -r file line; do sed -i "$${line}d" "$$file"; done; \

@@ -27,7 +27,7 @@ public static class PretrainedFeaturizerSample
         using (var pretrained = ml.Transforms.Text.FeaturizeCharRnn("CharRnn", "Text", pretraining).Fit(ml.Data.LoadFromEnumerable(unlabelled)))
         {
             pretrained.Save(model);
-            string report = pretrained.WriteReport(Path.Combine(folder, "report"));
+            string report = pretrained.WriteReport(Path.Combine(folder, "report"));  // package RnnPipeline.MLNet.Reporting
             output.WriteLine($"pretrained: H={pretrained.Model.HiddenSize}, {pretrained.Diagnostics.Metrics.Count} steps, {pretrained.Diagnostics.Stability.Count} stability snapshots, report {Path.GetFileName(report)}");
         }
 

@@ -191,7 +191,7 @@ public static class HtmlReport
         {
             string folder = r.DataFolder.Replace('\\', '/');
             html.Append($"<details><summary>{E(r.Name)} <span class=\"hash\">config {E(r.Run.Info.ConfigHash)}</span></summary><p>Data views: ");
-            html.Append(string.Join(" · ", RunTables.All.Select(t => $"<a href=\"{E(folder)}/{t}.csv\">{t}.csv</a> (<a href=\"{E(folder)}/{t}.idv\">.idv</a>)")));
+            html.Append(string.Join(" · ", RunTables.All.Select(t => $"<a href=\"{E(folder)}/{t.Name}.csv\" title=\"{E(t.Rows)}\">{t.Name}.csv</a> (<a href=\"{E(folder)}/{t.Name}.idv\">.idv</a>)")));
             html.Append($"</p><pre>{E(r.Spec.ToJson())}</pre></details>");
         }
         html.Append("</section>");

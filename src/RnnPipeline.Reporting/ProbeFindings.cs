@@ -36,11 +36,15 @@ public sealed record ProbeFindings(ProbeOptions Options, IReadOnlyList<ProbeUnit
         .ToDictionary(g => g.Key, g => g.Findings!);
 
     /// <summary>The findings of the probe runs among <paramref name="runs"/>, or null when none was probed.</summary>
+    /// <exception cref="ArgumentException">Two probed runs disagree on a report setting (<see cref="ProbeOptions.ReportSettings"/>).</exception>
     public static ProbeFindings? Of(IReadOnlyList<ReportRun> runs)
     {
         var probed = runs.Where(r => r.Run.Probes.Count > 0).ToArray();
         if (probed.Length == 0) return null;
-        var options = probed[0].Spec.Probe;
+        var options = probed[0].Spec.Probe;                                    // the suite's report settings: every run has the same
+        var settings = options.ReportSettings();
+        if (probed.FirstOrDefault(r => !r.Spec.Probe.ReportSettings().SequenceEqual(settings)) is { } other)
+            throw new ArgumentException($"runs '{probed[0].Spec.Name}' and '{other.Spec.Name}' have different report settings (Probe.SolvedThreshold, ErrorRate, Replicate, PowerSeeds): one report reads its runs by one set", nameof(runs));
         var units = ProbeUnit.Pool(probed.Select(r => r.Run));
         var comparisons = ProbeComparison.Compare(units, options.ErrorRate, options.Replicate);
         var found = comparisons.Where(c => c.Verdict is Verdict.Replicated or Verdict.Unconfirmed).ToArray();

@@ -1,3 +1,4 @@
+using RnnPipeline.IO;
 using RnnPipeline.Options;
 using RnnPipeline.Training.Engine;
 using RnnPipeline.Training.Model;
@@ -13,7 +14,7 @@ namespace RnnPipeline.Training;
 /// </summary>
 public sealed partial class CharRnnModel : IDisposable
 {
-    private const string Magic = "RNNPIPELINE-CHARRNN";
+    private const string Kind = "char-rnn model";
     private readonly CharRnnNetwork _network;
     private readonly Vocabulary _vocabulary;
     private readonly Lock _gate = new();
@@ -85,51 +86,69 @@ public sealed partial class CharRnnModel : IDisposable
         }
     }
 
-    /// <summary>Writes the model (activation, vocabulary, weights).</summary>
-    public void Save(Stream stream) => TorchGuard.Run(() =>
+    /// <summary>
+    /// Writes the model as a <see cref="SectionFile"/> of kind "char-rnn model": the sections "vocabulary",
+    /// "model/activation" and "model/weights" (<see cref="WriteTo"/>), then the SHA-256 of all of it.
+    /// </summary>
+    public void Save(Stream stream)
     {
-        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        writer.Write(Magic);
-        writer.Write((int)_network.Activation);
-        writer.Write(_vocabulary.Characters);
-        _network.Weights.Write(writer);
+        ArgumentNullException.ThrowIfNull(stream);
+        var file = new SectionFileWriter(Kind);
+        WriteTo(file);
+        file.WriteTo(stream);
+    }
+
+    /// <summary>
+    /// Adds the model's sections ("vocabulary", "model/activation", "model/weights") to <paramref name="file"/>, for a file
+    /// that holds a model beside other sections (a checkpoint holds the same three); <see cref="ReadFrom"/> reads them.
+    /// </summary>
+    public void WriteTo(SectionFileWriter file) => TorchGuard.Run(() =>
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        PersistedSections.WriteVocabulary(file, _vocabulary);
+        PersistedSections.WriteActivation(file, _network.Activation);
+        file.Add(PersistedSections.Weights, _network.Weights.Write);
     });
 
     /// <summary>
-    /// Reads a model written by <see cref="Save"/>. Every field is checked before it is used: the activation is one of
-    /// <see cref="Options.Activation"/>, the vocabulary is a vocabulary of at most 65,536 distinct characters, the weights
-    /// have rank 1 or 2, bounded extents, values within the stream and the shapes of one model of that vocabulary.
+    /// Reads a model written by <see cref="Save"/> (or by an earlier version, whose files began with
+    /// "RNNPIPELINE-CHARRNN" and had no checksum). Every field is checked before it is used (see <see cref="ReadFrom"/>).
     /// </summary>
-    /// <param name="stream">The stream, standing at the model.</param>
+    /// <param name="stream">The stream, standing at the model; it is read to its end.</param>
     /// <param name="name">What to call the stream in a refusal, e.g. its file name.</param>
     /// <exception cref="InputException">The stream is not such a model, or it is truncated or damaged (the message names <paramref name="name"/>).</exception>
-    public static CharRnnModel Load(Stream stream, string name = "the char-RNN model file") => TorchGuard.Run(() =>
+    public static CharRnnModel Load(Stream stream, string name = "the char-RNN model file")
     {
-        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        string fix = "save it again with CharRnnTransformer.Save";
-        try
+        ArgumentNullException.ThrowIfNull(stream);
+        const string fix = "save it again with CharRnnTransformer.Save";
+        byte[] bytes;
+        using (var copy = new MemoryStream())
         {
-            if (reader.ReadString() != Magic) throw new InputException($"{name} is not a char-RNN model file: {fix}");
-            var activation = (Activation)reader.ReadInt32();
-            if (!Enum.IsDefined(activation))
-                throw new InputException($"{name} is damaged: activation {(int)activation} is none of {string.Join(", ", Enum.GetNames<Activation>())}; {fix}");
-            string characters = reader.ReadString();
-            if (characters.Length > TensorIO.MaximumExtent || characters.Distinct().Count() != characters.Length)
-                throw new InputException($"{name} is damaged: its vocabulary is not a set of at most {TensorIO.MaximumExtent} distinct characters; {fix}");
-            var vocabulary = Vocabulary.FromCharacters(characters);
-            var weights = CharRnnWeights.Read(reader);
-            if (weights.Vocabulary == vocabulary.Size) return new CharRnnModel(weights, activation, vocabulary);
-            weights.Dispose();
-            throw new InputException($"{name} is damaged: its weights are for {weights.Vocabulary} symbols, its vocabulary has {vocabulary.Size}; {fix}");
+            stream.CopyTo(copy);
+            bytes = copy.ToArray();
         }
-        catch (EndOfStreamException)
-        {
-            throw new InputException($"{name} is truncated: {fix}");
-        }
-        catch (Exception e) when (e is InvalidDataException or ArgumentException or FormatException or OverflowException)
-        {
-            throw new InputException($"{name} is damaged ({e.Message.TrimEnd('.')}): {fix}");
-        }
+        if (StartsWithLegacyMagic(bytes)) return LoadLegacy(bytes, name, fix);
+        return ReadFrom(SectionFileReader.Open(bytes, Kind, name, fix), name);
+    }
+
+    /// <summary>
+    /// Reads the model's sections from <paramref name="file"/> (see <see cref="WriteTo"/>), each checked before it is
+    /// used: the activation is one of <see cref="Options.Activation"/>, the vocabulary is a set of at most 65,536 distinct
+    /// characters, the weights have rank 1 or 2, bounded extents, values within the section and the shapes of one model
+    /// of that vocabulary.
+    /// </summary>
+    /// <param name="file">The container.</param>
+    /// <param name="name">What to call the file in a refusal.</param>
+    /// <exception cref="InputException">A section is missing, truncated or out of range (the message names <paramref name="name"/>).</exception>
+    public static CharRnnModel ReadFrom(SectionFileReader file, string name) => TorchGuard.Run(() =>
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var activation = PersistedSections.ReadActivation(file);
+        var vocabulary = PersistedSections.ReadVocabulary(file);
+        var weights = file.Read(PersistedSections.Weights, CharRnnWeights.Read);
+        if (weights.Vocabulary == vocabulary.Size) return new CharRnnModel(weights, activation, vocabulary);
+        weights.Dispose();
+        throw new InputException($"{name} is damaged: its weights are for {weights.Vocabulary} symbols, its vocabulary has {vocabulary.Size}; save it again with CharRnnTransformer.Save");
     });
 
     /// <inheritdoc />

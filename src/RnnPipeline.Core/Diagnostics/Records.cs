@@ -56,7 +56,7 @@ public sealed record RunInfo(
 /// <param name="LearningRate">Learning rate used for this step.</param>
 /// <param name="CharsPerSecond">Training throughput of this step (characters per wall-clock second).</param>
 /// <param name="ElapsedSeconds">Wall-clock seconds since the run started.</param>
-public sealed record TrainingMetric(int Step, double Loss, double BitsPerChar, double LearningRate, double CharsPerSecond, double ElapsedSeconds);
+public sealed record TrainingMetric(int Step, double Loss, double BitsPerChar, double LearningRate, double CharsPerSecond, double ElapsedSeconds) : IRunRecord;
 
 /// <summary>Per optimiser step: what gradient clipping did.</summary>
 /// <param name="Step">Optimiser step.</param>
@@ -65,7 +65,7 @@ public sealed record TrainingMetric(int Step, double Loss, double BitsPerChar, d
 /// <param name="Threshold">Configured threshold (NaN-free; 0 when clipping is off).</param>
 /// <param name="Clipped">True when clipping changed the gradient.</param>
 /// <param name="Scale">PostClipNorm / PreClipNorm (1 when not clipped).</param>
-public sealed record ClipRecord(int Step, double PreClipNorm, double PostClipNorm, double Threshold, bool Clipped, double Scale);
+public sealed record ClipRecord(int Step, double PreClipNorm, double PostClipNorm, double Threshold, bool Clipped, double Scale) : IRunRecord;
 
 /// <summary>An Inf/NaN detection and what the guard did about it.</summary>
 /// <param name="Step">Optimiser step.</param>
@@ -74,18 +74,18 @@ public sealed record ClipRecord(int Step, double PreClipNorm, double PostClipNor
 /// <param name="Policy">Configured policy.</param>
 /// <param name="Action">What was done: "halted", "skipped", "shrunk W_hh", "rolled back to step N, lr → x".</param>
 /// <param name="LearningRateAfter">Learning rate after the action.</param>
-public sealed record NonFiniteEvent(int Step, string Tensor, int Timestep, NonFinitePolicy Policy, string Action, double LearningRateAfter);
+public sealed record NonFiniteEvent(int Step, string Tensor, int Timestep, NonFinitePolicy Policy, string Action, double LearningRateAfter) : IRunRecord;
 
 /// <summary>Per optimiser step: how much gradient reaches each timestep of the training window.</summary>
 /// <param name="Step">Optimiser step.</param>
 /// <param name="HiddenGradNorms">‖∂L/∂h_t‖ for t = 0..T−1 from the real backward pass, mean over the batch.</param>
-public sealed record GradientFlowRecord(int Step, float[] HiddenGradNorms);
+public sealed record GradientFlowRecord(int Step, float[] HiddenGradNorms) : IRunRecord;
 
 /// <summary>Validation result.</summary>
 /// <param name="Step">Steps trained before validation ran (the index of the step it followed, plus one).</param>
 /// <param name="Loss">Mean validation cross-entropy, nats per character.</param>
 /// <param name="BitsPerChar">Validation bits per character.</param>
-public sealed record EvaluationRecord(int Step, double Loss, double BitsPerChar);
+public sealed record EvaluationRecord(int Step, double Loss, double BitsPerChar) : IRunRecord;
 
 /// <summary>
 /// Stability of one timestep t of the probe window at a logged step (averaged over probe sequences). For a gated cell
@@ -135,7 +135,11 @@ public sealed record StabilitySummary(
     double[] Lyapunov, int MemoryHorizon, double LongLagGradShare);
 
 /// <summary>All diagnostics of one logged step.</summary>
-public sealed record StabilitySnapshot(StabilitySummary Summary, IReadOnlyList<TimestepStats> Timesteps, IReadOnlyList<LagStats> Lags);
+public sealed record StabilitySnapshot(StabilitySummary Summary, IReadOnlyList<TimestepStats> Timesteps, IReadOnlyList<LagStats> Lags) : IRunRecord
+{
+    /// <summary>The logged step (<see cref="StabilitySummary.Step"/>).</summary>
+    public int Step => Summary.Step;
+}
 
 /// <summary>Long-range probe accuracy at one lag: <paramref name="Correct"/> of <paramref name="Samples"/> dependents.</summary>
 /// <param name="Lag">Dependency lag k.</param>
@@ -145,7 +149,7 @@ public sealed record StabilitySnapshot(StabilitySummary Summary, IReadOnlyList<T
 /// <param name="Chance">Chance level (1 / number of keys).</param>
 /// <param name="Step">Training steps done when the probe was scored (the last step's count for the final score;
 /// smaller ones with <see cref="Options.ProbeOptions.Every"/>).</param>
-public sealed record ProbeAccuracy(int Lag, int Seed, int Correct, int Samples, double Chance, int Step = 0)
+public sealed record ProbeAccuracy(int Lag, int Seed, int Correct, int Samples, double Chance, int Step = 0) : IRunRecord
 {
     /// <summary>Fraction of dependent characters predicted correctly (0 when none was evaluated).</summary>
     public double Accuracy => Samples == 0 ? 0 : (double)Correct / Samples;

@@ -25,24 +25,25 @@ public sealed class RunRecording(RunInfo info) : IRunSink
     public List<ProbeAccuracy> Probes { get; } = [];
 
     /// <inheritdoc />
-    public void OnTrainingMetric(TrainingMetric row) => Metrics.Add(row);
-    /// <inheritdoc />
-    public void OnClip(ClipRecord row) => Clips.Add(row);
-    /// <inheritdoc />
-    public void OnGradientFlow(GradientFlowRecord row) => GradientFlow.Add(row);
-    /// <inheritdoc />
-    public void OnNonFinite(NonFiniteEvent row) => NonFinite.Add(row);
-    /// <inheritdoc />
-    public void OnEvaluation(EvaluationRecord row) => Evaluations.Add(row);
-    /// <inheritdoc />
-    public void OnStability(StabilitySnapshot snapshot)
+    /// <exception cref="ArgumentException">A kind of record this recording has no list for.</exception>
+    public void Record(IRunRecord record)
     {
-        Stability.Add(snapshot.Summary);
-        Timesteps.AddRange(snapshot.Timesteps);
-        Lags.AddRange(snapshot.Lags);
+        switch (record)
+        {
+            case TrainingMetric row: Metrics.Add(row); break;
+            case ClipRecord row: Clips.Add(row); break;
+            case GradientFlowRecord row: GradientFlow.Add(row); break;
+            case NonFiniteEvent row: NonFinite.Add(row); break;
+            case EvaluationRecord row: Evaluations.Add(row); break;
+            case ProbeAccuracy row: Probes.Add(row); break;
+            case StabilitySnapshot snapshot:
+                Stability.Add(snapshot.Summary);
+                Timesteps.AddRange(snapshot.Timesteps);
+                Lags.AddRange(snapshot.Lags);
+                break;
+            default: throw new ArgumentException($"a RunRecording has no list for records of kind {record?.GetType().Name ?? "null"}", nameof(record));
+        }
     }
-    /// <inheritdoc />
-    public void OnProbe(ProbeAccuracy row) => Probes.Add(row);
 
     /// <summary>Appends every record of <paramref name="other"/> (e.g. the saved records of a run being resumed).</summary>
     public void Append(RunRecording other)

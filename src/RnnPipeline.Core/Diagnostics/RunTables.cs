@@ -3,7 +3,7 @@ namespace RnnPipeline.Diagnostics;
 /// <summary>
 /// Names of the tables a run's records are saved as (file names without extension: <c>&lt;table&gt;.idv</c> and
 /// <c>&lt;table&gt;.csv</c> in the run's data folder). Here, not beside the ML.NET code that writes them, so that readers
-/// of the files (the report links them) need no ML.NET; docs/data-views.md describes every table.
+/// of the files (the report links them) need no ML.NET; docs/data-views.md describes every table (<see cref="All"/>).
 /// </summary>
 public static class RunTables
 {
@@ -28,6 +28,21 @@ public static class RunTables
     /// <summary>Run metadata.</summary>
     public const string Runs = "runs";
 
-    /// <summary>Every table a saved run holds, in the order the report lists them.</summary>
-    public static IReadOnlyList<string> All { get; } = [Runs, Metrics, Timesteps, Lags, Stability, Lyapunov, GradientFlow, Evaluations, NonFinite, Probes];
+    /// <summary>
+    /// Every table a saved run holds, with what one row is, in the order the report lists them: the one list that the
+    /// data views (RnnPipeline.DataViews), the report's links and docs/data-views.md follow (a test checks all three).
+    /// </summary>
+    public static IReadOnlyList<RunTable> All { get; } =
+    [
+        new(Runs, "one row per run"),
+        new(Metrics, "one row per optimiser step"),
+        new(Timesteps, "one row per logged step × timestep (probe subset)"),
+        new(Lags, "one row per logged step × lag k"),
+        new(Stability, "one row per logged step"),
+        new(Lyapunov, "leading exponents of each logged step"),
+        new(GradientFlow, "one row per step × timestep"),
+        new(Evaluations, "one row per validation"),
+        new(NonFinite, "Inf/NaN events"),
+        new(Probes, "long-range probe accuracy (probe corpora only)"),
+    ];
 }

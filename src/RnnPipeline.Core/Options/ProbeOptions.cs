@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 
 namespace RnnPipeline.Options;
 
@@ -49,4 +50,15 @@ public sealed class ProbeOptions
 
     /// <summary>Settings that only change how the report reads the results, not what a run trains or records.</summary>
     internal static readonly string[] ReportOnly = [nameof(SolvedThreshold), nameof(ErrorRate), nameof(Replicate), nameof(PowerSeeds)];
+
+    /// <summary>
+    /// The report settings (<see cref="SolvedThreshold"/>, <see cref="ErrorRate"/>, <see cref="Replicate"/>,
+    /// <see cref="PowerSeeds"/>), each by name ("Probe." and the property) with its value as JSON. One report reads the
+    /// runs of a suite by one set of them: the worker refuses a suite whose runs disagree on one.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ReportSettings()
+    {
+        var node = JsonSerializer.SerializeToNode(this)!.AsObject();
+        return ReportOnly.ToDictionary(name => $"Probe.{name}", name => node[name]!.ToJsonString());
+    }
 }

@@ -56,7 +56,7 @@ public sealed class CharRnnOptions
 
     /// <summary>
     /// The one switch for the stability diagnostics of a fit (Jacobian norms, gradient reach, Lyapunov exponents: what
-    /// <see cref="CharRnnTransformer.WriteReport"/> plots): true records them at least 20 times per fit (and at the first
+    /// <c>transformer.WriteReport</c> of RnnPipeline.MLNet.Reporting plots): true records them at least 20 times per fit (and at the first
     /// and last step; the worker's default period where that is denser), false (default) records none. Same as setting
     /// <c>Run.Diagnostics.Every</c> to null (true) or 0 (false); a period set there directly shows as true and is kept.
     /// </summary>

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
@@ -37,10 +36,10 @@ namespace RnnPipeline.MLNet.CharRnn;
 /// </summary>
 public sealed partial class CharRnnTransformer : ITransformer, IDisposable
 {
-    private const string Magic = "RNNPIPELINE-CHARRNN-TRANSFORMER-4";
-    private const string MagicBeforeChecksum = "RNNPIPELINE-CHARRNN-TRANSFORMER-3";
-    private const string MagicBeforeNormalization = "RNNPIPELINE-CHARRNN-TRANSFORMER-2";
-    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+    private const string Kind = "char-rnn featurizer";
+    private const string ColumnsSection = "featurizer/columns", SettingsSection = "featurizer/settings";
+    private const string SaveAgain = "save it again with CharRnnTransformer.Save";
+    private static readonly JsonSerializerOptions JsonOptions = new() { Converters = { new JsonStringEnumConverter() } };
     private readonly CharRnnOptions _options;
     private readonly HashSet<char> _known;
     private readonly ITransformer _mapping;
@@ -153,22 +152,18 @@ public sealed partial class CharRnnTransformer : ITransformer, IDisposable
         throw new NotSupportedException("CharRnnTransformer cannot be written into an ML.NET model zip (dotnet/machinelearning#4911): save the pipeline in one file with mlContext.Model.SaveWithCharRnn(model, schema, path) and load it with mlContext.Model.LoadWithCharRnn(path, out schema)");
 
     /// <summary>
-    /// Writes columns, settings and model to <paramref name="path"/> (atomically), followed by the SHA-256 of every byte
-    /// before it, so <see cref="Load"/> refuses a damaged file instead of featurizing with it.
+    /// Writes the featurizer to <paramref name="path"/> (atomically) as a <see cref="SectionFile"/> of kind
+    /// "char-rnn featurizer": the sections "featurizer/columns" and "featurizer/settings" (JSON) and the model's sections
+    /// (<see cref="CharRnnModel.WriteTo"/>), then the SHA-256 of every byte before it, so <see cref="Load"/> refuses a
+    /// damaged file instead of featurizing with it.
     /// </summary>
     public void Save(string path) => AtomicFile.Write(path, stream =>
     {
-        var content = new MemoryStream();
-        using (var writer = new BinaryWriter(content, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(Magic);
-            writer.Write(JsonSerializer.Serialize(Columns, Json));
-            writer.Write(JsonSerializer.Serialize(_options, Json));
-        }
-        Model.Save(content);
-        content.Position = 0;
-        content.CopyTo(stream);
-        stream.Write(SHA256.HashData(content.GetBuffer().AsSpan(0, (int)content.Length)));
+        var file = new SectionFileWriter(Kind);
+        file.Add(ColumnsSection, writer => writer.Write(JsonSerializer.Serialize(Columns, JsonOptions)));
+        file.Add(SettingsSection, writer => writer.Write(JsonSerializer.Serialize(_options, JsonOptions)));
+        Model.WriteTo(file);
+        file.WriteTo(stream);
     });
 
     /// <summary>
@@ -178,48 +173,52 @@ public sealed partial class CharRnnTransformer : ITransformer, IDisposable
     public static long MaximumFileBytes => Array.MaxLength - 1;
 
     /// <summary>
-    /// Reads a transformer written by <see cref="Save"/>: only a regular file within <see cref="MaximumFileBytes"/>
-    /// (see <see cref="RegularFile"/>), checked against its SHA-256 (files of the two earlier versions have none) and
-    /// field by field (columns, settings, activation, vocabulary and weight shapes) before anything is built from it.
+    /// Reads a transformer written by <see cref="Save"/> (or by one of the three earlier versions, whose files began with
+    /// "RNNPIPELINE-CHARRNN-TRANSFORMER-"): only a regular file within <see cref="MaximumFileBytes"/> (see
+    /// <see cref="RegularFile"/>), checked against its SHA-256 (files of the two oldest versions have none) and field by
+    /// field (columns, settings, activation, vocabulary and weight shapes) before anything is built from it.
     /// </summary>
     /// <exception cref="InputException">The file is missing, not a regular file, too large, not a saved char-RNN transformer, or damaged: the message names it.</exception>
     public static CharRnnTransformer Load(MLContext ml, string path)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        const string fix = "save it again with CharRnnTransformer.Save";
         if (!File.Exists(path) && !Directory.Exists(path)) throw new InputException($"char-RNN model file '{path}' does not exist: save one with CharRnnTransformer.Save");
-        byte[] bytes = RegularFile.ReadAllBytes(path, MaximumFileBytes, fix);
+        byte[] bytes = RegularFile.ReadAllBytes(path, MaximumFileBytes, SaveAgain);
         string name = $"char-RNN model file '{Path.GetFullPath(path)}'";
-        using var stream = new MemoryStream(bytes, writable: false);
-        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        if (LegacyMagic(bytes) is { } magic) return LoadLegacy(bytes, magic, name);
+        var file = SectionFileReader.Open(bytes, Kind, name, SaveAgain);
+        T Json<T>(string section) where T : class
+        {
+            try
+            {
+                return file.Read(section, reader => JsonSerializer.Deserialize<T>(reader.ReadString(), JsonOptions))
+                    ?? throw new InputException($"{name} is damaged (its section '{section}' is empty): {SaveAgain}");
+            }
+            catch (JsonException)
+            {
+                throw new InputException($"{name} is damaged (its section '{section}' is not the JSON it writes): {SaveAgain}");
+            }
+        }
+        var (columns, options) = (Json<CharRnnColumns>(ColumnsSection), Json<CharRnnOptions>(SettingsSection));
+        return Create(columns, options, CharRnnModel.ReadFrom(file, name), name);
+    }
+
+    /// <summary>The transformer of a saved file's columns, settings and model, once they are checked to belong together.</summary>
+    private static CharRnnTransformer Create(CharRnnColumns columns, CharRnnOptions options, CharRnnModel model, string name)
+    {
         try
         {
-            string magic = reader.ReadString();
-            if (magic != Magic && magic != MagicBeforeChecksum && magic != MagicBeforeNormalization)
-                throw new InputException($"{name} is not a saved char-RNN transformer (or was saved by another version): {fix}");
-            int length = bytes.Length;
-            if (magic == Magic)
-            {
-                length -= 32;
-                if (length < stream.Position || !SHA256.HashData(bytes.AsSpan(0, length)).AsSpan().SequenceEqual(bytes.AsSpan(length)))
-                    throw new InputException($"{name} is damaged or truncated (its SHA-256 does not match its content): {fix}");
-            }
-            var columns = JsonSerializer.Deserialize<CharRnnColumns>(reader.ReadString(), Json)
-                ?? throw new InputException($"{name} has no columns: {fix}");
-            var options = JsonSerializer.Deserialize<CharRnnOptions>(reader.ReadString(), Json)
-                ?? throw new InputException($"{name} has no settings: {fix}");
-            if (magic == MagicBeforeNormalization) options.Normalization = CharRnnNormalization.None;   // as it featurized then
-            Validate(columns, options, name, fix);
-            var model = CharRnnModel.Load(new MemoryStream(bytes, (int)stream.Position, length - (int)stream.Position, writable: false), name);
-            if (model.Activation == options.Run.Model.Activation && model.HiddenSize == options.Run.Model.HiddenSize)
-                return new CharRnnTransformer(columns, options, model, new RunRecording(RunInfo.For("mlnet", options.Run)));
-            model.Dispose();
-            throw new InputException($"{name} is damaged: its model ({model.Activation}, H={model.HiddenSize}) is not the one its settings describe: {fix}");
+            Validate(columns, options, name, SaveAgain);
         }
-        catch (Exception e) when (e is EndOfStreamException or JsonException or FormatException)
+        catch
         {
-            throw new InputException($"{name} is truncated or damaged: {fix}");
+            model.Dispose();
+            throw;
         }
+        if (model.Activation == options.Run.Model.Activation && model.HiddenSize == options.Run.Model.HiddenSize)
+            return new CharRnnTransformer(columns, options, model, new RunRecording(RunInfo.For("mlnet", options.Run)));
+        model.Dispose();
+        throw new InputException($"{name} is damaged: its model ({model.Activation}, H={model.HiddenSize}) is not the one its settings describe: {SaveAgain}");
     }
 
     /// <summary>Checks the settings and columns read from a saved file, as the estimator checks what a caller gives.</summary>

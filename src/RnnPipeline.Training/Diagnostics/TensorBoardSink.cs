@@ -108,30 +108,26 @@ public sealed class TensorBoardSink : IRunSink
     }
 
     /// <inheritdoc />
-    public void OnTrainingMetric(TrainingMetric row)
+    public void Record(IRunRecord record)
     {
-        Scalar("train/bits_per_char", row.BitsPerChar, row.Step);
-        Scalar("train/chars_per_second", row.CharsPerSecond, row.Step);
+        switch (record)
+        {
+            case TrainingMetric row:
+                Scalar("train/bits_per_char", row.BitsPerChar, row.Step);
+                Scalar("train/chars_per_second", row.CharsPerSecond, row.Step);
+                break;
+            case ClipRecord row:
+                Scalar("train/gradient_norm", row.PreClipNorm, row.Step);
+                Scalar("train/clipped", row.Clipped ? 1 : 0, row.Step);
+                break;
+            case NonFiniteEvent row: Scalar("train/nonfinite_events", ++_nonFinite, row.Step); break;
+            case EvaluationRecord row: Scalar("validation/bits_per_char", row.BitsPerChar, row.Step); break;
+            case StabilitySnapshot snapshot: Stability(snapshot); break;
+            case ProbeAccuracy row: Scalar(string.Create(CultureInfo.InvariantCulture, $"probe/accuracy_lag_{row.Lag}"), row.Accuracy, row.Step); break;
+        }
     }
 
-    /// <inheritdoc />
-    public void OnClip(ClipRecord row)
-    {
-        Scalar("train/gradient_norm", row.PreClipNorm, row.Step);
-        Scalar("train/clipped", row.Clipped ? 1 : 0, row.Step);
-    }
-
-    /// <inheritdoc />
-    public void OnGradientFlow(GradientFlowRecord row) { }
-
-    /// <inheritdoc />
-    public void OnNonFinite(NonFiniteEvent row) => Scalar("train/nonfinite_events", ++_nonFinite, row.Step);
-
-    /// <inheritdoc />
-    public void OnEvaluation(EvaluationRecord row) => Scalar("validation/bits_per_char", row.BitsPerChar, row.Step);
-
-    /// <inheritdoc />
-    public void OnStability(StabilitySnapshot snapshot)
+    private void Stability(StabilitySnapshot snapshot)
     {
         var s = snapshot.Summary;
         if (s.Lyapunov.Length > 0) Scalar("stability/lyapunov1", s.Lyapunov[0], s.Step);
@@ -140,10 +136,6 @@ public sealed class TensorBoardSink : IRunSink
         Histogram("stability/jacobian_norm", snapshot.Timesteps.Select(t => t.JacobianNorm), s.Step);
         Histogram("stability/gradient_flow", snapshot.Timesteps.Where(t => t.GradNorm > 0).Select(t => Math.Log10(t.GradNorm)), s.Step);
     }
-
-    /// <inheritdoc />
-    public void OnProbe(ProbeAccuracy row) =>
-        Scalar(string.Create(CultureInfo.InvariantCulture, $"probe/accuracy_lag_{row.Lag}"), row.Accuracy, row.Step);
 
     private void Scalar(string tag, double value, int step)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RnnPipeline.Diagnostics;
+using RnnPipeline.IO;
 using RnnPipeline.Options;
 using static RnnPipeline.Training.OwnedScalars;
 
@@ -73,33 +74,24 @@ internal sealed class NonFiniteRecovery(RunSpec spec, TrainingState state) : IDi
         return (new NonFiniteEvent(step, fault.Tensor, fault.Timestep, spec.NonFinite.Policy, action, learningRate(step)), policy == NonFinitePolicy.Halt);
     }
 
-    /// <summary>Writes the learning-rate scale and the event count (<see cref="WriteSnapshot"/> writes the snapshot).</summary>
-    public void WriteCounters(BinaryWriter writer)
+    /// <summary>Writes the learning-rate scale and the event count, and the snapshot if there is one (under <see cref="PersistedSections.Snapshot"/>).</summary>
+    public void Write(SectionFileWriter file)
     {
-        writer.Write(LearningRateScale);
-        writer.Write(Events);
+        file.Add(PersistedSections.Recovery, writer =>
+        {
+            writer.Write(LearningRateScale);
+            writer.Write(Events);
+        });
+        _snapshot?.Write(file, PersistedSections.Snapshot);
     }
 
-    /// <summary>Reads what <see cref="WriteCounters"/> wrote.</summary>
-    public void ReadCounters(BinaryReader reader)
+    /// <summary>Reads what <see cref="Write"/> wrote.</summary>
+    public void Read(SectionFileReader file)
     {
-        LearningRateScale = reader.ReadDouble();
-        Events = reader.ReadInt32();
-    }
-
-    /// <summary>Writes whether there is a snapshot, then the snapshot.</summary>
-    public void WriteSnapshot(BinaryWriter writer)
-    {
-        writer.Write(_snapshot is not null);
-        _snapshot?.Write(writer);
-    }
-
-    /// <summary>Reads what <see cref="WriteSnapshot"/> wrote.</summary>
-    public void ReadSnapshot(BinaryReader reader)
-    {
-        if (!reader.ReadBoolean()) return;
+        (LearningRateScale, Events) = file.Read(PersistedSections.Recovery, reader => (reader.ReadDouble(), reader.ReadInt32()));
+        if (!file.Contains(PersistedSections.Snapshot + PersistedSections.Cursor)) return;
         _snapshot ??= state.Clone(spec.Training);
-        _snapshot.Read(reader);
+        _snapshot.Read(file, PersistedSections.Snapshot);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using RnnPipeline.IO;
 using RnnPipeline.Options;
 using RnnPipeline.Training.Model;
 using RnnPipeline.Training.Optim;
@@ -40,26 +41,30 @@ internal sealed class TrainingState : IDisposable
         (Cursor, Step) = (source.Cursor, source.Step);
     }
 
-    public void Write(BinaryWriter writer)
+    /// <summary>Writes the state as sections whose names start with <paramref name="prefix"/> (see <see cref="PersistedSections"/>).</summary>
+    public void Write(SectionFileWriter file, string prefix = "")
     {
-        writer.Write(Step);
-        writer.Write(Cursor);
-        Weights.Write(writer);
-        Optimizer.Write(writer);
-        TensorIO.Write(writer, Hidden);
+        file.Add(prefix + PersistedSections.Cursor, writer =>
+        {
+            writer.Write(Step);
+            writer.Write(Cursor);
+        });
+        file.Add(prefix + PersistedSections.Weights, Weights.Write);
+        file.Add(prefix + PersistedSections.Optimizer, Optimizer.Write);
+        file.Add(prefix + PersistedSections.HiddenState, writer => TensorIO.Write(writer, Hidden));
     }
 
-    /// <summary>What <see cref="Write"/> wrote first: step, data cursor and weights (the caller owns the weights).</summary>
-    public static (int Step, int Cursor, CharRnnWeights Weights) ReadHead(BinaryReader reader) =>
-        (reader.ReadInt32(), reader.ReadInt32(), CharRnnWeights.Read(reader));
+    /// <summary>The step and data cursor that <see cref="Write"/> wrote with <paramref name="prefix"/>.</summary>
+    public static (int Step, int Cursor) ReadCursor(SectionFileReader file, string prefix = "") =>
+        file.Read(prefix + PersistedSections.Cursor, reader => (reader.ReadInt32(), reader.ReadInt32()));
 
-    public void Read(BinaryReader reader)
+    /// <summary>Reads what <see cref="Write"/> wrote with <paramref name="prefix"/> into this state.</summary>
+    public void Read(SectionFileReader file, string prefix = "")
     {
-        var (step, cursor, weights) = ReadHead(reader);
-        (Step, Cursor) = (step, cursor);
-        using (weights) Weights.CopyFrom(weights);
-        Optimizer.Read(reader);
-        using var hidden = TensorIO.Read(reader);
+        (Step, Cursor) = ReadCursor(file, prefix);
+        using (var weights = file.Read(prefix + PersistedSections.Weights, CharRnnWeights.Read)) Weights.CopyFrom(weights);
+        file.Read(prefix + PersistedSections.Optimizer, Optimizer.Read);
+        using var hidden = file.Read(prefix + PersistedSections.HiddenState, TensorIO.Read);
         Hidden.copy_(hidden);
     }
 

@@ -21,6 +21,7 @@ public static class RunSpecValidator
         var errors = new List<string>();
         foreach (var group in suite.Runs.GroupBy(r => r.Name).Where(g => g.Count() > 1))
             errors.Add($"suite '{suite.Name}': run name '{group.Key}' is used {group.Count()} times: give each run a unique Name");
+        errors.AddRange(ReportSettingConflicts(suite));
         foreach (var run in suite.Runs)
         {
             string where = $"run '{run.Name}'";
@@ -46,6 +47,23 @@ public static class RunSpecValidator
             }
         }
         return errors;
+    }
+
+    /// <summary>
+    /// One line per report setting (<see cref="ProbeOptions.ReportSettings"/>) on which two runs disagree: the report
+    /// reads the whole suite by one value of each, so a value is set once, in Defaults.
+    /// </summary>
+    private static IEnumerable<string> ReportSettingConflicts(Suite suite)
+    {
+        var settings = suite.Runs.Select(r => (r.Name, Settings: r.Probe.ReportSettings())).ToArray();
+        if (settings.Length == 0) yield break;
+        foreach (string name in settings[0].Settings.Keys)
+        {
+            var (first, value) = (settings[0].Name, settings[0].Settings[name]);
+            if (settings.FirstOrDefault(s => s.Settings[name] != value) is { Name: not null } other)
+                yield return $"suite '{suite.Name}': {name} is {value} in run '{first}' but {other.Settings[name]} in run '{other.Name}': "
+                    + $"it is a setting of the suite's report, read once for all runs; set it in Defaults (or --Suite:Defaults:{name.Replace('.', ':')}=…), not per run or grid";
+        }
     }
 
     private static MemoryEstimate CheckCorpus(Suite suite, RunSpec run)

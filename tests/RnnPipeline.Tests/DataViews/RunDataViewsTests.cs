@@ -42,7 +42,7 @@ public sealed class RunDataViewsTests : IDisposable
     {
         var views = new RunDataViews(_ml);
         views.Save(Recordings.Make("a", Activation.Tanh), _folder);
-        Assert.Equal(RunTables.All.Order(StringComparer.Ordinal), views.TableNames.Order(StringComparer.Ordinal));
+        Assert.Equal(RunTables.All.Select(t => t.Name).Order(StringComparer.Ordinal), views.TableNames.Order(StringComparer.Ordinal));
         foreach (string table in views.TableNames)
         {
             Assert.True(File.Exists(Path.Combine(_folder, table + ".idv")), table);

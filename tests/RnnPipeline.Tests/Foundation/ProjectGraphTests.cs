@@ -23,7 +23,8 @@ public sealed class ProjectGraphTests
         ["RnnPipeline.Core"] = ([], []),
         ["RnnPipeline.Training"] = (["RnnPipeline.Core"], ["TorchSharp-cpu"]),
         ["RnnPipeline.DataViews"] = (["RnnPipeline.Core"], ["Microsoft.ML"]),
-        ["RnnPipeline.MLNet"] = (["RnnPipeline.Training", "RnnPipeline.DataViews", "RnnPipeline.Reporting"], ["Microsoft.ML"]),
+        ["RnnPipeline.MLNet"] = (["RnnPipeline.Training", "RnnPipeline.DataViews"], ["Microsoft.ML"]),
+        ["RnnPipeline.MLNet.Reporting"] = (["RnnPipeline.MLNet", "RnnPipeline.Reporting"], []),
         ["RnnPipeline.Reporting"] = (["RnnPipeline.Core"],
             ["OxyPlot.Core", "OxyPlot.SkiaSharp", "SkiaSharp", "SkiaSharp.NativeAssets.Linux.NoDependencies", "HarfBuzzSharp.NativeAssets.Linux"]),
         ["RnnPipeline.Worker"] = (["RnnPipeline.Core", "RnnPipeline.Training", "RnnPipeline.DataViews", "RnnPipeline.Reporting"],
@@ -93,9 +94,9 @@ public sealed class ProjectGraphTests
     }
 
     [Theory]
-    [InlineData("TorchSharp-cpu", new[] { "RnnPipeline.Training", "RnnPipeline.MLNet", "RnnPipeline.Worker", "RnnPipeline.Bench" })]
-    [InlineData("Microsoft.ML", new[] { "RnnPipeline.DataViews", "RnnPipeline.MLNet", "RnnPipeline.Worker" })]
-    [InlineData("OxyPlot.Core", new[] { "RnnPipeline.Reporting", "RnnPipeline.MLNet", "RnnPipeline.Worker" })]
+    [InlineData("TorchSharp-cpu", new[] { "RnnPipeline.Training", "RnnPipeline.MLNet", "RnnPipeline.MLNet.Reporting", "RnnPipeline.Worker", "RnnPipeline.Bench" })]
+    [InlineData("Microsoft.ML", new[] { "RnnPipeline.DataViews", "RnnPipeline.MLNet", "RnnPipeline.MLNet.Reporting", "RnnPipeline.Worker" })]
+    [InlineData("OxyPlot.Core", new[] { "RnnPipeline.Reporting", "RnnPipeline.MLNet.Reporting", "RnnPipeline.Worker" })]
     [InlineData("Microsoft.Extensions.Hosting", new[] { "RnnPipeline.Worker" })]
     public void HeavyPackage_IsReachedOnlyFromTheStagesThatUseIt(string package, string[] stages)
     {
@@ -113,6 +114,7 @@ public sealed class ProjectGraphTests
     [InlineData("RnnPipeline.Training", typeof(TrainingSession))]
     [InlineData("RnnPipeline.DataViews", typeof(RunDataViews))]
     [InlineData("RnnPipeline.MLNet", typeof(CharRnnEstimator))]
+    [InlineData("RnnPipeline.MLNet.Reporting", typeof(CharRnnReport))]
     [InlineData("RnnPipeline.Reporting", typeof(SuiteReport))]
     [InlineData("RnnPipeline.Worker", typeof(SuiteRunner))]
     public void BuiltAssembly_ReferencesNoAssemblyOutsideItsStage(string project, Type anchor)
@@ -121,6 +123,15 @@ public sealed class ProjectGraphTests
         Assert.Equal(project, assembly.GetName().Name);
         string[] forbidden = ForbiddenAssemblies(project, assembly.GetReferencedAssemblies().Select(a => a.Name!));
         Assert.True(forbidden.Length == 0, $"{project}.dll references {string.Join(", ", forbidden)}");
+    }
+
+    /// <summary>A featurizer user restores no plotting package: the ML.NET package reaches neither Reporting nor OxyPlot.</summary>
+    [Fact]
+    public void MLNet_ReachesNoPlottingPackage()
+    {
+        Assert.DoesNotContain("RnnPipeline.Reporting", AllowedClosure("RnnPipeline.MLNet"));
+        string[] names = [.. typeof(CharRnnEstimator).Assembly.GetReferencedAssemblies().Select(a => a.Name!)];
+        Assert.DoesNotContain(names, n => n.StartsWith("OxyPlot", StringComparison.Ordinal) || n == "RnnPipeline.Reporting");
     }
 
     [Fact]
@@ -153,6 +164,7 @@ public sealed class ProjectGraphTests
     [InlineData(typeof(TrainingSession))]
     [InlineData(typeof(RunDataViews))]
     [InlineData(typeof(CharRnnEstimator))]
+    [InlineData(typeof(CharRnnReport))]
     [InlineData(typeof(SuiteReport))]
     public void PackedLibrary_HasAPublicApiBaselineNamingEveryPublicType(Type anchor)
     {
@@ -174,7 +186,7 @@ public sealed class ProjectGraphTests
         string[] packable = Directory.GetFiles(Source(), "*.csproj", SearchOption.AllDirectories)
             .Where(p => File.ReadAllText(p).Contains("<IsPackable>true</IsPackable>", StringComparison.Ordinal))
             .Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal).ToArray()!;
-        string[] checkedProjects = new[] { typeof(RunTables), typeof(TrainingSession), typeof(RunDataViews), typeof(CharRnnEstimator), typeof(SuiteReport) }
+        string[] checkedProjects = new[] { typeof(RunTables), typeof(TrainingSession), typeof(RunDataViews), typeof(CharRnnEstimator), typeof(CharRnnReport), typeof(SuiteReport) }
             .Select(t => t.Assembly.GetName().Name!).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(packable, checkedProjects);
     }

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using Microsoft.ML;
 using RnnPipeline.MLNet.CharRnn;
+using RnnPipeline.IO;
 using RnnPipeline.Samples;
+using RnnPipeline.Tests.Core.IO;
 
 namespace RnnPipeline.Tests.MLNet;
 
@@ -25,21 +27,11 @@ public sealed class CharRnnSavedFileTests : IDisposable
         string path = Path.Combine(_folder, "featurizer.bin");
         fitted.Save(path);
         byte[] bytes = File.ReadAllBytes(path);
-        using var reader = new BinaryReader(new MemoryStream(bytes));
-        for (int i = 0; i < 4; i++) reader.ReadString();                          // magic, columns, settings, the model's magic
-        long activation = reader.BaseStream.Position;
-        reader.ReadInt32();
-        reader.ReadString();                                                     // vocabulary
-        reader.ReadBoolean();                                                    // embedding
-        return (path, bytes, activation, reader.BaseStream.Position);
+        return (path, bytes, SectionFileTests.Offset(bytes, "model/activation"), SectionFileTests.Offset(bytes, "model/weights") + 1);   // after the embedding flag
     }
 
     /// <summary>Writes <paramref name="bytes"/> with a SHA-256 trailer that matches them.</summary>
-    private static void WriteResigned(string path, byte[] bytes)
-    {
-        SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes.AsSpan(bytes.Length - 32));
-        File.WriteAllBytes(path, bytes);
-    }
+    private static void WriteResigned(string path, byte[] bytes) => File.WriteAllBytes(path, SectionFileTests.Resigned(bytes));
 
     private string Refused(string path)
     {
@@ -98,5 +90,38 @@ public sealed class CharRnnSavedFileTests : IDisposable
         BitConverter.GetBytes(h - 1).CopyTo(bytes, rank + 4);
         WriteResigned(path, bytes);
         Assert.Contains("damaged", Refused(path));
+    }
+
+    [Fact]
+    public void Load_FileOfTheEarlierPositionalLayout_IsReadAsItWas()
+    {
+        var (path, bytes, _, _) = Saved();
+        var file = SectionFileReader.Open(bytes, "char-rnn featurizer", "f", "f");
+        string Text(string section) => file.Read(section, r => r.ReadString());
+        using var content = new MemoryStream();
+        using (var writer = new BinaryWriter(content, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write("RNNPIPELINE-CHARRNN-TRANSFORMER-4");
+            writer.Write(Text("featurizer/columns"));
+            writer.Write(Text("featurizer/settings"));
+            writer.Write("RNNPIPELINE-CHARRNN");
+            writer.Write(file.Read("model/activation", r => r.ReadInt32()));
+            writer.Write(Text("vocabulary"));
+            writer.Write(file.Read("model/weights", r => r.ReadBytes((int)r.BaseStream.Length)));
+        }
+        string legacy = Path.Combine(_folder, "legacy.bin");
+        File.WriteAllBytes(legacy, [.. content.ToArray(), .. SHA256.HashData(content.ToArray())]);
+        using var current = CharRnnTransformer.Load(_ml, path);
+        using var old = CharRnnTransformer.Load(_ml, legacy);
+        Assert.Equal(current.Model.Characters, old.Model.Characters);
+        Assert.Equal(current.Model.Read("a line").Mean, old.Model.Read("a line").Mean);
+    }
+
+    [Fact]
+    public void Load_FileOfAnUnknownEarlierVersion_IsRefusedAsOlder()
+    {
+        string path = Path.Combine(_folder, "v1.bin");
+        using (var writer = new BinaryWriter(File.Create(path))) writer.Write("RNNPIPELINE-CHARRNN-TRANSFORMER-1");
+        Assert.Contains("written by an older version of RnnPipeline", Refused(path));
     }
 }

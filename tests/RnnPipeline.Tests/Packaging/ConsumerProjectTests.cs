@@ -169,12 +169,28 @@ public sealed class ConsumerProjectTests(ITestOutputHelper log) : IDisposable
         Assert.True(File.Exists(Path.Combine(_root, "packages", "rnnpipeline.mlnet", Version, $"rnnpipeline.mlnet.{Version}.nupkg")));
         Assert.True(File.Exists(Path.Combine(_root, "packages", "rnnpipeline.dataviews", Version, $"rnnpipeline.dataviews.{Version}.nupkg")));
         Assert.True(File.Exists(Path.Combine(_root, "packages", "rnnpipeline.training", Version, "buildTransitive", "RnnPipeline.Training.targets")));
+        // A featurizer-only app restores no plotting package (the report is RnnPipeline.MLNet.Reporting). SkiaSharp's
+        // managed package is not among them: TorchSharp itself depends on it.
+        string[] restoredPackages = RestoredPackages(app);
+        Assert.Contains("RnnPipeline.MLNet", restoredPackages);
+        string[] plotting = [.. restoredPackages.Where(p => p == "RnnPipeline.Reporting" || p.StartsWith("OxyPlot", StringComparison.Ordinal)
+            || p.StartsWith("HarfBuzzSharp", StringComparison.Ordinal) || p == "SkiaSharp.NativeAssets.Linux.NoDependencies")];
+        Assert.True(plotting.Length == 0, $"a featurizer-only app restored {string.Join(", ", plotting)}");
         if (!OperatingSystem.IsLinux()) return;
         string built = Path.Combine(app, "bin", "Debug", "net10.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         Assert.True(ElfVersionNeeds.IsWeak(built, "GLIBCXX_3.4.32"), $"{built}: the package's build step must mark GLIBCXX_3.4.32 weak");
         Run(app, "publish", "--configuration", "Debug", "--no-build", "--output", "published");   // copies the natives again
         string published = Path.Combine(app, "published", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         Assert.True(ElfVersionNeeds.IsWeak(published, "GLIBCXX_3.4.32"), $"{published}: the package's publish step must mark GLIBCXX_3.4.32 weak");
+    }
+
+    /// <summary>The package ids of an app's restore (its obj/project.assets.json "libraries", "Id/Version").</summary>
+    private static string[] RestoredPackages(string app)
+    {
+        using var assets = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(app, "obj", "project.assets.json")));
+        return [.. assets.RootElement.GetProperty("libraries").EnumerateObject()
+            .Where(library => library.Value.GetProperty("type").GetString() == "package")
+            .Select(library => library.Name.Split('/')[0])];
     }
 
     private static string Version

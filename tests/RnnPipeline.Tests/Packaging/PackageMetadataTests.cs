@@ -21,6 +21,7 @@ public sealed class PackageMetadataTests
     [InlineData("RnnPipeline.DataViews")]
     [InlineData("RnnPipeline.Reporting")]
     [InlineData("RnnPipeline.MLNet")]
+    [InlineData("RnnPipeline.MLNet.Reporting")]
     public void Package_HasRealMetadataReadmeAndNoRepository(string id)
     {
         using var package = ZipFile.OpenRead(PackageFeed.Package(id));
@@ -53,7 +54,7 @@ public sealed class PackageMetadataTests
         using var package = ZipFile.OpenRead(PackageFeed.Package("RnnPipeline.MLNet"));
         string readme = Readme(package);
         foreach (string topic in new[] { "FeaturizeCharRnn(", "ApplyCharRnn(", ".SaveWithCharRnn(", ".LoadWithCharRnn(", "CharRnnTransformer.Load(",
-                     "## Thread safety", "GuardCollections", "-r linux-x64", "MB", "WriteReport(" })
+                     "## Thread safety", "GuardCollections", "-r linux-x64", "MB", "WriteReport(", "RnnPipeline.MLNet.Reporting" })
             Assert.Contains(topic, readme);
         string[] samples = [.. Directory.GetFiles(Path.Combine(PackageFeed.Repository, "samples"), "*Sample.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))];
@@ -122,6 +123,17 @@ public sealed class PackageMetadataTests
         Assert.Equal(version, dependencies["RnnPipeline.Training"]);
         Assert.Equal(version, dependencies["RnnPipeline.DataViews"]);
         Assert.Contains("Microsoft.ML", dependencies.Keys);
+    }
+
+    /// <summary>Featurizer users restore no plotting package: the report is a package apart that brings it.</summary>
+    [Fact]
+    public void MLNetPackage_DependsOnNoPlottingPackage_AndTheReportPackageBringsIt()
+    {
+        var (version, featurizer) = Dependencies("RnnPipeline.MLNet");
+        Assert.DoesNotContain(featurizer.Keys, d => d == "RnnPipeline.Reporting" || d.StartsWith("OxyPlot", StringComparison.Ordinal) || d.StartsWith("HarfBuzzSharp", StringComparison.Ordinal));
+        var (_, report) = Dependencies("RnnPipeline.MLNet.Reporting");
+        Assert.Equal(["RnnPipeline.MLNet", "RnnPipeline.Reporting"], report.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(version, report["RnnPipeline.Reporting"]);
     }
 
     [Fact]

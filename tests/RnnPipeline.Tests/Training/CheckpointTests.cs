@@ -1,8 +1,9 @@
-using System.Security.Cryptography;
 using RnnPipeline.Diagnostics;
+using RnnPipeline.IO;
 using RnnPipeline.Options;
 using RnnPipeline.Training;
 using RnnPipeline.Training.Text;
+using RnnPipeline.Tests.Core.IO;
 
 namespace RnnPipeline.Tests.Training;
 
@@ -71,12 +72,44 @@ public sealed class CheckpointTests : IDisposable
     {
         Save(_spec);
         byte[] bytes = File.ReadAllBytes(Checkpoint);
-        int versionAt = 1 + "RNNPIPELINE-CHECKPOINT".Length;       // after the length-prefixed magic string
+        int versionAt = 1 + SectionFile.Magic.Length + 1 + "checkpoint".Length;   // after the length-prefixed magic and kind
         Assert.Equal(TrainingSession.CheckpointFormatVersion, BitConverter.ToInt32(bytes, versionAt));
-        BitConverter.GetBytes(1).CopyTo(bytes, versionAt);
-        SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes, bytes.Length - 32);
-        File.WriteAllBytes(Checkpoint, bytes);
-        Assert.Contains($"format version 1, this version reads {TrainingSession.CheckpointFormatVersion}", Rejected().Message);
+        BitConverter.GetBytes(9).CopyTo(bytes, versionAt);
+        File.WriteAllBytes(Checkpoint, SectionFileTests.Resigned(bytes));
+        Assert.Contains($"format version 9, this version of RnnPipeline reads {TrainingSession.CheckpointFormatVersion}", Rejected().Message);
+    }
+
+    [Fact]
+    public void Resume_CheckpointOfTheEarlierPositionalLayout_IsRejectedAsOlder()
+    {
+        using (var writer = new BinaryWriter(File.Create(Checkpoint)))
+        {
+            writer.Write("RNNPIPELINE-CHECKPOINT");
+            writer.Write(2);
+            writer.Write(_spec.ConfigHash());
+            writer.Write(new byte[64]);
+        }
+        Assert.Contains("written by an older version of RnnPipeline", Rejected().Message);
+    }
+
+    [Fact]
+    public void ReadModel_SectionsReordered_FindsTheWeightsByName()
+    {
+        Save(_spec);
+        var file = SectionFileReader.Open(File.ReadAllBytes(Checkpoint), "checkpoint", "c", "f");
+        byte[] bytes = File.ReadAllBytes(Checkpoint);
+        var reordered = new SectionFileWriter("checkpoint");
+        foreach (string name in file.Sections.Reverse())
+        {
+            byte[] payload = file.Read(name, r => r.ReadBytes((int)r.BaseStream.Length));
+            reordered.Add(name, w => w.Write(payload));
+        }
+        using (var stream = File.Create(Checkpoint)) reordered.WriteTo(stream);
+        Assert.NotEqual(bytes, File.ReadAllBytes(Checkpoint));
+        using var model = CharRnnModel.FromCheckpoint(_spec, Checkpoint);
+        using var resumed = TrainingSession.Resume(_spec, CharCorpus.FromText(_text, _spec), new RunRecording(RunInfo.For("t", _spec)), Checkpoint);
+        Assert.Equal(3, resumed.Step);
+        Assert.Equal(resumed.Corpus.Vocabulary.Characters, model.Characters);
     }
 
     [Fact]

@@ -118,12 +118,12 @@ public sealed class PersistedStateTests : IClassFixture<PersistedStateTests.Canc
         {
             // As an older or newer version would have written it: intact, listed in SHA256SUMS, another version number.
             byte[] bytes = File.ReadAllBytes(checkpoint);
-            BitConverter.GetBytes(1).CopyTo(bytes, 1 + "RNNPIPELINE-CHECKPOINT".Length);
+            BitConverter.GetBytes(9).CopyTo(bytes, 1 + SectionFile.Magic.Length + 1 + "checkpoint".Length);
             SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes, bytes.Length - 32);
             string sums = Path.Combine(TextTanh, FileChecksums.FileName);
             File.WriteAllText(sums, File.ReadAllText(sums).Replace(FileChecksums.Hash(checkpoint), Convert.ToHexStringLower(SHA256.HashData(bytes))));
             File.WriteAllBytes(checkpoint, bytes);
-        }, [], checkpoint, "format version 1", "without --resume");
+        }, [], checkpoint, "format version 9", "without --resume");
     }
 
     [Fact]

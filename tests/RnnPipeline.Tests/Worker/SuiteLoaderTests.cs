@@ -114,6 +114,26 @@ public sealed class SuiteLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Validate_ReportSettingOverriddenPerRun_IsRefusedInOneLineNamingBothRuns()
+    {
+        string path = _suites.Write("rs.json", """
+            { "Name": "rs", "Defaults": { "Probe": { "ErrorRate": 0.01 } },
+              "Runs": [ { "Name": "a", "Corpus": { "Path": "tiny.txt" } },
+                        { "Name": "b", "Corpus": { "Path": "tiny.txt" }, "Probe": { "ErrorRate": 0.1, "SamplesPerLag": 50 } } ] }
+            """);
+        string error = Assert.Single(RunSpecValidator.Validate(SuiteLoader.Load(path)));
+        Assert.StartsWith("suite 'rs': Probe.ErrorRate is 0.01 in run 'a' but 0.1 in run 'b'", error);
+        Assert.Contains("set it in Defaults", error);
+        var overrides = new ConfigurationBuilder().AddCommandLine(["--Suite:Defaults:Probe:SolvedThreshold=0.5"]).Build();
+        string same = _suites.Write("same.json", """
+            { "Name": "same", "Runs": [ { "Name": "a", "Corpus": { "Path": "tiny.txt" } }, { "Name": "b", "Corpus": { "Path": "tiny.txt" } } ] }
+            """);
+        var suite = SuiteLoader.Load(same, overrides.GetSection("Suite"));
+        Assert.Empty(RunSpecValidator.Validate(suite));
+        Assert.All(suite.Runs, r => Assert.Equal(0.5, r.Probe.SolvedThreshold));
+    }
+
+    [Fact]
     public void ConfigHash_LeavesOutReportSettings_ButNotWhatTrains()
     {
         var spec = new RunSpec();

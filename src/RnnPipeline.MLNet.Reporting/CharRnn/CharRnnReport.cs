@@ -1,17 +1,22 @@
 using RnnPipeline.DataViews;
 using RnnPipeline.Reporting;
+using Microsoft.ML;
 
 namespace RnnPipeline.MLNet.CharRnn;
 
-public sealed partial class CharRnnTransformer
+/// <summary>
+/// The stability report of a char-RNN featurizer's fit. In a package of its own (RnnPipeline.MLNet.Reporting) so that
+/// the featurizer's users who do not write reports never restore the plotting stack.
+/// </summary>
+public static class CharRnnReport
 {
     private const string ReportFix = "write the report to a new or empty folder, or remove what is there";
 
     /// <summary>
-    /// Writes the stability report of the fit into <paramref name="folder"/>, as the worker writes a suite's:
-    /// <c>report.html</c> (self-contained), <c>summary.md</c>, <c>plots/*.png</c>, and the records as the worker's data
-    /// views under <c>&lt;run&gt;/data/</c> (<c>.idv</c> and <c>.csv</c> with their SHA256SUMS; <c>&lt;run&gt;</c> is
-    /// <c>Options.Run.Name</c>, "charrnn" by default). The stability plots need
+    /// Writes the stability report of the fit of <paramref name="transformer"/> into <paramref name="folder"/>, as the
+    /// worker writes a suite's: <c>report.html</c> (self-contained), <c>summary.md</c>, <c>plots/*.png</c>, and the
+    /// records as the worker's data views under <c>&lt;run&gt;/data/</c> (<c>.idv</c> and <c>.csv</c> with their
+    /// SHA256SUMS; <c>&lt;run&gt;</c> is <c>Options.Run.Name</c>, "charrnn" by default). The stability plots need
     /// <see cref="CharRnnOptions.RecordDiagnostics"/> on when fitting; without it the report shows loss, bits per
     /// character, gradient norms and clipping. Rewriting a report into the folder it went to before is allowed.
     /// Returns the path of <c>report.html</c>.
@@ -20,33 +25,23 @@ public sealed partial class CharRnnTransformer
     /// The transformer holds no training records (it was loaded, not fitted), or <paramref name="folder"/> (or a folder
     /// the report writes) is a file or a symbolic link, or holds anything else than an earlier report of this kind.
     /// </exception>
-    public string WriteReport(string folder)
+    public static string WriteReport(this CharRnnTransformer transformer, string folder)
     {
+        ArgumentNullException.ThrowIfNull(transformer);
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        if (Diagnostics.Metrics.Count == 0)
+        var diagnostics = transformer.Diagnostics;
+        if (diagnostics.Metrics.Count == 0)
             throw new InputException("this char-RNN featurizer holds no training records (CharRnnTransformer.Load does not keep them): write the report from the transformer that Fit returned, or load a worker run folder with ApplyCharRnn");
-        var spec = Options.Run;
+        var spec = transformer.Options.Run;
         CheckReportFolder(folder, spec.Name);
         string data = Path.Combine(folder, spec.Name, "data");
-        new RunDataViews(_plumbing).Save(Diagnostics, data);
-        var run = new ReportRun(Diagnostics, spec, Path.GetRelativePath(folder, data));
+        new RunDataViews(new MLContext()).Save(diagnostics, data);
+        var run = new ReportRun(diagnostics, spec, Path.GetRelativePath(folder, data));
         string description = $"Training records of a char-RNN featurizer: {spec.Model.Unit} units, H = {spec.Model.HiddenSize}, "
-            + $"{Diagnostics.Metrics.Count} of {spec.Training.Steps} steps, seed {spec.Training.Seed}"
-            + (Diagnostics.Stability.Count > 0 ? $", {Diagnostics.Stability.Count} stability snapshots. " : "; stability diagnostics were not recorded (CharRnnOptions.RecordDiagnostics). ")
-            + MLNetSide();
+            + $"{diagnostics.Metrics.Count} of {spec.Training.Steps} steps, seed {spec.Training.Seed}"
+            + (diagnostics.Stability.Count > 0 ? $", {diagnostics.Stability.Count} stability snapshots. " : "; stability diagnostics were not recorded (CharRnnOptions.RecordDiagnostics). ")
+            + transformer.Describe();
         return SuiteReport.Write(folder, "char-RNN featurizer", description, [run]);
-    }
-
-    /// <summary>What the featurizer did on the ML.NET side: its training text, vocabulary, features and cache, in one paragraph.</summary>
-    internal string MLNetSide()
-    {
-        string characters = string.Concat(Model.Characters.Skip(1).Select(c => char.IsWhiteSpace(c) || char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
-        int length = CharRnnSchema.FeatureLength(_options.Pooling, Model.HiddenSize);
-        return $"ML.NET side: trained on {TrainedOn.Rows} rows ({TrainedOn.Characters} characters) of column '{Columns.Input}'; "
-            + $"vocabulary of {Model.Characters.Length - 1} characters and the unknown symbol ({characters}); "
-            + $"'{Columns.Features}' holds {length} features ({_options.Pooling} pooling, {_options.Normalization} normalization) and "
-            + $"'{Columns.BitsPerChar}' the bits per character; "
-            + $"{RowsRead} rows run through the RNN since the fit; feature cache {(_options.CacheFeatures ? $"on, {CacheHits} passes served from it" : "off")}.";
     }
 
     /// <summary>The folder is new, empty or an earlier report of <paramref name="run"/>, and nothing it writes through is a link or a file.</summary>
