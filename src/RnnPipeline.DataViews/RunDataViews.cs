@@ -33,26 +33,26 @@ public sealed class RunDataViews(MLContext ml)
             }.With<MetricRow>(r.Info)),
             (r, x) =>
             {
-                r.OnTrainingMetric(new TrainingMetric(x.Step, x.Loss, x.BitsPerChar, x.LearningRate, x.CharsPerSecond, x.ElapsedSeconds));
-                r.OnClip(new ClipRecord(x.Step, x.PreClipNorm, x.PostClipNorm, x.ClipThreshold, x.Clipped, x.ClipScale));
+                r.Record(new TrainingMetric(x.Step, x.Loss, x.BitsPerChar, x.LearningRate, x.CharsPerSecond, x.ElapsedSeconds));
+                r.Record(new ClipRecord(x.Step, x.PreClipNorm, x.PostClipNorm, x.ClipThreshold, x.Clipped, x.ClipScale));
             }),
         new Table<GradientFlowRow>(RunTables.GradientFlow,
             r => r.GradientFlow.SelectMany(g => g.HiddenGradNorms.Select((v, t) => new GradientFlowRow { Step = g.Step, Timestep = t, GradNorm = v }.With<GradientFlowRow>(r.Info))),
             (r, x) =>
             {
-                if (x.Timestep == 0) r.OnGradientFlow(new GradientFlowRecord(x.Step, []));
+                if (x.Timestep == 0) r.Record(new GradientFlowRecord(x.Step, []));
                 var last = r.GradientFlow[^1];
                 r.GradientFlow[^1] = last with { HiddenGradNorms = [.. last.HiddenGradNorms, (float)x.GradNorm] };
             }),
         new Table<EvaluationRow>(RunTables.Evaluations,
             r => r.Evaluations.Select(e => new EvaluationRow { Step = e.Step, Loss = e.Loss, BitsPerChar = e.BitsPerChar }.With<EvaluationRow>(r.Info)),
-            (r, x) => r.OnEvaluation(new EvaluationRecord(x.Step, x.Loss, x.BitsPerChar))),
+            (r, x) => r.Record(new EvaluationRecord(x.Step, x.Loss, x.BitsPerChar))),
         new Table<NonFiniteRow>(RunTables.NonFinite,
             r => r.NonFinite.Select(e => new NonFiniteRow
             {
                 Step = e.Step, Tensor = e.Tensor, Timestep = e.Timestep, Policy = e.Policy.ToString(), Action = e.Action, LearningRateAfter = e.LearningRateAfter,
             }.With<NonFiniteRow>(r.Info)),
-            (r, x) => r.OnNonFinite(new NonFiniteEvent(x.Step, x.Tensor, x.Timestep, Enum.Parse<Options.NonFinitePolicy>(x.Policy), x.Action, x.LearningRateAfter))),
+            (r, x) => r.Record(new NonFiniteEvent(x.Step, x.Tensor, x.Timestep, Enum.Parse<Options.NonFinitePolicy>(x.Policy), x.Action, x.LearningRateAfter))),
         new Table<StabilityRow>(RunTables.Stability,
             r => r.Stability.Select(s => new StabilityRow
             {
@@ -80,7 +80,7 @@ public sealed class RunDataViews(MLContext ml)
             (r, x) => r.Lags.Add(new LagStats(x.Step, x.Lag, x.ProductNorm, x.ProductBound, x.GradRatio))),
         new Table<ProbeRow>(RunTables.Probes,
             r => r.Probes.Select(p => new ProbeRow { Step = p.Step, Lag = p.Lag, ProbeSeed = p.Seed, Accuracy = p.Accuracy, Chance = p.Chance, Samples = p.Samples, Correct = p.Correct }.With<ProbeRow>(r.Info)),
-            (r, x) => r.OnProbe(new ProbeAccuracy(x.Lag, x.ProbeSeed, x.Correct, x.Samples, x.Chance, x.Step))),
+            (r, x) => r.Record(new ProbeAccuracy(x.Lag, x.ProbeSeed, x.Correct, x.Samples, x.Chance, x.Step))),
     ];
 
     /// <summary>Names of every table, in the order they are saved.</summary>

@@ -3,7 +3,7 @@ namespace RnnPipeline.Diagnostics;
 /// <summary>
 /// Receives the typed records of one run as training produces them. Training knows nothing else downstream. A sink
 /// implements <see cref="Record"/> and takes the kinds it uses (by pattern matching), so a new record kind changes no
-/// sink that ignores it; callers name the kind through <see cref="RunSinkExtensions"/> (<c>sink.OnClip(row)</c>).
+/// sink that ignores it.
 /// </summary>
 public interface IRunSink
 {

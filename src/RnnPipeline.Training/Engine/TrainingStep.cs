@@ -89,12 +89,12 @@ internal static class TrainingStep
             run.State.Step++;
             run.Clipped += p.Clip.Clipped ? 1 : 0;
             double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            run.Sink.OnTrainingMetric(new TrainingMetric(step, loss, loss / Math.Log(2), p.LearningRate, run.CharactersPerStep / seconds,
+            run.Sink.Record(new TrainingMetric(step, loss, loss / Math.Log(2), p.LearningRate, run.CharactersPerStep / seconds,
                 run.ElapsedSeconds));
-            run.Sink.OnClip(p.Clip);
-            run.Sink.OnGradientFlow(new GradientFlowRecord(step, flow.AsSpan(r * steps, steps).ToArray()));
+            run.Sink.Record(p.Clip);
+            run.Sink.Record(new GradientFlowRecord(step, flow.AsSpan(r * steps, steps).ToArray()));
             if (p.Trace is { } trace && Timed(run, () => run.Analyzer.Analyze(step, trace.Window, trace.Analysis)) is { } snapshot)
-                run.Sink.OnStability(snapshot);
+                run.Sink.Record(snapshot);
             if (run.EvaluationDue) RecordEvaluation(run, step, p.LearningRate);
             outcomes[r] = new StepOutcome(loss, false);
         }
@@ -109,7 +109,7 @@ internal static class TrainingStep
     private static bool Recover(TrainingRun run, int step, NonFiniteFault fault)
     {
         var (nonFinite, halt) = run.Recovery.Recover(step, fault, run.LearningRate);
-        run.Sink.OnNonFinite(nonFinite);
+        run.Sink.Record(nonFinite);
         return halt;
     }
 
@@ -117,8 +117,8 @@ internal static class TrainingStep
     private static void RecordEvaluation(TrainingRun run, int step, double lr)
     {
         var evaluation = run.Evaluate();
-        if (double.IsFinite(evaluation.Loss)) run.Sink.OnEvaluation(evaluation);
-        else run.Sink.OnNonFinite(new NonFiniteEvent(step, "validation loss", -1, run.Spec.NonFinite.Policy, "evaluation not recorded", lr));
+        if (double.IsFinite(evaluation.Loss)) run.Sink.Record(evaluation);
+        else run.Sink.Record(new NonFiniteEvent(step, "validation loss", -1, run.Spec.NonFinite.Policy, "evaluation not recorded", lr));
     }
 
     /// <summary>Runs diagnostics work, adding its time to the run's <see cref="TrainingRun.DiagnosticsSeconds"/>.</summary>

@@ -73,7 +73,7 @@ internal sealed class StartedRun : IDisposable
 
     private void ScoreProbe()
     {
-        foreach (var row in ProbeEvaluator.Evaluate(Session, Spec)) _sink.OnProbe(row);
+        foreach (var row in ProbeEvaluator.Evaluate(Session, Spec)) _sink.Record(row);
     }
 
     /// <summary>

@@ -22,12 +22,12 @@ public sealed class LagFindingsTests
         };
         var run = new RunRecording(RunInfo.For("s", spec));
         for (int i = 0; i < accuracies.Length; i++)
-            run.OnProbe(new ProbeAccuracy(lag, seed, (int)Math.Round(accuracies[i] * 100), 100, 1.0 / 16, 100 * (i + 1)));
+            run.Record(new ProbeAccuracy(lag, seed, (int)Math.Round(accuracies[i] * 100), 100, 1.0 / 16, 100 * (i + 1)));
         for (int step = 0; step < 50; step++)
-            run.OnGradientFlow(new GradientFlowRecord(step, [(float)Math.Pow(10, keyLog10), .. new float[lag - 2], 1f]));
+            run.Record(new GradientFlowRecord(step, [(float)Math.Pow(10, keyLog10), .. new float[lag - 2], 1f]));
         double gamma = cell != RecurrentCell.Rnn ? double.NaN : activation == Activation.Sigmoid ? 0.25 : 1;   // γ is undefined for a gated cell
-        run.OnStability(new StabilitySnapshot(new StabilitySummary(0, 1, 1, gamma, 0.5, [], 0, 0), [], []));
-        run.OnStability(new StabilitySnapshot(new StabilitySummary(99, gammaWhhEnd / gamma, 1, gamma, 1, [], 0, 0), [], []));
+        run.Record(new StabilitySnapshot(new StabilitySummary(0, 1, 1, gamma, 0.5, [], 0, 0), [], []));
+        run.Record(new StabilitySnapshot(new StabilitySummary(99, gammaWhhEnd / gamma, 1, gamma, 1, [], 0, 0), [], []));
         return new ReportRun(run, spec, "");
     }
 

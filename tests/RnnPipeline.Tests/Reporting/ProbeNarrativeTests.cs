@@ -16,7 +16,7 @@ public sealed class ProbeNarrativeTests
             var spec = new RunSpec { Name = $"{name}-s{seed}", Model = { Activation = activation, Init = init }, Training = { Seed = seed } };
             var run = new RunRecording(RunInfo.For("suite", spec));
             for (int i = 0; i < lags.Length; i++)
-                run.OnProbe(new ProbeAccuracy(lags[i], seed, (int)Math.Round(300 * Math.Min(1, accuracy[i] + 0.002 * seed)), 300, 1.0 / 16));
+                run.Record(new ProbeAccuracy(lags[i], seed, (int)Math.Round(300 * Math.Min(1, accuracy[i] + 0.002 * seed)), 300, 1.0 / 16));
             yield return run;
         }
     }

@@ -55,7 +55,7 @@ public sealed class ReportTests : IDisposable
     public void TrainingPlots_SkipNonFiniteValues_AndMarkClippedSteps()
     {
         var run = Recordings.Make("tanh", Activation.Tanh);
-        run.OnTrainingMetric(new TrainingMetric(3, double.NaN, double.NaN, 0.01, 1000, 2));
+        run.Record(new TrainingMetric(3, double.NaN, double.NaN, 0.01, 1000, 2));
         var bpc = TrainingPlots.BitsPerChar([run]);
         Assert.All(bpc.Series.OfType<LineSeries>().SelectMany(s => s.Points), p => Assert.True(double.IsFinite(p.Y)));
         var clip = TrainingPlots.GradientNormAndClipping([run]);
@@ -71,7 +71,7 @@ public sealed class ReportTests : IDisposable
         {
             run.Metrics.Clear();
             for (int step = 0; step < 30; step++)
-                run.OnTrainingMetric(new TrainingMetric(step, 1, step == 10 && k == 0 ? 1e6 : 1.0 + k, 0.01, 1000, step));   // seed 1 spikes once
+                run.Record(new TrainingMetric(step, 1, step == 10 && k == 0 ? 1e6 : 1.0 + k, 0.01, 1000, step));   // seed 1 spikes once
         }
         var model = TrainingPlots.BitsPerChar([.. seeds, Recordings.Make("relu", Activation.Relu)]);
         var titled = model.Series.Where(s => s.Title is not null).Select(s => s.Title).ToArray();
@@ -83,7 +83,7 @@ public sealed class ReportTests : IDisposable
 
         var single = Recordings.Make("sigmoid", Activation.Sigmoid);
         single.Metrics.Clear();
-        for (int step = 0; step < 60; step++) single.OnTrainingMetric(new TrainingMetric(step, 1, step == 20 ? 1e6 : 2.0, 0.01, 1000, step));
+        for (int step = 0; step < 60; step++) single.Record(new TrainingMetric(step, 1, step == 20 ? 1e6 : 2.0, 0.01, 1000, step));
         var smooth = (LineSeries)TrainingPlots.BitsPerChar([single]).Series.Single(s => s.Title == "sigmoid train");
         Assert.All(smooth.Points, p => Assert.Equal(2.0, p.Y));                        // the running median ignores the spike entirely
     }
@@ -94,7 +94,7 @@ public sealed class ReportTests : IDisposable
         var run = Recordings.Make("relu", Activation.Relu);
         run.Metrics.Clear();
         for (int step = 0; step < 60; step++)
-            run.OnTrainingMetric(new TrainingMetric(step, 1, step == 31 ? 1.1e15 : step == 40 ? 15 : step == 50 ? 0.5 : step > 44 ? 0.001 : 2.0 - step / 100.0, 0.01, 1000, step));
+            run.Record(new TrainingMetric(step, 1, step == 31 ? 1.1e15 : step == 40 ? 15 : step == 50 ? 0.5 : step > 44 ? 0.001 : 2.0 - step / 100.0, 0.01, 1000, step));
         var spikes = LossSpikes.Find(run);
         // 15 at step 40 is about 9× its median, below 10×; 0.5 at step 50 is 500× a median of 0.001 but less than a bit above it
         Assert.Equal([31], spikes.Select(s => s.Step));

@@ -52,7 +52,7 @@ public sealed class ProbeEvaluatorTests(ITestOutputHelper output) : IDisposable
             using (session)
             {
                 var clock = Stopwatch.StartNew();
-                foreach (var row in ProbeEvaluator.Evaluate(session, spec)) recording.OnProbe(row);
+                foreach (var row in ProbeEvaluator.Evaluate(session, spec)) recording.Record(row);
                 output.WriteLine($"seed {seed}: probe evaluation {clock.ElapsedMilliseconds} ms; " +
                                  string.Join(", ", recording.Probes.Select(p => $"lag {p.Lag}: {p.Correct}/{p.Samples}")));
             }

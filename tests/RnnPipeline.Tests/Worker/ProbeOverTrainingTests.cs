@@ -38,7 +38,7 @@ public sealed class ProbeOverTrainingTests : IDisposable
     public void TruncateAfter_KeepsTheProbesScoredUpToTheCheckpoint_AndFinalProbesAreTheLastScoring()
     {
         var run = new RunRecording(RunInfo.For("suite", new RunSpec()));
-        foreach (int s in new[] { 100, 200, 400 }) run.OnProbe(new ProbeAccuracy(2, 1, s / 10, 100, 0.25, s));
+        foreach (int s in new[] { 100, 200, 400 }) run.Record(new ProbeAccuracy(2, 1, s / 10, 100, 0.25, s));
         Assert.Equal([400], run.FinalProbes.Select(p => p.Step));
         run.TruncateAfter(199);                                                   // resumed at step 200: scored after 200 steps is kept
         Assert.Equal([100, 200], run.Probes.Select(p => p.Step));

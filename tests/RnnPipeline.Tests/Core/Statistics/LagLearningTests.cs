@@ -45,11 +45,11 @@ public sealed class LagLearningTests
         var run = new RunRecording(RunInfo.For("suite", spec));
         int lag = spec.Corpus.Lags[0];
         for (int i = 0; i < accuracies.Length; i++)
-            run.OnProbe(new ProbeAccuracy(lag, spec.Training.Seed, (int)Math.Round(accuracies[i] * 100), 100, 1.0 / 16, 100 * (i + 1)));
+            run.Record(new ProbeAccuracy(lag, spec.Training.Seed, (int)Math.Round(accuracies[i] * 100), 100, 1.0 / 16, 100 * (i + 1)));
         for (int step = 0; step < 60; step++)
-            run.OnGradientFlow(new GradientFlowRecord(step, [(float)Math.Pow(10, keyLog10 + (step < 50 ? 0 : 5)), .. new float[lag - 2], 1f]));
-        run.OnStability(new StabilitySnapshot(new StabilitySummary(0, 2.0, 1, 0.25, 0.5, [], 0, 0), [], []));
-        run.OnStability(new StabilitySnapshot(new StabilitySummary(300, 8.0, 1, 0.25, 2.0, [], 0, 0), [], []));
+            run.Record(new GradientFlowRecord(step, [(float)Math.Pow(10, keyLog10 + (step < 50 ? 0 : 5)), .. new float[lag - 2], 1f]));
+        run.Record(new StabilitySnapshot(new StabilitySummary(0, 2.0, 1, 0.25, 0.5, [], 0, 0), [], []));
+        run.Record(new StabilitySnapshot(new StabilitySummary(300, 8.0, 1, 0.25, 2.0, [], 0, 0), [], []));
         return run;
     }
 

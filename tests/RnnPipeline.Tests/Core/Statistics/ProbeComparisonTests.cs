@@ -12,8 +12,8 @@ public sealed class ProbeComparisonTests
         var runs = accuracies.Select((a, s) =>
         {
             var run = new RunRecording(RunInfo.For("suite", new RunSpec { Name = $"{name}-s{s + 1}", Model = { Activation = activation }, Training = { Seed = s + 1 } }));
-            run.OnProbe(new ProbeAccuracy(8, s + 1, (int)Math.Round(300 * a), 300, 1.0 / 16));
-            run.OnProbe(new ProbeAccuracy(64, s + 1, (int)Math.Round(300 * Math.Max(0, a - 0.5)), 300, 1.0 / 16));
+            run.Record(new ProbeAccuracy(8, s + 1, (int)Math.Round(300 * a), 300, 1.0 / 16));
+            run.Record(new ProbeAccuracy(64, s + 1, (int)Math.Round(300 * Math.Max(0, a - 0.5)), 300, 1.0 / 16));
             return run;
         });
         return ProbeUnit.Pool(runs).Single();

@@ -40,8 +40,8 @@ public sealed class ProbeStatisticsTests
         {
             var spec = new RunSpec { Name = name, Model = { Activation = activation }, Training = { Seed = seed } };
             var run = new RunRecording(RunInfo.For("suite", spec));
-            run.OnProbe(new ProbeAccuracy(8, seed, correct, 100, 0.25));
-            run.OnProbe(new ProbeAccuracy(2, seed, 100, 100, 0.25));
+            run.Record(new ProbeAccuracy(8, seed, correct, 100, 0.25));
+            run.Record(new ProbeAccuracy(2, seed, 100, 100, 0.25));
             return run;
         }
         var units = ProbeUnit.Pool([Run("recall-tanh-s2", Activation.Tanh, 2, 40), Run("recall-tanh-s1", Activation.Tanh, 1, 60), Run("recall-sigmoid", Activation.Sigmoid, 1, 25)]);
@@ -58,9 +58,9 @@ public sealed class ProbeStatisticsTests
     public void RunSummary_MaxSolvedLag_NeedsTheThresholdAndAnIntervalAboveChance()
     {
         var run = new RunRecording(RunInfo.For("suite", new RunSpec()));
-        run.OnProbe(new ProbeAccuracy(2, 1, 19, 20, 0.5));      // 0.95, Wilson [0.76, 0.99]: solved
-        run.OnProbe(new ProbeAccuracy(8, 1, 3, 3, 0.5));        // 1.00 but Wilson [0.44, 1]: could be chance
-        run.OnProbe(new ProbeAccuracy(16, 1, 10, 20, 0.5));
+        run.Record(new ProbeAccuracy(2, 1, 19, 20, 0.5));      // 0.95, Wilson [0.76, 0.99]: solved
+        run.Record(new ProbeAccuracy(8, 1, 3, 3, 0.5));        // 1.00 but Wilson [0.44, 1]: could be chance
+        run.Record(new ProbeAccuracy(16, 1, 10, 20, 0.5));
         Assert.Equal(2, RunSummary.From(run, 0.9).MaxSolvedLag);
     }
 
@@ -70,7 +70,7 @@ public sealed class ProbeStatisticsTests
         RunRecording Run(int seed, double chance)
         {
             var run = new RunRecording(RunInfo.For("suite", new RunSpec { Name = $"recall-s{seed}", Training = { Seed = seed } }));
-            run.OnProbe(new ProbeAccuracy(4, seed, 50, 100, chance));
+            run.Record(new ProbeAccuracy(4, seed, 50, 100, chance));
             return run;
         }
         var units = ProbeUnit.Pool([Run(1, 0.25), Run(2, 0.25), Run(3, 0.125)]);
