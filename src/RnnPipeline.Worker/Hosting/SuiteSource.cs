@@ -21,7 +21,7 @@ internal sealed class SuiteValidation(IConfiguration configuration) : IValidateO
         try
         {
             var suite = SuiteLoader.Load(options.Suite, configuration.GetSection("Suite"));
-            var errors = RunSpecValidator.Validate(suite, options.ReportOnly ? null : AvailableMemory.Of(options.MemoryLimit));
+            var errors = RunSpecValidator.Validate(suite, options.ReportOnly ? null : AvailableMemory.Of(options.MemoryLimit), options.ParallelRuns, options.BatchRuns);
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
         }
         catch (InputException e)

@@ -3,7 +3,6 @@ using RnnPipeline.Diagnostics;
 using RnnPipeline.IO;
 using RnnPipeline.Options;
 using RnnPipeline.Probes;
-using RnnPipeline.Text;
 using RnnPipeline.Training;
 using RnnPipeline.Training.Text;
 using RnnPipeline.Worker.Suites;
@@ -17,7 +16,7 @@ namespace RnnPipeline.Worker.Jobs;
 /// <see cref="Dispose"/> releases the lock, the session and the text. A run holds its lock (one open file) only while it
 /// is prepared and while it trains, so a suite's open files do not grow with its run count.
 /// </summary>
-internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder folder, RunDataViews views, ILogger logger, TimeProvider clock, TimeSpan progressInterval) : IDisposable
+internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder folder, RunDataViews views, SharedTexts texts, ILogger logger, TimeProvider clock, TimeSpan progressInterval) : IDisposable
 {
     private readonly RunRecording _recording = new(RunInfo.For(suite.Name, spec));
     private long _start;
@@ -41,8 +40,9 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
     public bool TensorBoard { get; init; }
 
     /// <summary>
-    /// The run's text, loaded on first use and released by <see cref="Dispose"/>: a suite holds the texts of the runs
-    /// training now, not of every run (100,000 runs of a 120 KB text would need gigabytes before the first step).
+    /// The run's text, loaded on first use (a text file's from <see cref="SharedTexts"/>, shared with the runs of the same
+    /// file) and released by <see cref="Dispose"/>: a suite holds the texts of the runs training now, not of every run
+    /// (100,000 runs of a 120 KB text would need gigabytes before the first step).
     /// </summary>
     public CharCorpus Corpus => _corpus ??= LoadCorpus();
 
@@ -107,8 +107,9 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
 
     private CharCorpus LoadCorpus()
     {
-        (string text, var probe) = LoadText();
-        return CharCorpus.FromText(text, spec, scored: spec.Corpus.Loss == ProbeLoss.Dependents ? probe?.Targets.Select(t => t.Position) : null);
+        if (spec.Corpus.Kind == CorpusKind.TextFile) return texts.TextFile(suite.ResolveCorpusPath(spec), spec);
+        var probe = ProbeTextGenerator.Generate(spec.Corpus, spec.Training.Seed);
+        return CharCorpus.FromText(probe.Text, spec, scored: spec.Corpus.Loss == ProbeLoss.Dependents ? probe.Targets.Select(t => t.Position) : null);
     }
 
     /// <summary>Creates the session (or restores it from the checkpoint with --resume) and logs the start of training.</summary>
@@ -248,13 +249,6 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         _recording.Append(saved);
         Log.RunResuming(logger, spec.Name, session.Step);
         return session;
-    }
-
-    private (string Text, ProbeCorpus? Probe) LoadText()
-    {
-        if (spec.Corpus.Kind == CorpusKind.TextFile) return (TextSource.LoadUtf8(suite.ResolveCorpusPath(spec)), null);
-        var probe = ProbeTextGenerator.Generate(spec.Corpus, spec.Training.Seed);
-        return (probe.Text, probe);
     }
 
     private bool IsProbe => spec.Corpus.Kind != CorpusKind.TextFile;
