@@ -39,15 +39,24 @@ public sealed class MemoryEstimate
     /// </summary>
     public const double Slack = 1.25;
 
+    /// <summary>
+    /// What a run the process has trained keeps in memory besides its records (its specification, job, outcome and the
+    /// managed objects of saving it): 55 KiB measured as the managed heap's growth per run over a 1,536-run grid of 2-step
+    /// runs; counted as 64 KiB.
+    /// </summary>
+    public const double RunBytes = 64 << 10;
+
     private const double Float = 4, Double = 8;
 
     /// <summary>
     /// The peak of a process training <paramref name="run"/> with a text of <paramref name="vocabulary"/> distinct
     /// characters and <paramref name="textLength"/> characters, a probe evaluation of <paramref name="probeEvaluationLength"/>
     /// characters (0 for a text file), <paramref name="parallel"/> units at once (<c>--parallel</c>) and up to
-    /// <paramref name="runsPerUnit"/> runs per unit (a stack of runs of one shape, see <see cref="RunsPerUnit"/>).
+    /// <paramref name="runsPerUnit"/> runs per unit (a stack of runs of one shape, see <see cref="RunsPerUnit"/>), in a
+    /// process that trains <paramref name="runsInProcess"/> runs (the suite's, or its shard's) and keeps the records of
+    /// each for the report.
     /// </summary>
-    public MemoryEstimate(RunSpec run, int vocabulary, long textLength, long probeEvaluationLength, int parallel = 1, int runsPerUnit = 1)
+    public MemoryEstimate(RunSpec run, int vocabulary, long textLength, long probeEvaluationLength, int parallel = 1, int runsPerUnit = 1, int runsInProcess = 1)
     {
         var m = run.Model;
         var d = run.Diagnostics;
@@ -79,8 +88,9 @@ public sealed class MemoryEstimate
                 "a shorter Corpus text (Corpus.Path or Corpus.GeneratedLength)"),
             new("the weights, their gradients and optimizer state", runs * Slack * Float * parameters * (run.NonFinite.Policy == NonFinitePolicy.Rollback ? 10 : 5),
                 "Model.HiddenSize (or Model.EmbeddingSize)"),
-            new("the recorded diagnostics", runs * Slack * 3 * (run.Training.Steps * (Float * t + 256) + analyses * (160 * t + 96 * Math.Max(t, d.AnalysisLength) + 1024)),
-                "Training.Steps or Diagnostics.Every"),
+            new($"the records of the {runsInProcess} run(s) this process trains (kept for the report)",
+                runsInProcess * Slack * (RunBytes + 3 * (run.Training.Steps * (Float * t + 256) + analyses * (160 * t + 96 * Math.Max(t, d.AnalysisLength) + 1024))),
+                "the runs per process (fewer Grid values, or --shard i/n: each shard holds only its own runs) or Training.Steps or Diagnostics.Every"),
             new("a training window's activations and gradients", runs * Slack * (Float * n * step + 2 * Float * parameters),
                 "Training.BatchSize or Training.WindowLength", Step),
             new("the validation window", runs * Slack * Float * n * forward, "Training.BatchSize or Training.WindowLength", Step),

@@ -15,13 +15,14 @@ public static class RunSpecValidator
     /// <summary>
     /// All problems of <paramref name="suite"/>, one line each (empty when valid). With <paramref name="memory"/>, also
     /// every run whose estimated peak (<see cref="MemoryEstimate"/>, with <paramref name="parallel"/> units training at
-    /// once and, with <paramref name="stacks"/>, runs of one shape stacked) exceeds it.
+    /// once and, with <paramref name="stacks"/>, runs of one shape stacked, in a process that trains
+    /// <paramref name="runsInProcess"/> of the suite's runs, or all) exceeds it.
     /// </summary>
-    public static IReadOnlyList<string> Validate(Suite suite, AvailableMemory? memory = null, int parallel = 1, bool stacks = true)
+    public static IReadOnlyList<string> Validate(Suite suite, AvailableMemory? memory = null, int parallel = 1, bool stacks = true, int? runsInProcess = null)
     {
         var (errors, runs) = Check(suite);
         if (memory is not null)
-            foreach (var (where, estimate) in Estimates(runs, parallel, stacks))
+            foreach (var (where, estimate) in Estimates(runs, parallel, stacks, runsInProcess ?? suite.Runs.Count))
                 if (estimate.Refusal(memory.Bytes, memory.Source) is { } refusal) errors.Add($"{where}: {refusal}");
         return errors;
     }
@@ -35,7 +36,7 @@ public static class RunSpecValidator
     {
         var (errors, runs) = Check(suite);
         if (errors.Count > 0) throw new InputException(errors[0]);
-        return [.. Estimates(runs, parallel, stacks).Select(x => x.Estimate)];
+        return [.. Estimates(runs, parallel, stacks, suite.Runs.Count).Select(x => x.Estimate)];
     }
 
     /// <summary>Every problem of the suite, and the text shapes of the runs without one.</summary>
@@ -73,16 +74,16 @@ public static class RunSpecValidator
     }
 
     /// <summary>Each run's estimate, with the count of runs of its shape in the suite (the runs one stack may take).</summary>
-    private static IEnumerable<(string Where, MemoryEstimate Estimate)> Estimates(List<(RunSpec Run, string Where, TextShape Text)> runs, int parallel, bool stacks)
+    private static IEnumerable<(string Where, MemoryEstimate Estimate)> Estimates(List<(RunSpec Run, string Where, TextShape Text)> runs, int parallel, bool stacks, int runsInProcess)
     {
         var runsOfShape = runs.CountBy(x => ShapeOf(x.Run, x.Text)).ToDictionary();
-        return runs.Select(x => (x.Where, Estimate(x.Run, x.Text, runsOfShape[ShapeOf(x.Run, x.Text)], parallel, stacks)));
+        return runs.Select(x => (x.Where, Estimate(x.Run, x.Text, runsOfShape[ShapeOf(x.Run, x.Text)], parallel, stacks, runsInProcess)));
     }
 
     /// <summary>The peak estimate of <paramref name="run"/> on <paramref name="text"/> with <paramref name="runsOfShape"/> runs of its shape in the suite.</summary>
-    private static MemoryEstimate Estimate(RunSpec run, TextShape text, int runsOfShape, int parallel, bool stacks) =>
+    private static MemoryEstimate Estimate(RunSpec run, TextShape text, int runsOfShape, int parallel, bool stacks, int runsInProcess) =>
         new(run, text.Vocabulary, text.Length, text.ProbeEvaluationLength, parallel,
-            stacks ? MemoryEstimate.RunsPerUnit(run, text.Vocabulary, text.TrainLength, runsOfShape, parallel) : 1);
+            stacks ? MemoryEstimate.RunsPerUnit(run, text.Vocabulary, text.TrainLength, runsOfShape, parallel) : 1, runsInProcess);
 
     /// <summary>What the runs of one stack share (TrainingSession.ShapeKey), up to the batch fitted to the text.</summary>
     private static (string Unit, int Hidden, int Embedding, int Vocabulary, int Window, int Batch) ShapeOf(RunSpec run, TextShape text) =>

@@ -22,14 +22,15 @@ public sealed class MemoryEstimateTests
     public void Terms_OfAHandSizedRun_AreCountedExactly()
     {
         // H = 2, V = E = 3 (one-hot): 3·2 + 2·2 + 2 + 2·3 + 3 = 21 parameters × 4 bytes × 5 (weight, gradient, stacked
-        // copy, 2 Adam moments) = 420; 10 characters × 14 bytes = 140; one step's records 3 × (4·T + 256) = 780.
+        // copy, 2 Adam moments) = 420; 10 characters × 14 bytes = 140; the run kept for the report, 64 KiB, and its one
+        // step's records 3 × (4·T + 256) = 780.
         // Window of 1 × 1: 4 bytes × (7·2 + 5·3) = 116 plus the stacked weights and gradients 2 × 4 × 21 = 168; the
         // validation window 4 × (2·2 + 3·3) = 52. Every run term × 1.25.
         var estimate = new MemoryEstimate(Small(), vocabulary: 3, textLength: 10, probeEvaluationLength: 0);
         double slack = MemoryEstimate.Slack;
-        Assert.Equal([MemoryEstimate.ProcessBytes, slack * 140, slack * 420, slack * 780, slack * 284, slack * 52, 0],
+        Assert.Equal([MemoryEstimate.ProcessBytes, slack * 140, slack * 420, slack * (MemoryEstimate.RunBytes + 780), slack * 284, slack * 52, 0],
             estimate.Terms.Select(t => t.Bytes));
-        Assert.Equal(MemoryEstimate.ProcessBytes + slack * (140 + 420 + 780 + 284 + 52), estimate.Peak);
+        Assert.Equal(MemoryEstimate.ProcessBytes + slack * (140 + 420 + MemoryEstimate.RunBytes + 780 + 284 + 52), estimate.Peak);
     }
 
     public static TheoryData<string, string, string> HugeRuns() => new()
@@ -41,7 +42,7 @@ public sealed class MemoryEstimateTests
         { "Model.HiddenSize=2048 Diagnostics.Every=10 Diagnostics.ProductSequences=256 Diagnostics.ProbeSequences=256 Diagnostics.AnalysisLength=2", "the stability analysis", "Diagnostics.ProductSequences" },
         { "Model.HiddenSize=64 Probe=40000000", "the probe evaluation", "Probe.SamplesPerLag" },
         { "Text=100000000", "the text", "Corpus" },
-        { "Training.Steps=1000000 Training.WindowLength=2000", "the recorded diagnostics", "Training.Steps" },
+        { "Training.Steps=1000000 Training.WindowLength=2000", "the records of", "Training.Steps" },
     };
 
     [Theory]
@@ -79,10 +80,12 @@ public sealed class MemoryEstimateTests
     [Fact]
     public void Peak_WithParallelUnitsAndStacks_CountsEveryRunHeldAtOnce()
     {
+        // The process's fixed cost and the records of the runs it trains (8 here) do not depend on how many train at once.
         var run = new RunSpec { Diagnostics = { Every = 0 } };
-        double alone = new MemoryEstimate(run, 60, 1_000_000, 0).Peak - MemoryEstimate.ProcessBytes;
-        Assert.Equal(2 * alone, new MemoryEstimate(run, 60, 1_000_000, 0, parallel: 2).Peak - MemoryEstimate.ProcessBytes, 1e-6 * alone);
-        Assert.Equal(8 * alone, new MemoryEstimate(run, 60, 1_000_000, 0, parallel: 2, runsPerUnit: 4).Peak - MemoryEstimate.ProcessBytes, 1e-6 * alone);
+        static double Training(MemoryEstimate e) => e.Peak - MemoryEstimate.ProcessBytes - e.Terms.Single(t => t.Name.StartsWith("the records of", StringComparison.Ordinal)).Bytes;
+        double alone = Training(new MemoryEstimate(run, 60, 1_000_000, 0, runsInProcess: 8));
+        Assert.Equal(2 * alone, Training(new MemoryEstimate(run, 60, 1_000_000, 0, parallel: 2, runsInProcess: 8)), 1e-6 * alone);
+        Assert.Equal(8 * alone, Training(new MemoryEstimate(run, 60, 1_000_000, 0, parallel: 2, runsPerUnit: 4, runsInProcess: 8)), 1e-6 * alone);
     }
 
     /// <summary>The estimate's runs per stack follow TrainingBatch.MaxRuns on real texts (its constant is mirrored).</summary>
@@ -116,6 +119,26 @@ public sealed class MemoryEstimateTests
     {
         string path = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "configs", file);
         Assert.Empty(RunSpecValidator.Validate(SuiteLoader.Load(path), new AvailableMemory(4.0 * (1 << 30), "test"), parallel: 2));
+    }
+
+    /// <summary>A grid at the run limit keeps every run's records for the report: refused up front under a small limit, naming shards as the fix.</summary>
+    [Fact]
+    public void Validate_OneHundredThousandRunsInOneProcess_IsRefusedNamingShards()
+    {
+        using var suites = new TestSuites();
+        var suite = new Suite("grid", "", Path.Combine(suites.Folder, "grid.json"), [.. Enumerable.Range(1, 100_000).Select(i => new RunSpec
+        {
+            Name = $"r{i}",
+            Model = { HiddenSize = 8 },
+            Training = { Steps = 2, BatchSize = 4, WindowLength = 12, Seed = i },
+            Diagnostics = { Every = 0 },
+            Corpus = { Path = "tiny.txt" },
+        })]);
+        var memory = new AvailableMemory(4.0 * (1 << 30), "test");
+        string refusal = RunSpecValidator.Validate(suite, memory).First();
+        Assert.Contains("the records of the 100000 run(s) this process trains", refusal);
+        Assert.Contains("--shard i/n", refusal);
+        Assert.Empty(RunSpecValidator.Validate(suite, memory, runsInProcess: 10_000));
     }
 
     [Fact]
