@@ -97,7 +97,7 @@ public sealed class MemoryEstimate
             new("the validation window", runs * Slack * Float * n * forward, "Training.BatchSize or Training.WindowLength", Step),
         ];
         if (period > 0)
-            Terms = [.. Terms, .. Diagnostics(run, runs, parallel, h, s, g, v, e, t, n, a, forward)];
+            Terms = [.. Terms, .. Diagnostics(run, runs, parallel, h, s, g, t, n, a, forward)];
         Terms = [.. Terms, ProbeEvaluation(run, parallel, probeEvaluationLength, v, forward)];
     }
 
@@ -107,7 +107,7 @@ public sealed class MemoryEstimate
     /// A diagnostics step's extra memory: each run's traces and analysis sequence (held until the step ends, so every
     /// run of a stack holds its own) and the analyzer's work on one run at a time.
     /// </summary>
-    private static IEnumerable<MemoryTerm> Diagnostics(RunSpec run, double runs, int parallel, double h, double s, double g, double v, double e,
+    private static IEnumerable<MemoryTerm> Diagnostics(RunSpec run, double runs, int parallel, double h, double s, double g,
         double t, double n, double a, double forward)
     {
         var d = run.Diagnostics;

@@ -85,9 +85,12 @@ public static class RunSpecValidator
         new(run, text.Vocabulary, text.Length, text.ProbeEvaluationLength, parallel,
             stacks ? MemoryEstimate.RunsPerUnit(run, text.Vocabulary, text.TrainLength, runsOfShape, parallel) : 1, runsInProcess);
 
-    /// <summary>What the runs of one stack share (TrainingSession.ShapeKey), up to the batch fitted to the text.</summary>
-    private static (string Unit, int Hidden, int Embedding, int Vocabulary, int Window, int Batch) ShapeOf(RunSpec run, TextShape text) =>
-        (run.Model.Unit, run.Model.HiddenSize, run.Model.EmbeddingSize, text.Vocabulary, run.SequenceLength, run.Training.BatchSize);
+    /// <summary>
+    /// What the runs of one stack share (TrainingSession.ShapeKey) but the batch fitted to the text: counting runs of
+    /// every batch can only overcount a stack, which the stack's own size bounds again.
+    /// </summary>
+    private static (string Unit, int Hidden, int Embedding, int Vocabulary, int Window) ShapeOf(RunSpec run, TextShape text) =>
+        (run.Model.Unit, run.Model.HiddenSize, run.Model.EmbeddingSize, text.Vocabulary, run.SequenceLength);
 
     /// <summary>The sizes of a run's text the estimate needs: characters, distinct characters, training split and probe evaluation text.</summary>
     private sealed record TextShape(long Length, int Vocabulary, long TrainLength, long ProbeEvaluationLength);
