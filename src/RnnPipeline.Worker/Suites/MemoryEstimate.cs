@@ -76,7 +76,7 @@ public sealed class MemoryEstimate
         // ∂L_t/∂h_t, δ_t, f'(a_t) (two for sigmoid) and the backward per-step products (7 of width H); logits, their
         // log-softmax, softmax and p − onehot (5 of width V); the embedding, its stacked copy and gradients (3 of E).
         // Gated step: autograd keeps every gate's input and output per step, and its backward the same again.
-        double step = gated ? (lstm ? 120 : 96) * h + 5 * v + 3 * e : 7 * h + 5 * v + 3 * e;
+        double step = gated ? (lstm ? 140 : 110) * h + 5 * v + 3 * e : 7 * h + 5 * v + 3 * e;
         if (runsPerUnit > 1) step += 3 * h + 2 * v;                                  // a stack's per-run parts copied into one tensor
         // A forward pass without gradients (validation, analysis sequence, probe evaluation): h_t and the per-step
         // products (gated: the gates), logits and log-softmax.

@@ -85,7 +85,8 @@ public sealed class MemoryEstimateTests
         static double Training(MemoryEstimate e) => e.Peak - MemoryEstimate.ProcessBytes - e.Terms.Single(t => t.Name.StartsWith("the records of", StringComparison.Ordinal)).Bytes;
         double alone = Training(new MemoryEstimate(run, 60, 1_000_000, 0, runsInProcess: 8));
         Assert.Equal(2 * alone, Training(new MemoryEstimate(run, 60, 1_000_000, 0, parallel: 2, runsInProcess: 8)), 1e-6 * alone);
-        Assert.Equal(8 * alone, Training(new MemoryEstimate(run, 60, 1_000_000, 0, parallel: 2, runsPerUnit: 4, runsInProcess: 8)), 1e-6 * alone);
+        // Stacked, each run also has its parts copied into the stack's tensors.
+        Assert.InRange(Training(new MemoryEstimate(run, 60, 1_000_000, 0, parallel: 2, runsPerUnit: 4, runsInProcess: 8)), 8 * alone, 10 * alone);
     }
 
     /// <summary>The estimate's runs per stack follow TrainingBatch.MaxRuns on real texts (its constant is mirrored).</summary>
