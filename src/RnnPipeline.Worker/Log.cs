@@ -66,4 +66,7 @@ internal static partial class Log
 
     [LoggerMessage(43, LogLevel.Information, "Numerics: kernels {Kernels}, {Threads} compute thread(s) per run")]
     public static partial void Numerics(ILogger logger, string kernels, int threads);
+
+    [LoggerMessage(44, LogLevel.Information, "Peak memory: {MiB:F0} MiB resident (VmHWM)")]
+    public static partial void PeakMemory(ILogger logger, double miB);
 }

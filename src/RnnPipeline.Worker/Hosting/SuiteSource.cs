@@ -21,12 +21,26 @@ internal sealed class SuiteValidation(IConfiguration configuration) : IValidateO
         try
         {
             var suite = SuiteLoader.Load(options.Suite, configuration.GetSection("Suite"));
-            var errors = RunSpecValidator.Validate(suite, options.ReportOnly ? null : AvailableMemory.Of(options.MemoryLimit));
+            var errors = RunSpecValidator.Validate(suite, options.ReportOnly ? null : AvailableMemory.Of(options.MemoryLimit), options.ParallelRuns, options.BatchRuns,
+                RunsOfShard(suite, options.Shard));
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
         }
         catch (InputException e)
         {
             return ValidateOptionsResult.Fail(e.Message);
+        }
+    }
+
+    /// <summary>How many runs a process of <paramref name="shard"/> trains (all when there is none, or when it is invalid: ShardValidation reports that).</summary>
+    private static int? RunsOfShard(Suite suite, string? shard)
+    {
+        try
+        {
+            return Shard.Parse(shard) is { } s ? ShardAssignment.RunsOf(suite.Runs, s).Count : null;
+        }
+        catch (InputException)
+        {
+            return null;
         }
     }
 }

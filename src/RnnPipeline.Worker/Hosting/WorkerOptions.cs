@@ -68,8 +68,10 @@ public sealed class WorkerOptions
     public bool TensorBoard { get; set; }
 
     /// <summary>
-    /// MiB of memory a run may use; a run whose estimated peak (see Suites.MemoryEstimate) is larger is refused before
-    /// anything trains. 0: the process's memory limit (a container's cgroup limit) or else physical memory.
+    /// MiB of memory the process may use; a run whose estimated peak of the process (see Suites.MemoryEstimate: the
+    /// process's fixed cost, the runs training at once with <see cref="ParallelRuns"/> and in stacks, the records of every
+    /// run) is larger is refused before anything trains. 0: the process's memory limit (a container's cgroup limit) or
+    /// else physical memory.
     /// </summary>
     [Range(0, long.MaxValue)]
     public long MemoryLimit { get; set; }

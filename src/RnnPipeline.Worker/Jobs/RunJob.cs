@@ -3,7 +3,6 @@ using RnnPipeline.Diagnostics;
 using RnnPipeline.IO;
 using RnnPipeline.Options;
 using RnnPipeline.Probes;
-using RnnPipeline.Text;
 using RnnPipeline.Training;
 using RnnPipeline.Training.Text;
 using RnnPipeline.Worker.Suites;
@@ -17,7 +16,7 @@ namespace RnnPipeline.Worker.Jobs;
 /// <see cref="TrainingBatch"/>) and finishes. A run holds its lock (one open file) only while it is prepared and while
 /// it trains, and its text only while it trains, so a suite's open files and memory do not grow with its run count.
 /// </summary>
-internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder folder, RunDataViews views, bool resume, ILogger logger, TimeProvider clock, TimeSpan progressInterval)
+internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder folder, RunDataViews views, SharedTexts texts, bool resume, ILogger logger, TimeProvider clock, TimeSpan progressInterval)
 {
     private readonly RunRecording _recording = new(RunInfo.For(suite.Name, spec));
     private (string Key, int PerStack)? _shape;
@@ -77,8 +76,9 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
 
     private CharCorpus LoadCorpus()
     {
-        (string text, var probe) = LoadText();
-        return CharCorpus.FromText(text, spec, scored: spec.Corpus.Loss == ProbeLoss.Dependents ? probe?.Targets.Select(t => t.Position) : null);
+        if (spec.Corpus.Kind == CorpusKind.TextFile) return texts.TextFile(suite.ResolveCorpusPath(spec), spec);
+        var probe = ProbeTextGenerator.Generate(spec.Corpus, spec.Training.Seed);
+        return CharCorpus.FromText(probe.Text, spec, scored: spec.Corpus.Loss == ProbeLoss.Dependents ? probe.Targets.Select(t => t.Position) : null);
     }
 
     /// <summary>
@@ -206,12 +206,5 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
         _recording.Append(saved);
         Log.RunResuming(logger, spec.Name, session.Step);
         return session;
-    }
-
-    private (string Text, ProbeCorpus? Probe) LoadText()
-    {
-        if (spec.Corpus.Kind == CorpusKind.TextFile) return (TextSource.LoadUtf8(suite.ResolveCorpusPath(spec)), null);
-        var probe = ProbeTextGenerator.Generate(spec.Corpus, spec.Training.Seed);
-        return (probe.Text, probe);
     }
 }

@@ -36,7 +36,8 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         TorchRuntime.Configure(Math.Max(1, cores / o.ParallelRuns));
         Log.Numerics(logger, KernelPinning.Describe(), Math.Max(1, cores / o.ParallelRuns));
         CheckRuns(suite, runs, suiteFolder, o.Resume, views);
-        var jobs = runs.Select(i => new RunJob(suite, i, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), views, o.Resume, logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds)) { TensorBoard = o.TensorBoard }).ToArray();
+        var texts = new SharedTexts();
+        var jobs = runs.Select(i => new RunJob(suite, i, suite.Runs[i], new RunFolder(suiteFolder, suite.Runs[i].Name), views, texts, o.Resume, logger, clock, TimeSpan.FromSeconds(o.ProgressSeconds)) { TensorBoard = o.TensorBoard }).ToArray();
         var outcomes = new RunOutcome[runs.Count];
         long started = clock.GetTimestamp();
         var ready = new List<int>();
@@ -65,6 +66,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
         foreach (string line in SummaryTable.Format(outcomes)) Log.SummaryLine(logger, line);
         if (report is not null) Log.ReportWritten(logger, report);
         else Log.ShardFinished(logger, shard!.ToString());
+        if (PeakMemory.Resident() is { } peak) Log.PeakMemory(logger, peak / (1024.0 * 1024.0));
 
         if (outcomes.Any(r => r.State == RunStatus.Cancelled) || cancellation.IsCancellationRequested)
         {

@@ -1,40 +1,48 @@
 using RnnPipeline.Options;
+using RnnPipeline.Training;
+using RnnPipeline.Training.Text;
 using RnnPipeline.Worker.Suites;
 
 namespace RnnPipeline.Tests.Worker;
 
-/// <summary>The memory estimate: exact on a shape small enough to count by hand, and the right dominant term and setting for each kind of huge run.</summary>
+/// <summary>
+/// The memory estimate: exact on a shape small enough to count by hand, the right dominant term and setting for each kind
+/// of huge run, and the runs held at once (stacks, --parallel). MemoryPeakTests checks it against measured peaks.
+/// </summary>
 public sealed class MemoryEstimateTests
 {
     private static RunSpec Small() => new()
     {
         Model = { HiddenSize = 2 },
-        Training = { BatchSize = 1, WindowLength = 1, EvalWindows = 1 },
+        Training = { BatchSize = 1, WindowLength = 1, EvalWindows = 1, Steps = 1 },
         Diagnostics = { Every = 0 },
     };
 
     [Fact]
     public void Terms_OfAHandSizedRun_AreCountedExactly()
     {
-        // H = 2, V = E = 3 (one-hot): 3·2 + 2·2 + 2 + 2·3 + 3 = 21 parameters × 4 bytes × (weight, gradient, 2 Adam moments) = 336.
-        // Per position 4 bytes × (3 + 2·2 + 3·3) = 64; a window of 1×1 with gradients: 128; 10 characters of text: 100.
-        var estimate = new MemoryEstimate(Small(), vocabulary: 3, textLength: 10, validationLength: 1, probeEvaluationLength: 0);
-        Assert.Equal([100, 336], estimate.Base.Select(t => t.Bytes));
-        Assert.Equal(128, estimate.Phases[0].Bytes);
-        Assert.Equal(0, estimate.Phases[1].Bytes);       // no diagnostics: no analysis sequence
-        Assert.Equal(64, estimate.Phases[3].Bytes);      // one validation window, no gradients
-        Assert.Equal(100 + 336 + 128, estimate.Peak);
+        // H = 2, V = E = 3 (one-hot): 3·2 + 2·2 + 2 + 2·3 + 3 = 21 parameters × 4 bytes × 5 (weight, gradient, stacked
+        // copy, 2 Adam moments) = 420; 10 characters × 14 bytes = 140; the run kept for the report, 64 KiB, and its one
+        // step's records 3 × (4·T + 256) = 780.
+        // Window of 1 × 1: 4 bytes × (7·2 + 5·3) = 116 plus the stacked weights and gradients 2 × 4 × 21 = 168; the
+        // validation window 4 × (2·2 + 3·3) = 52. Every run term × 1.25.
+        var estimate = new MemoryEstimate(Small(), vocabulary: 3, textLength: 10, probeEvaluationLength: 0);
+        double slack = MemoryEstimate.Slack;
+        Assert.Equal([MemoryEstimate.ProcessBytes, slack * 140, slack * 420, slack * (MemoryEstimate.RunBytes + 780), slack * 284, slack * 52, 0],
+            estimate.Terms.Select(t => t.Bytes));
+        Assert.Equal(MemoryEstimate.ProcessBytes + slack * (140 + 420 + MemoryEstimate.RunBytes + 780 + 284 + 52), estimate.Peak);
     }
 
     public static TheoryData<string, string, string> HugeRuns() => new()
     {
         { "Model.HiddenSize=4096", "the weights", "Model.HiddenSize" },
         { "Model.HiddenSize=512 Training.BatchSize=4096 Training.WindowLength=100000", "training window", "Training.BatchSize or Training.WindowLength" },
-        { "Model.HiddenSize=1024 Diagnostics.Every=10 Diagnostics.AnalysisLength=100000", "the analysis sequence", "Diagnostics.AnalysisLength" },
-        { "Model.HiddenSize=2048 Diagnostics.Every=10 Diagnostics.ProductSequences=256 Diagnostics.AnalysisLength=0", "the Jacobian products", "Diagnostics.ProductSequences" },
-        { "Model.HiddenSize=2048 Training.WindowLength=4096 Training.EvalWindows=10000", "the validation windows", "Training.EvalWindows" },
-        { "Model.HiddenSize=4096 Probe=2000000", "the probe evaluation", "Probe.SamplesPerLag" },
+        { "Model.HiddenSize=1024 Diagnostics.Every=10 Diagnostics.AnalysisLength=100000", "the stability analysis", "Diagnostics.AnalysisLength" },
+        { "Model.HiddenSize=64 Diagnostics.Every=10 Diagnostics.AnalysisLength=10000 Diagnostics.BurnIn=100000", "the analysis sequence", "Diagnostics.AnalysisLength" },
+        { "Model.HiddenSize=2048 Diagnostics.Every=10 Diagnostics.ProductSequences=256 Diagnostics.ProbeSequences=256 Diagnostics.AnalysisLength=2", "the stability analysis", "Diagnostics.ProductSequences" },
+        { "Model.HiddenSize=64 Probe=40000000", "the probe evaluation", "Probe.SamplesPerLag" },
         { "Text=100000000", "the text", "Corpus" },
+        { "Training.Steps=1000000 Training.WindowLength=2000", "the records of", "Training.Steps" },
     };
 
     [Theory]
@@ -51,15 +59,17 @@ public sealed class MemoryEstimateTests
                 case "Model.HiddenSize": run.Model.HiddenSize = value; break;
                 case "Training.BatchSize": run.Training.BatchSize = value; break;
                 case "Training.WindowLength": run.Training.WindowLength = value; break;
-                case "Training.EvalWindows": run.Training.EvalWindows = value; run.Training.BatchSize = 32; break;
+                case "Training.Steps": run.Training.Steps = value; break;
                 case "Diagnostics.Every": run.Diagnostics.Every = value; break;
                 case "Diagnostics.AnalysisLength": run.Diagnostics.AnalysisLength = value; break;
+                case "Diagnostics.BurnIn": run.Diagnostics.BurnIn = value; break;
                 case "Diagnostics.ProductSequences": run.Diagnostics.ProductSequences = value; break;
+                case "Diagnostics.ProbeSequences": run.Diagnostics.ProbeSequences = value; break;
                 case "Probe": probe = value; break;
                 case "Text": text = value; break;
             }
         }
-        var estimate = new MemoryEstimate(run, vocabulary: 60, textLength: text, validationLength: 10_000_000_000, probeEvaluationLength: probe);
+        var estimate = new MemoryEstimate(run, vocabulary: 60, textLength: text, probeEvaluationLength: probe);
         string? refusal = estimate.Refusal(available: 64 << 20, "--Worker:MemoryLimit");
         Assert.NotNull(refusal);
         Assert.Contains(term, estimate.Dominant.Name);
@@ -67,15 +77,72 @@ public sealed class MemoryEstimateTests
         Assert.Contains("64.0 MiB available (--Worker:MemoryLimit)", refusal);
     }
 
+    [Fact]
+    public void Peak_WithParallelUnitsAndStacks_CountsEveryRunHeldAtOnce()
+    {
+        // The process's fixed cost and the records of the runs it trains (8 here) do not depend on how many train at once.
+        var run = new RunSpec { Diagnostics = { Every = 0 } };
+        static double Training(MemoryEstimate e) => e.Peak - MemoryEstimate.ProcessBytes - e.Terms.Single(t => t.Name.StartsWith("the records of", StringComparison.Ordinal)).Bytes;
+        double alone = Training(new MemoryEstimate(run, 60, 1_000_000, 0, runsInProcess: 8));
+        Assert.Equal(2 * alone, Training(new MemoryEstimate(run, 60, 1_000_000, 0, parallel: 2, runsInProcess: 8)), 1e-6 * alone);
+        // Stacked, each run also has its parts copied into the stack's tensors.
+        Assert.InRange(Training(new MemoryEstimate(run, 60, 1_000_000, 0, parallel: 2, runsPerUnit: 4, runsInProcess: 8)), 8 * alone, 10 * alone);
+    }
+
+    /// <summary>The estimate's runs per stack follow TrainingBatch.MaxRuns on real texts (its constant is mirrored).</summary>
+    [Theory]
+    [InlineData(64, 128, 32, 100_000, false)]
+    [InlineData(128, 128, 32, 100_000, false)]
+    [InlineData(256, 128, 32, 100_000, false)]
+    [InlineData(64, 512, 64, 8_000, false)]                // a short text: fewer streams fit, more runs per stack
+    [InlineData(8, 12, 4, 100_000, false)]
+    [InlineData(64, 16, 32, 20_000, true)]
+    public void RunsPerUnit_OfAShape_IsTrainingBatchMaxRuns(int hidden, int window, int batch, int length, bool episodes)
+    {
+        var run = new RunSpec
+        {
+            Model = { HiddenSize = hidden },
+            Training = { WindowLength = window, BatchSize = batch },
+            Corpus = episodes ? new CorpusOptions { Kind = CorpusKind.DelayedRecall, Episodes = true, Lags = [window] } : new CorpusOptions(),
+        };
+        var random = new Random(1);
+        string text = new([.. Enumerable.Range(0, length).Select(_ => (char)('a' + random.Next(20)))]);
+        var corpus = CharCorpus.FromText(text, run);
+        Assert.Equal(TrainingBatch.MaxRuns(run, corpus),
+            MemoryEstimate.RunsPerUnit(run, corpus.Vocabulary.Size, corpus.Train.Length, runsOfShape: 10_000, parallel: 1));
+        Assert.Equal(Math.Min(3, TrainingBatch.MaxRuns(run, corpus)),
+            MemoryEstimate.RunsPerUnit(run, corpus.Vocabulary.Size, corpus.Train.Length, runsOfShape: 6, parallel: 2));
+    }
+
     [Theory]
     [MemberData(nameof(SuiteLoaderTests.ShippedSuites), MemberType = typeof(SuiteLoaderTests))]
     public void Validate_ShippedSuite_FitsInFourGiB(string file)
     {
         string path = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "configs", file);
-        Assert.Empty(RunSpecValidator.Validate(SuiteLoader.Load(path), new AvailableMemory(4.0 * (1 << 30), "test")));
+        Assert.Empty(RunSpecValidator.Validate(SuiteLoader.Load(path), new AvailableMemory(4.0 * (1 << 30), "test"), parallel: 2));
+    }
+
+    /// <summary>A grid at the run limit keeps every run's records for the report: refused up front under a small limit, naming shards as the fix.</summary>
+    [Fact]
+    public void Validate_OneHundredThousandRunsInOneProcess_IsRefusedNamingShards()
+    {
+        using var suites = new TestSuites();
+        var suite = new Suite("grid", "", Path.Combine(suites.Folder, "grid.json"), [.. Enumerable.Range(1, 100_000).Select(i => new RunSpec
+        {
+            Name = $"r{i}",
+            Model = { HiddenSize = 8 },
+            Training = { Steps = 2, BatchSize = 4, WindowLength = 12, Seed = i },
+            Diagnostics = { Every = 0 },
+            Corpus = { Path = "tiny.txt" },
+        })]);
+        var memory = new AvailableMemory(4.0 * (1 << 30), "test");
+        string refusal = RunSpecValidator.Validate(suite, memory).First();
+        Assert.Contains("the records of the 100000 run(s) this process trains", refusal);
+        Assert.Contains("--shard i/n", refusal);
+        Assert.Empty(RunSpecValidator.Validate(suite, memory, runsInProcess: 10_000));
     }
 
     [Fact]
     public void Refusal_WithinTheLimit_IsNull() =>
-        Assert.Null(new MemoryEstimate(new RunSpec(), vocabulary: 80, textLength: 1_000_000, validationLength: 100_000, probeEvaluationLength: 0).Refusal(1L << 30, "x"));
+        Assert.Null(new MemoryEstimate(new RunSpec(), vocabulary: 80, textLength: 1_000_000, probeEvaluationLength: 0).Refusal(1L << 30, "x"));
 }

@@ -54,6 +54,22 @@ public sealed class OutputFolderTests : IDisposable
         AssertRefused(Run(), ["run", $"run/{name}"], Path.Combine(RunFolder, name), "is a file");
     }
 
+    /// <summary>
+    /// A run folder's data/, plots/ or tensorboard/ in which no file can be created (root included: the immutable flag)
+    /// is refused before anything is written, instead of failing the run midway.
+    /// </summary>
+    [Theory]
+    [InlineData("data", "data")]
+    [InlineData("plots", "plot")]
+    [InlineData("tensorboard", "TensorBoard")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void UnwritableRunSubfolder_IsRefusedNamingIt(string name, string what)
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(RunFolder, name)).FullName;
+        using (new ImmutableFolder(folder))
+            AssertRefused(Run("--resume", "--Worker:TensorBoard=true"), ["run", $"run/{name}"], $"the {what} folder of run 'run'", "is not writable", folder);
+    }
+
     [Theory]
     [InlineData("run/data", "")]
     [InlineData("run/plots", "")]

@@ -33,6 +33,9 @@ internal sealed class TestSuites : IDisposable
         }
         """;
 
+    /// <summary>Copies the sample text <paramref name="name"/> (e.g. lighthouse-log.txt) beside the suites.</summary>
+    public void CopySample(string name) => File.Copy(Path.Combine(Samples(), name), Path.Combine(Folder, name), overwrite: true);
+
     public string Write(string name, string json)
     {
         string path = Path.Combine(Folder, name);
