@@ -199,12 +199,19 @@ public sealed class MemoryEstimate
     private const double StackRunBytes = 2 << 20;
 
     /// <summary>The refusal line when <see cref="Peak"/> exceeds <paramref name="available"/> bytes, else null.</summary>
-    public string? Refusal(double available, string source) => Peak <= available ? null :
-        $"needs an estimated {Format(Peak)} of memory, more than the {Format(available)} available ({source}); " +
-        $"the largest part is {Dominant.Name} ({Format(Dominant.Bytes)}): lower {Dominant.Lower}";
+    public string? Refusal(double available, string source)
+    {
+        if (Peak <= available) return null;
+        var (need, have) = (Format(Peak), Format(available));
+        if (need == have) (need, have) = (Mebibytes(Peak), Mebibytes(available));   // "1.1 GiB, more than the 1.1 GiB available"
+        return $"needs an estimated {need} of memory, more than the {have} available ({source}); " +
+            $"the largest part is {Dominant.Name} ({Format(Dominant.Bytes)}): lower {Dominant.Lower}";
+    }
 
     /// <summary>Bytes in GiB or MiB with one decimal.</summary>
     public static string Format(double bytes) => bytes >= 1 << 30
         ? (bytes / (1 << 30)).ToString("F1", CultureInfo.InvariantCulture) + " GiB"
-        : (bytes / (1 << 20)).ToString("F1", CultureInfo.InvariantCulture) + " MiB";
+        : Mebibytes(bytes);
+
+    private static string Mebibytes(double bytes) => (bytes / (1 << 20)).ToString("F1", CultureInfo.InvariantCulture) + " MiB";
 }

@@ -145,4 +145,14 @@ public sealed class MemoryEstimateTests
     [Fact]
     public void Refusal_WithinTheLimit_IsNull() =>
         Assert.Null(new MemoryEstimate(new RunSpec(), vocabulary: 80, textLength: 1_000_000, probeEvaluationLength: 0).Refusal(1L << 30, "x"));
+
+    [Fact]
+    public void Refusal_JustOverALimitThatRoundsAlike_ShowsBothInMebibytes()
+    {
+        var estimate = new MemoryEstimate(new RunSpec(), vocabulary: 80, textLength: 1_000_000_000, probeEvaluationLength: 0);
+        double limit = estimate.Peak - (1 << 20);                                // 1 MiB short: "x.y GiB" twice at one decimal
+        Assert.Equal(MemoryEstimate.Format(estimate.Peak), MemoryEstimate.Format(limit));
+        string refusal = estimate.Refusal(limit, "x")!;
+        Assert.Contains(FormattableString.Invariant($"needs an estimated {estimate.Peak / (1 << 20):F1} MiB of memory, more than the {limit / (1 << 20):F1} MiB available"), refusal);
+    }
 }
