@@ -8,9 +8,9 @@ namespace RnnPipeline.Worker.Suites;
 /// <summary>One part of the peak: what it holds, its bytes in the peak, the phase it belongs to, and the settings that make it smaller.</summary>
 /// <param name="Name">What the memory holds.</param>
 /// <param name="Bytes">Its bytes in the peak (already multiplied by the runs that hold it at once).</param>
-/// <param name="Lower">The settings to lower to shrink it.</param>
+/// <param name="Lower">The settings to lower to shrink it; null when no setting does (the process's fixed cost).</param>
 /// <param name="Phase">Null when it is held for the whole run; else the phase it is allocated in (the terms of one phase add up, and only the largest phase counts).</param>
-public sealed record MemoryTerm(string Name, double Bytes, string Lower, string? Phase = null);
+public sealed record MemoryTerm(string Name, double Bytes, string? Lower, string? Phase = null);
 
 /// <summary>
 /// An upper bound of the worker's peak resident memory while it trains runs like one run, from their
@@ -84,7 +84,7 @@ public sealed class MemoryEstimate
 
         Terms =
         [
-            new("the worker process (runtime, libtorch, ML.NET)", ProcessBytes, "nothing: it is fixed; raise the limit"),
+            new("the worker process (runtime, libtorch, ML.NET)", ProcessBytes, null),
             new("the text", runs * Slack * textLength * (sizeof(char) + sizeof(long) + sizeof(float)),
                 "a shorter Corpus text (Corpus.Path or Corpus.GeneratedLength)"),
             new("the weights, their gradients and optimizer state", runs * Slack * Float * parameters * (run.NonFinite.Policy == NonFinitePolicy.Rollback ? 10 : 5),
@@ -205,7 +205,8 @@ public sealed class MemoryEstimate
         var (need, have) = (Format(Peak), Format(available));
         if (need == have) (need, have) = (Mebibytes(Peak), Mebibytes(available));   // "1.1 GiB, more than the 1.1 GiB available"
         return $"needs an estimated {need} of memory, more than the {have} available ({source}); " +
-            $"the largest part is {Dominant.Name} ({Format(Dominant.Bytes)}): lower {Dominant.Lower}";
+            $"the largest part is {Dominant.Name} ({Format(Dominant.Bytes)}): " +
+            (Dominant.Lower is null ? "no setting lowers it; raise the limit" : $"lower {Dominant.Lower}");
     }
 
     /// <summary>Bytes in GiB or MiB with one decimal.</summary>

@@ -147,6 +147,13 @@ public sealed class MemoryEstimateTests
         Assert.Null(new MemoryEstimate(new RunSpec(), vocabulary: 80, textLength: 1_000_000, probeEvaluationLength: 0).Refusal(1L << 30, "x"));
 
     [Fact]
+    public void Refusal_OfATinyRunUnderTheProcessCost_SaysToRaiseTheLimit()
+    {
+        string refusal = new MemoryEstimate(new RunSpec(), vocabulary: 3, textLength: 10, probeEvaluationLength: 0).Refusal(64 << 20, "x")!;
+        Assert.EndsWith("the largest part is the worker process (runtime, libtorch, ML.NET) (320.0 MiB): no setting lowers it; raise the limit", refusal);
+    }
+
+    [Fact]
     public void Refusal_JustOverALimitThatRoundsAlike_ShowsBothInMebibytes()
     {
         var estimate = new MemoryEstimate(new RunSpec(), vocabulary: 80, textLength: 1_000_000_000, probeEvaluationLength: 0);
