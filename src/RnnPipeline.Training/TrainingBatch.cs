@@ -35,15 +35,27 @@ public sealed class TrainingBatch
     /// <summary>How many runs of the shape of <paramref name="spec"/> on <paramref name="corpus"/> one stacked step takes (at least 1): see <see cref="StackBytes"/> and <see cref="RunBytes"/>. Gated cells (LSTM, GRU) are not stacked: 1.</summary>
     public static int MaxRuns(RunSpec spec, CharCorpus corpus)
     {
-        if (spec.Model.Cell != RecurrentCell.Rnn) return 1;
+        ArgumentNullException.ThrowIfNull(corpus);
         var (window, batch) = TrainingSession.FittedWindow(spec, corpus);
-        long bytes = 4L * window * batch * Math.Max(spec.Model.HiddenSize, corpus.Vocabulary.Size);
+        return MaxRuns(spec, window, batch, corpus.Vocabulary.Size);
+    }
+
+    /// <summary>
+    /// <see cref="MaxRuns(RunSpec, CharCorpus)"/> for a training stream of windows of <paramref name="window"/> characters
+    /// in <paramref name="batch"/> streams (as fitted to the text) over a vocabulary of <paramref name="vocabulary"/>
+    /// symbols, for callers that know the text's sizes but have not loaded it.
+    /// </summary>
+    public static int MaxRuns(RunSpec spec, int window, long batch, int vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Model.Cell != RecurrentCell.Rnn) return 1;
+        long bytes = 4L * window * batch * Math.Max(spec.Model.HiddenSize, vocabulary);
         return bytes > RunBytes ? 1 : (int)Math.Max(1, StackBytes / bytes);
     }
 
     /// <summary>
     /// A batch of <paramref name="runs"/>, which must share one <see cref="TrainingSession.ShapeKey"/>. More runs than
-    /// <see cref="MaxRuns"/> train as several stacks, one after another within each step.
+    /// <see cref="MaxRuns(RunSpec, CharCorpus)"/> train as several stacks, one after another within each step.
     /// </summary>
     /// <exception cref="ArgumentException">The runs differ in shape, or the list is empty.</exception>
     public TrainingBatch(IReadOnlyList<TrainingSession> runs)
@@ -58,7 +70,7 @@ public sealed class TrainingBatch
     /// <summary>
     /// Trains every run until it completed its steps (or, with <paramref name="until"/>, reached that step), halted, or
     /// <paramref name="cancellation"/> fired (after the current step). Each round is one <see cref="TrainingStep"/> of
-    /// every active run, stacks of at most <see cref="MaxRuns"/> runs one after another. <paramref name="progress"/> gets
+    /// every active run, stacks of at most <see cref="MaxRuns(RunSpec, CharCorpus)"/> runs one after another. <paramref name="progress"/> gets
     /// the index of the run (in the order given to the constructor) and its progress after each of its steps. Returns
     /// each run's status.
     /// </summary>

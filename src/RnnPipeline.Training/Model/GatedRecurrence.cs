@@ -15,7 +15,7 @@ namespace RnnPipeline.Training.Model;
 /// </list>
 /// The forward pass runs without a graph; <see cref="Backward"/> runs it again under autograd and differentiates the
 /// loss (docs/performance.md gives the reason and the cost). A gated network always trains alone: it is never stacked
-/// with others (see <see cref="TrainingBatch.MaxRuns"/>), so every tensor has a run axis of 1. Call inside a dispose scope.
+/// with others (see <see cref="TrainingBatch.MaxRuns(Options.RunSpec, Text.CharCorpus)"/>), so every tensor has a run axis of 1. Call inside a dispose scope.
 /// </summary>
 internal sealed class GatedRecurrence(CharRnnWeights model) : IRecurrence
 {

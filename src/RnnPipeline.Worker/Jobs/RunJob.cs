@@ -30,7 +30,7 @@ internal sealed class RunJob(Suite suite, int index, RunSpec spec, RunFolder fol
 
     /// <summary>
     /// The run's <see cref="TrainingSession.ShapeKeyOf"/> and how many runs of its shape one stacked step takes
-    /// (<see cref="TrainingBatch.MaxRuns"/>). Measured on the run's text, which is released again: grouping a suite's
+    /// (<see cref="TrainingBatch.MaxRuns(RunSpec, Training.Text.CharCorpus)"/>). Measured on the run's text, which is released again: grouping a suite's
     /// runs by shape holds one text at a time (100,000 runs of a 120 KB text would need gigabytes before the first step).
     /// </summary>
     public (string Key, int PerStack) Shape => _shape ??= MeasureShape();

@@ -104,7 +104,7 @@ public sealed class SuiteRunner(SuiteSource source, IOptions<WorkerOptions> opti
     /// <summary>
     /// What trains together: with <paramref name="batch"/>, runs of one shape (<see cref="TrainingSession.ShapeKeyOf"/>) in
     /// stacks, each shape's runs split evenly over the <paramref name="workers"/> parallel workers (so that a single
-    /// sweep keeps every worker busy), at most <see cref="TrainingBatch.MaxRuns"/> per stack and no more runs than the
+    /// sweep keeps every worker busy), at most <see cref="TrainingBatch.MaxRuns(Options.RunSpec, Training.Text.CharCorpus)"/> per stack and no more runs than the
     /// open-file limit lets hold their locks at once (<see cref="OpenFiles.RunsPerUnit"/>); otherwise each run alone.
     /// A stack gives each run the bits it gets alone, so the choice changes only the speed. Largest amount of work first,
     /// so that parallel workers finish close together.

@@ -178,25 +178,18 @@ public sealed class MemoryEstimate
         .MaxBy(x => x.Bytes)!;
 
     /// <summary>
-    /// How many runs of <paramref name="run"/>'s shape one unit may hold at once, as TrainingBatch.MaxRuns decides it for
-    /// a training split of <paramref name="trainLength"/> characters: 1 for a gated cell or a run whose
-    /// [T, B, max(H, V)] float32 tensor (B fitted to the text) exceeds 2 MiB, else as many as fit in
-    /// <see cref="TrainingBatch.StackBytes"/>; at most the <paramref name="runsOfShape"/> runs that share the shape,
-    /// split over <paramref name="parallel"/> units.
+    /// How many runs of <paramref name="run"/>'s shape one unit may hold at once: <see cref="TrainingBatch.MaxRuns(RunSpec, int, long, int)"/>
+    /// for a training split of <paramref name="trainLength"/> characters, at most the <paramref name="runsOfShape"/> runs
+    /// that share the shape, split over <paramref name="parallel"/> units.
     /// </summary>
     public static int RunsPerUnit(RunSpec run, int vocabulary, long trainLength, int runsOfShape, int parallel)
     {
-        if (run.Model.Cell != RecurrentCell.Rnn) return 1;
         int window = run.Corpus.Episodes ? ProbeTextGenerator.EpisodeLength(run.SequenceLength) : run.Training.WindowLength;
         long streams = run.Corpus.Episodes ? trainLength / window : (trainLength - 1) / window;     // WindowStream's fitted batch
         long batch = Math.Max(1, Math.Min(run.Training.BatchSize, streams));
-        double bytes = Float * (run.Corpus.Episodes ? window - 1 : window) * batch * Math.Max(run.Model.HiddenSize, vocabulary);
-        int stack = bytes > StackRunBytes ? 1 : (int)Math.Max(1, TrainingBatch.StackBytes / bytes);
+        int stack = TrainingBatch.MaxRuns(run, run.Corpus.Episodes ? window - 1 : window, batch, vocabulary);
         return Math.Clamp((runsOfShape + parallel - 1) / parallel, 1, stack);
     }
-
-    /// <summary>TrainingBatch's largest [T, B, max(H, V)] tensor of a run that is stacked at all (2 MiB; checked against TrainingBatch.MaxRuns in the tests).</summary>
-    private const double StackRunBytes = 2 << 20;
 
     /// <summary>The refusal line when <see cref="Peak"/> exceeds <paramref name="available"/> bytes, else null.</summary>
     public string? Refusal(double available, string source)
