@@ -127,7 +127,7 @@ public sealed partial class CharRnnModel : IDisposable
             stream.CopyTo(copy);
             bytes = copy.ToArray();
         }
-        if (StartsWithLegacyMagic(bytes)) return LoadLegacy(bytes, name, fix);
+        if (IO.SectionFile.LeadingString(bytes) == LegacyMagic) return LoadLegacy(bytes, name, fix);
         return ReadFrom(SectionFileReader.Open(bytes, Kind, name, fix), name);
     }
 

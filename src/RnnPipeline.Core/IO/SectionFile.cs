@@ -21,4 +21,22 @@ public static class SectionFile
 
     /// <summary>Bytes of the SHA-256 that ends the file.</summary>
     public const int HashBytes = 32;
+
+    /// <summary>
+    /// The first string of <paramref name="bytes"/> as <see cref="BinaryWriter"/> writes strings, or null when they do not
+    /// begin with one: the magic, which tells a container from the files of earlier versions.
+    /// </summary>
+    public static string? LeadingString(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), System.Text.Encoding.UTF8);
+        try
+        {
+            return reader.ReadString();
+        }
+        catch (Exception e) when (e is EndOfStreamException or FormatException)
+        {
+            return null;
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using RnnPipeline.IO;
 using RnnPipeline.Training;
 
 namespace RnnPipeline.MLNet.CharRnn;
@@ -13,19 +14,8 @@ public sealed partial class CharRnnTransformer
     private const string MagicBeforeNormalization = "RNNPIPELINE-CHARRNN-TRANSFORMER-2";
 
     /// <summary>The magic of a file of an earlier layout this version reads, or null.</summary>
-    private static string? LegacyMagic(byte[] bytes)
-    {
-        using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), System.Text.Encoding.UTF8);
-        try
-        {
-            string magic = reader.ReadString();
-            return magic is MagicWithChecksum or MagicBeforeChecksum or MagicBeforeNormalization ? magic : null;
-        }
-        catch (Exception e) when (e is EndOfStreamException or FormatException)
-        {
-            return null;
-        }
-    }
+    private static string? LegacyMagic(byte[] bytes) =>
+        SectionFile.LeadingString(bytes) is var magic and (MagicWithChecksum or MagicBeforeChecksum or MagicBeforeNormalization) ? magic : null;
 
     /// <summary>Reads a featurizer saved by an earlier version (<paramref name="magic"/> names which), field by field.</summary>
     private static CharRnnTransformer LoadLegacy(byte[] bytes, string magic, string name)

@@ -49,24 +49,25 @@ internal static class PersistedSections
 
     /// <summary>Reads the <see cref="Vocabulary"/> section: a set of at most 65,536 distinct characters.</summary>
     /// <exception cref="InputException">The section is missing or is not such a set.</exception>
-    public static Vocabulary ReadVocabulary(SectionFileReader file) => file.Read(Vocabulary, reader =>
-    {
-        string characters = reader.ReadString();
-        if (characters.Length > TensorIO.MaximumExtent || characters.Distinct().Count() != characters.Length)
-            throw new InvalidDataException($"its vocabulary is not a set of at most {TensorIO.MaximumExtent} distinct characters");
-        return Text.Vocabulary.FromCharacters(characters);
-    });
+    public static Vocabulary ReadVocabulary(SectionFileReader file) => file.Read(Vocabulary, reader => CheckedVocabulary(reader.ReadString()));
+
+    /// <summary>The vocabulary of a file's <paramref name="characters"/>, which must be a set of at most 65,536 distinct characters.</summary>
+    /// <exception cref="InvalidDataException">They are not.</exception>
+    public static Vocabulary CheckedVocabulary(string characters) =>
+        characters.Length <= TensorIO.MaximumExtent && characters.Distinct().Count() == characters.Length
+            ? Text.Vocabulary.FromCharacters(characters)
+            : throw new InvalidDataException($"its vocabulary is not a set of at most {TensorIO.MaximumExtent} distinct characters");
 
     /// <summary>Writes the <see cref="Activation"/> section.</summary>
     public static void WriteActivation(SectionFileWriter file, Activation activation) => file.Add(Activation, w => w.Write((int)activation));
 
     /// <summary>Reads the <see cref="Activation"/> section: one of <see cref="Options.Activation"/>.</summary>
     /// <exception cref="InputException">The section is missing or holds no activation.</exception>
-    public static Activation ReadActivation(SectionFileReader file) => file.Read(Activation, reader =>
-    {
-        var activation = (Activation)reader.ReadInt32();
-        return Enum.IsDefined(activation)
-            ? activation
-            : throw new InvalidDataException($"activation {(int)activation} is none of {string.Join(", ", Enum.GetNames<Activation>())}");
-    });
+    public static Activation ReadActivation(SectionFileReader file) => file.Read(Activation, reader => CheckedActivation(reader.ReadInt32()));
+
+    /// <summary>The activation a file stores as <paramref name="value"/>, which must be one of <see cref="Options.Activation"/>.</summary>
+    /// <exception cref="InvalidDataException">It is none.</exception>
+    public static Activation CheckedActivation(int value) => Enum.IsDefined((Activation)value)
+        ? (Activation)value
+        : throw new InvalidDataException($"activation {value} is none of {string.Join(", ", Enum.GetNames<Activation>())}");
 }
