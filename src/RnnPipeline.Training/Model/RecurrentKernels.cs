@@ -57,7 +57,7 @@ internal static unsafe class RecurrentKernels
             {
                 float* current = states + ((long)r * steps + t) * block;
                 var store = new ForwardStore<TFunction>(current, kept0 is null ? null : kept0 + ((long)r * steps + t) * kept * h, kept, h);
-                Product(current, previous, weights + (long)r * h * h, batch, h, ref store);
+                Product(current, previous, weights + (long)r * h * h, batch, h, store);
                 previous = current;
             }
         }
@@ -83,8 +83,7 @@ internal static unsafe class RecurrentKernels
                     for (long i = 0; i < block; i++) g[i] *= d[i];
                     continue;
                 }
-                var store = new BackwardStore(d, g, h);
-                Product(d, g + block, weights + (long)r * h * h, batch, h, ref store);
+                Product(d, g + block, weights + (long)r * h * h, batch, h, new BackwardStore(d, g, h));
             }
         }
     }
@@ -100,19 +99,45 @@ internal static unsafe class RecurrentKernels
 
     /// <summary>
     /// acc[b, j] = c[b, j] + Σ_k a[b, k]·m[k, j] for b &lt; <paramref name="rows"/>, j &lt; n (all three row-major with n
-    /// columns, m is n × n), handed to <paramref name="store"/> eight columns at a time. Blocks of 4 rows × 16 columns keep
-    /// eight sums in registers; the rest goes a row and eight columns at a time, with the same chain per element.
+    /// columns, m is n × n), handed to <paramref name="store"/> eight columns at a time. Large products are split by
+    /// columns over libtorch's thread count (each element is still one thread's chain: the same bits on any number of
+    /// threads).
     /// </summary>
-    private static void Product<TStore>(float* c, float* a, float* m, int rows, int n, ref TStore store) where TStore : struct, IStore
+    private static void Product<TStore>(float* c, float* a, float* m, int rows, int n, TStore store) where TStore : struct, IStore
+    {
+        int parts = (long)rows * n * n >= ParallelWork ? Math.Min(get_num_threads(), n / 16) : 1;
+        if (parts <= 1)
+        {
+            Columns(c, a, m, rows, n, 0, n, ref store);
+            return;
+        }
+        nint pc = (nint)c, pa = (nint)a, pm = (nint)m;
+        int width = n / 16 / parts * 16;
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            var own = store;
+            Columns((float*)pc, (float*)pa, (float*)pm, rows, n, part * width, part == parts - 1 ? n : (part + 1) * width, ref own);
+        });
+    }
+
+    /// <summary>Multiply-adds per timestep (rows·H²) from which a product is split over threads: H = 256 at B = 32.</summary>
+    private const long ParallelWork = 1L << 21;
+
+    /// <summary>
+    /// <see cref="Product"/> for the columns from <paramref name="from"/> (a multiple of 16) to <paramref name="to"/>.
+    /// Blocks of 4 rows × 16 columns keep eight sums in registers; the rest goes a row and eight columns at a time, with
+    /// the same chain per element.
+    /// </summary>
+    private static void Columns<TStore>(float* c, float* a, float* m, int rows, int n, int from, int to, ref TStore store) where TStore : struct, IStore
     {
         int b = 0;
         for (; b + 4 <= rows; b += 4)
         {
-            int j = 0;
-            for (; j + 16 <= n; j += 16) Block4x16(c, a, m, b, j, n, ref store);
-            for (; j < n; j += 8) for (int i = 0; i < 4; i++) Block1x8(c, a, m, b + i, j, n, ref store);
+            int j = from;
+            for (; j + 16 <= to; j += 16) Block4x16(c, a, m, b, j, n, ref store);
+            for (; j < to; j += 8) for (int i = 0; i < 4; i++) Block1x8(c, a, m, b + i, j, n, ref store);
         }
-        for (; b < rows; b++) for (int j = 0; j < n; j += 8) Block1x8(c, a, m, b, j, n, ref store);
+        for (; b < rows; b++) for (int j = from; j < to; j += 8) Block1x8(c, a, m, b, j, n, ref store);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
