@@ -12,7 +12,8 @@ namespace RnnPipeline.Training.Model;
 /// f'(a_t) (backward) in one pass, with no tensor operation per timestep. Every sum a_t[b, j] = c[b, j] + Σ_k
 /// h_{t−1}[b, k]·W_hhᵀ[k, j] runs in k order as a chain of fused multiply-adds starting from c, whatever the blocking, and
 /// the nonlinearities are <see cref="VectorMath"/>'s: a run gives the same bits alone and stacked, at any thread count
-/// and on any CPU (Intel, AMD, or without AVX2, where .NET carries out the same operations lane by lane).
+/// and on any CPU (Intel, AMD, or without AVX2, where .NET carries out the same operations lane by lane). Up to
+/// H = <see cref="MaxHidden"/>; larger networks run the tensor loops.
 /// </summary>
 /// <remarks>
 /// Why not libtorch: per timestep a run's product is small ([B, H] × [H, H]; B = 16 or 32, H = 64 in the shipped suites)
@@ -22,9 +23,18 @@ namespace RnnPipeline.Training.Model;
 /// </remarks>
 internal static unsafe class RecurrentKernels
 {
-    /// <summary>Whether the fused loops take <paramref name="hidden"/>: contiguous float32 on the CPU, small enough for one span (else the tensor loops run).</summary>
+    /// <summary>
+    /// Whether the fused loops take <paramref name="hidden"/> [R, T, B, H]: contiguous float32 on the CPU, small enough for
+    /// one span, H ≤ <see cref="MaxHidden"/> (else the tensor loops run).
+    /// </summary>
     public static bool Supports(Tensor hidden) => hidden.dtype == ScalarType.Float32 && hidden.device_type == TorchSharp.DeviceType.CPU
-        && hidden.is_contiguous() && hidden.numel() * sizeof(float) <= int.MaxValue;
+        && hidden.is_contiguous() && hidden.shape[3] <= MaxHidden && hidden.numel() * sizeof(float) <= int.MaxValue;
+
+    /// <summary>
+    /// The largest H the fused loops run: they use one thread, and above H = 256 libtorch's products on two threads were
+    /// faster (docs/performance.md); up to 256 the fused loops were faster on one thread and on two.
+    /// </summary>
+    public const int MaxHidden = 256;
 
     /// <summary>
     /// h_t = f(c_t + h_{t−1} W_hhᵀ) in place over <paramref name="hidden"/> [R, T, B, H], which holds c_t = W_xh x_t + b_h;
@@ -57,7 +67,7 @@ internal static unsafe class RecurrentKernels
             {
                 float* current = states + ((long)r * steps + t) * block;
                 var store = new ForwardStore<TFunction>(current, kept0 is null ? null : kept0 + ((long)r * steps + t) * kept * h, kept, h);
-                Product(current, previous, weights + (long)r * h * h, batch, h, store);
+                Product(current, previous, weights + (long)r * h * h, batch, h, ref store);
                 previous = current;
             }
         }
@@ -83,7 +93,8 @@ internal static unsafe class RecurrentKernels
                     for (long i = 0; i < block; i++) g[i] *= d[i];
                     continue;
                 }
-                Product(d, g + block, weights + (long)r * h * h, batch, h, new BackwardStore(d, g, h));
+                var store = new BackwardStore(d, g, h);
+                Product(d, g + block, weights + (long)r * h * h, batch, h, ref store);
             }
         }
     }
@@ -99,45 +110,19 @@ internal static unsafe class RecurrentKernels
 
     /// <summary>
     /// acc[b, j] = c[b, j] + Σ_k a[b, k]·m[k, j] for b &lt; <paramref name="rows"/>, j &lt; n (all three row-major with n
-    /// columns, m is n × n), handed to <paramref name="store"/> eight columns at a time. Large products are split by
-    /// columns over libtorch's thread count (each element is still one thread's chain: the same bits on any number of
-    /// threads).
+    /// columns, m is n × n), handed to <paramref name="store"/> eight columns at a time. Blocks of 4 rows × 16 columns keep
+    /// eight sums in registers; the rest goes a row and eight columns at a time, with the same chain per element.
     /// </summary>
-    private static void Product<TStore>(float* c, float* a, float* m, int rows, int n, TStore store) where TStore : struct, IStore
-    {
-        int parts = (long)rows * n * n >= ParallelWork ? Math.Min(get_num_threads(), n / 16) : 1;
-        if (parts <= 1)
-        {
-            Columns(c, a, m, rows, n, 0, n, ref store);
-            return;
-        }
-        nint pc = (nint)c, pa = (nint)a, pm = (nint)m;
-        int width = n / 16 / parts * 16;
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            var own = store;
-            Columns((float*)pc, (float*)pa, (float*)pm, rows, n, part * width, part == parts - 1 ? n : (part + 1) * width, ref own);
-        });
-    }
-
-    /// <summary>Multiply-adds per timestep (rows·H²) from which a product is split over threads: H = 256 at B = 32.</summary>
-    private const long ParallelWork = 1L << 21;
-
-    /// <summary>
-    /// <see cref="Product"/> for the columns from <paramref name="from"/> (a multiple of 16) to <paramref name="to"/>.
-    /// Blocks of 4 rows × 16 columns keep eight sums in registers; the rest goes a row and eight columns at a time, with
-    /// the same chain per element.
-    /// </summary>
-    private static void Columns<TStore>(float* c, float* a, float* m, int rows, int n, int from, int to, ref TStore store) where TStore : struct, IStore
+    private static void Product<TStore>(float* c, float* a, float* m, int rows, int n, ref TStore store) where TStore : struct, IStore
     {
         int b = 0;
         for (; b + 4 <= rows; b += 4)
         {
-            int j = from;
-            for (; j + 16 <= to; j += 16) Block4x16(c, a, m, b, j, n, ref store);
-            for (; j < to; j += 8) for (int i = 0; i < 4; i++) Block1x8(c, a, m, b + i, j, n, ref store);
+            int j = 0;
+            for (; j + 16 <= n; j += 16) Block4x16(c, a, m, b, j, n, ref store);
+            for (; j < n; j += 8) for (int i = 0; i < 4; i++) Block1x8(c, a, m, b + i, j, n, ref store);
         }
-        for (; b < rows; b++) for (int j = from; j < to; j += 8) Block1x8(c, a, m, b, j, n, ref store);
+        for (; b < rows; b++) for (int j = 0; j < n; j += 8) Block1x8(c, a, m, b, j, n, ref store);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -66,13 +66,12 @@ public sealed class RecurrentKernelsTests
 
     /// <summary>
     /// A sequence's h_t and δ_t are the same bits whichever rows it shares the loops with: H = 21 with B = 5 (blocks of 4
-    /// rows, a partial vector), and H = 256 with B = 32, whose products are split over the tests' two threads while one
-    /// sequence's are not.
+    /// rows, a partial vector) and H = 256 (the largest the fused loops take) with B = 32.
     /// </summary>
     [Theory]
     [InlineData(21, 5)]
     [InlineData(256, 32)]
-    public void FusedLoops_SameBitsWhateverTheBlockingAndThreads(int hidden, int batch)
+    public void FusedLoops_SameBitsWhateverTheBlocking(int hidden, int batch)
     {
         using var scope = NewDisposeScope();
         var (network, _) = Stacks(1, hidden, Activation.Tanh);
