@@ -12,8 +12,7 @@ namespace RnnPipeline.Training.Model;
 /// f'(a_t) (backward) in one pass, with no tensor operation per timestep. Every sum a_t[b, j] = c[b, j] + Σ_k
 /// h_{t−1}[b, k]·W_hhᵀ[k, j] runs in k order as a chain of fused multiply-adds starting from c, whatever the blocking, and
 /// the nonlinearities are <see cref="VectorMath"/>'s: a run gives the same bits alone and stacked, at any thread count
-/// and on any CPU (Intel, AMD, or without AVX2, where .NET carries out the same operations lane by lane). Up to
-/// H = <see cref="MaxHidden"/>; larger networks run the tensor loops.
+/// and on any CPU (Intel, AMD, or without AVX2, where .NET carries out the same operations lane by lane).
 /// </summary>
 /// <remarks>
 /// Why not libtorch: per timestep a run's product is small ([B, H] × [H, H]; B = 16 or 32, H = 64 in the shipped suites)
@@ -24,17 +23,18 @@ namespace RnnPipeline.Training.Model;
 internal static unsafe class RecurrentKernels
 {
     /// <summary>
-    /// Whether the fused loops take <paramref name="hidden"/> [R, T, B, H]: contiguous float32 on the CPU, small enough for
-    /// one span, H ≤ <see cref="MaxHidden"/> (else the tensor loops run).
+    /// Whether the fused loops take <paramref name="hidden"/> [R, T, B, H]: contiguous float32 on the CPU, H ≤
+    /// <see cref="MaxHidden"/>, small enough for one span (else the tensor loops run).
     /// </summary>
     public static bool Supports(Tensor hidden) => hidden.dtype == ScalarType.Float32 && hidden.device_type == TorchSharp.DeviceType.CPU
         && hidden.is_contiguous() && hidden.shape[3] <= MaxHidden && hidden.numel() * sizeof(float) <= int.MaxValue;
 
     /// <summary>
-    /// The largest H the fused loops run: they use one thread, and above H = 256 libtorch's products on two threads were
-    /// faster (docs/performance.md); up to 256 the fused loops were faster on one thread and on two.
+    /// The largest H the fused loops take: above it libtorch's products (MKL's sgemm) were faster than these loops, on one
+    /// thread and on two (docs/performance.md), and the tensor loops run.
     /// </summary>
     public const int MaxHidden = 256;
+
 
     /// <summary>
     /// h_t = f(c_t + h_{t−1} W_hhᵀ) in place over <paramref name="hidden"/> [R, T, B, H], which holds c_t = W_xh x_t + b_h;
@@ -57,20 +57,23 @@ internal static unsafe class RecurrentKernels
         int kept = pre is null ? 0 : (int)pre.shape[2];
         using var whhT = whh.transpose(1, 2).contiguous();
         using var start = h0.contiguous();
-        float* states = Pointer(hidden), initial = Pointer(start), weights = Pointer(whhT);
-        float* kept0 = pre is null ? null : Pointer(pre);
+        nint states = (nint)Pointer(hidden), initial = (nint)Pointer(start), weights = (nint)Pointer(whhT);
+        nint kept0 = pre is null ? 0 : (nint)Pointer(pre);
         long block = (long)batch * h;
-        for (int r = 0; r < runs; r++)
+        InParts((long)steps * batch * h * h, batch, (from, to) =>
         {
-            float* previous = initial + r * block;
-            for (int t = 0; t < steps; t++)
+            for (int r = 0; r < runs; r++)
             {
-                float* current = states + ((long)r * steps + t) * block;
-                var store = new ForwardStore<TFunction>(current, kept0 is null ? null : kept0 + ((long)r * steps + t) * kept * h, kept, h);
-                Product(current, previous, weights + (long)r * h * h, batch, h, ref store);
-                previous = current;
+                float* previous = (float*)initial + r * block;
+                for (int t = 0; t < steps; t++)
+                {
+                    float* current = (float*)states + ((long)r * steps + t) * block;
+                    var store = new ForwardStore<TFunction>(current, kept0 == 0 ? null : (float*)kept0 + ((long)r * steps + t) * kept * h, kept, h);
+                    Product(current, previous, (float*)weights + (long)r * h * h, from, to, h, ref store);
+                    previous = current;
+                }
             }
-        }
+        });
     }
 
     /// <summary>
@@ -81,22 +84,25 @@ internal static unsafe class RecurrentKernels
     {
         var (runs, steps, batch, h) = Shape(delta);
         using var w = whh.contiguous();
-        float* deltas = Pointer(delta), grads = Pointer(da), weights = Pointer(w);
+        nint deltas = (nint)Pointer(delta), grads = (nint)Pointer(da), weights = (nint)Pointer(w);
         long block = (long)batch * h;
-        for (int r = 0; r < runs; r++)
+        InParts((long)steps * batch * h * h, batch, (from, to) =>
         {
-            for (int t = steps - 1; t >= 0; t--)
+            for (int r = 0; r < runs; r++)
             {
-                float* d = deltas + ((long)r * steps + t) * block, g = grads + ((long)r * steps + t) * block;
-                if (t == steps - 1)
+                for (int t = steps - 1; t >= 0; t--)
                 {
-                    for (long i = 0; i < block; i++) g[i] *= d[i];
-                    continue;
+                    float* d = (float*)deltas + ((long)r * steps + t) * block, g = (float*)grads + ((long)r * steps + t) * block;
+                    if (t == steps - 1)
+                        for (long i = from * (long)h; i < to * (long)h; i++) g[i] *= d[i];
+                    else
+                    {
+                        var store = new BackwardStore(d, g, h);
+                        Product(d, g + block, (float*)weights + (long)r * h * h, from, to, h, ref store);
+                    }
                 }
-                var store = new BackwardStore(d, g, h);
-                Product(d, g + block, weights + (long)r * h * h, batch, h, ref store);
             }
-        }
+        });
     }
 
     private static (int Runs, int Steps, int Batch, int Hidden) Shape(Tensor t) => ((int)t.shape[0], (int)t.shape[1], (int)t.shape[2], (int)t.shape[3]);
@@ -109,20 +115,19 @@ internal static unsafe class RecurrentKernels
     }
 
     /// <summary>
-    /// acc[b, j] = c[b, j] + Σ_k a[b, k]·m[k, j] for b &lt; <paramref name="rows"/>, j &lt; n (all three row-major with n
-    /// columns, m is n × n), handed to <paramref name="store"/> eight columns at a time. Blocks of 4 rows × 16 columns keep
-    /// eight sums in registers; the rest goes a row and eight columns at a time, with the same chain per element.
+    /// acc[b, j] = c[b, j] + Σ_k a[b, k]·m[k, j] for the rows from <paramref name="from"/> to <paramref name="to"/> and
+    /// j &lt; n (all three row-major with n columns, m is n × n), handed to <paramref name="store"/> eight columns at a
+    /// time. Blocks of 4 rows × 16 columns keep eight sums in registers, all rows of a 16-column strip one after another
+    /// (the strip of m, 64·n bytes, is read from memory once per product); the rest goes a row and eight columns at a
+    /// time, with the same chain per element.
     /// </summary>
-    private static void Product<TStore>(float* c, float* a, float* m, int rows, int n, ref TStore store) where TStore : struct, IStore
+    private static void Product<TStore>(float* c, float* a, float* m, int from, int to, int n, ref TStore store) where TStore : struct, IStore
     {
-        int b = 0;
-        for (; b + 4 <= rows; b += 4)
-        {
-            int j = 0;
-            for (; j + 16 <= n; j += 16) Block4x16(c, a, m, b, j, n, ref store);
-            for (; j < n; j += 8) for (int i = 0; i < 4; i++) Block1x8(c, a, m, b + i, j, n, ref store);
-        }
-        for (; b < rows; b++) for (int j = 0; j < n; j += 8) Block1x8(c, a, m, b, j, n, ref store);
+        int full = from + (to - from) / 4 * 4, j = 0;
+        for (; j + 16 <= n; j += 16)                                           // a strip of m's columns stays in cache for all rows
+            for (int b = from; b < full; b += 4) Block4x16(c, a, m, b, j, n, ref store);
+        for (; j < n; j += 8) for (int b = from; b < full; b++) Block1x8(c, a, m, b, j, n, ref store);
+        for (int b = full; b < to; b++) for (j = 0; j < n; j += 8) Block1x8(c, a, m, b, j, n, ref store);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -171,6 +176,28 @@ internal static unsafe class RecurrentKernels
         if (count == 8) { v.Store(p); return; }
         for (int i = 0; i < count; i++) p[i] = v.GetElement(i);
     }
+
+    /// <summary>
+    /// Runs <paramref name="loop"/>(from, to) over the sequences of the batch: in one part, or, for a loop of at least
+    /// <see cref="ParallelWork"/> multiply-adds, split by sequences (multiples of 4) over libtorch's thread count. A
+    /// sequence's h_t depends only on its own h_{t−1} (and δ_t on its own ∂L/∂a_{t+1}), so the parts never wait for each
+    /// other, and each element is the same chain in any part: the bits do not depend on the number of threads.
+    /// </summary>
+    private static void InParts(long work, int rows, Action<int, int> loop)
+    {
+        int parts = work >= ParallelWork ? Math.Min(get_num_threads(), rows / 4) : 1;
+        if (parts <= 1)
+        {
+            loop(0, rows);
+            return;
+        }
+        int width = rows / 4 / parts * 4;
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
+            part => loop(part * width, part == parts - 1 ? rows : (part + 1) * width));
+    }
+
+    /// <summary>Multiply-adds of a loop (T·B·H²) from which it is split over threads: H = 128 at T = 128, B = 32.</summary>
+    private const long ParallelWork = 1L << 26;
 
     /// <summary>What a loop does with its finished sums (row, first column, columns): the forward and backward epilogues.</summary>
     private interface IStore

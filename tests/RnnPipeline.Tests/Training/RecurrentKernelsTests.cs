@@ -66,16 +66,17 @@ public sealed class RecurrentKernelsTests
 
     /// <summary>
     /// A sequence's h_t and δ_t are the same bits whichever rows it shares the loops with: H = 21 with B = 5 (blocks of 4
-    /// rows, a partial vector) and H = 256 (the largest the fused loops take) with B = 32.
+    /// rows, a partial vector), and H = 256 (the largest the fused loops take) with T = 32, B = 32, a loop large enough
+    /// to be split over the tests' two threads, where a sequence alone is not.
     /// </summary>
     [Theory]
-    [InlineData(21, 5)]
-    [InlineData(256, 32)]
-    public void FusedLoops_SameBitsWhateverTheBlocking(int hidden, int batch)
+    [InlineData(21, 5, 4)]
+    [InlineData(256, 32, 32)]
+    public void FusedLoops_SameBitsWhateverTheBlockingAndThreads(int hidden, int batch, int steps)
     {
         using var scope = NewDisposeScope();
         var (network, _) = Stacks(1, hidden, Activation.Tanh);
-        var inputs = TestData.Tokens(4, batch, 7, seed: 1).unsqueeze(0);
+        var inputs = TestData.Tokens(steps, batch, 7, seed: 1).unsqueeze(0);
         var h0 = randn(1, batch, hidden, generator: new Generator(4)) * 0.5;
         var all = network.Forward(inputs, h0);
         var delta = network.RecurBackward(all, all.Hidden * 0.1).Delta;
