@@ -60,7 +60,7 @@ internal static unsafe class RecurrentKernels
         nint states = (nint)Pointer(hidden), initial = (nint)Pointer(start), weights = (nint)Pointer(whhT);
         nint kept0 = pre is null ? 0 : (nint)Pointer(pre);
         long block = (long)batch * h;
-        InParts((long)steps * batch * h * h, batch, (from, to) =>
+        InParts((long)runs * steps * batch * h * h, batch, (from, to) =>
         {
             for (int r = 0; r < runs; r++)
             {
@@ -86,7 +86,7 @@ internal static unsafe class RecurrentKernels
         using var w = whh.contiguous();
         nint deltas = (nint)Pointer(delta), grads = (nint)Pointer(da), weights = (nint)Pointer(w);
         long block = (long)batch * h;
-        InParts((long)steps * batch * h * h, batch, (from, to) =>
+        InParts((long)runs * steps * batch * h * h, batch, (from, to) =>
         {
             for (int r = 0; r < runs; r++)
             {
@@ -196,7 +196,10 @@ internal static unsafe class RecurrentKernels
             part => loop(part * width, part == parts - 1 ? rows : (part + 1) * width));
     }
 
-    /// <summary>Multiply-adds of a loop (T·B·H²) from which it is split over threads: H = 128 at T = 128, B = 32.</summary>
+    /// <summary>
+    /// Multiply-adds of a loop over all its runs (R·T·B·H²) from which it is split over threads: one run of H = 128 at
+    /// T = 128, B = 32, or a stack of 4 such runs of H = 64.
+    /// </summary>
     private const long ParallelWork = 1L << 26;
 
     /// <summary>What a loop does with its finished sums (row, first column, columns): the forward and backward epilogues.</summary>
