@@ -197,10 +197,11 @@ internal static unsafe class RecurrentKernels
     }
 
     /// <summary>
-    /// Multiply-adds of a loop over all its runs (R·T·B·H²) from which it is split over threads: one run of H = 128 at
-    /// T = 128, B = 32, or a stack of 4 such runs of H = 64.
+    /// Multiply-adds of a loop over all its runs (R·T·B·H²) from which it is split over threads: one run of H = 256 at
+    /// T = 128, B = 32, or a stack of 16 such runs of H = 64. Smaller loops ran slower split on the benchmark machine
+    /// (the second thread starts while libtorch's own threads still spin after its last operation).
     /// </summary>
-    private const long ParallelWork = 1L << 26;
+    private const long ParallelWork = 1L << 28;
 
     /// <summary>What a loop does with its finished sums (row, first column, columns): the forward and backward epilogues.</summary>
     private interface IStore
