@@ -60,7 +60,7 @@ internal static unsafe class RecurrentKernels
         nint states = (nint)Pointer(hidden), initial = (nint)Pointer(start), weights = (nint)Pointer(whhT);
         nint kept0 = pre is null ? 0 : (nint)Pointer(pre);
         long block = (long)batch * h;
-        InParts((long)runs * steps * batch * h * h, batch, (from, to) =>
+        InParts((long)batch * h * h, batch, (from, to) =>
         {
             for (int r = 0; r < runs; r++)
             {
@@ -86,7 +86,7 @@ internal static unsafe class RecurrentKernels
         using var w = whh.contiguous();
         nint deltas = (nint)Pointer(delta), grads = (nint)Pointer(da), weights = (nint)Pointer(w);
         long block = (long)batch * h;
-        InParts((long)runs * steps * batch * h * h, batch, (from, to) =>
+        InParts((long)batch * h * h, batch, (from, to) =>
         {
             for (int r = 0; r < runs; r++)
             {
@@ -178,8 +178,8 @@ internal static unsafe class RecurrentKernels
     }
 
     /// <summary>
-    /// Runs <paramref name="loop"/>(from, to) over the sequences of the batch: in one part, or, for a loop of at least
-    /// <see cref="ParallelWork"/> multiply-adds, split by sequences (multiples of 4) over libtorch's thread count. A
+    /// Runs <paramref name="loop"/>(from, to) over the sequences of the batch: in one part, or, for products of at least
+    /// <see cref="ParallelWork"/> multiply-adds per timestep, split by sequences (multiples of 4) over libtorch's thread count. A
     /// sequence's h_t depends only on its own h_{t−1} (and δ_t on its own ∂L/∂a_{t+1}), so the parts never wait for each
     /// other, and each element is the same chain in any part: the bits do not depend on the number of threads.
     /// </summary>
@@ -197,11 +197,10 @@ internal static unsafe class RecurrentKernels
     }
 
     /// <summary>
-    /// Multiply-adds of a loop over all its runs (R·T·B·H²) from which it is split over threads: one run of H = 256 at
-    /// T = 128, B = 32, or a stack of 16 such runs of H = 64. Smaller loops ran slower split on the benchmark machine
-    /// (the second thread starts while libtorch's own threads still spin after its last operation).
+    /// Multiply-adds of one timestep's product (B·H²) from which a loop is split over threads: H = 256 at B = 32. Loops
+    /// of smaller products, a stack of 16 runs of H = 64 included, ran slower split on the benchmark machine.
     /// </summary>
-    private const long ParallelWork = 1L << 28;
+    private const long ParallelWork = 1L << 21;
 
     /// <summary>What a loop does with its finished sums (row, first column, columns): the forward and backward epilogues.</summary>
     private interface IStore

@@ -66,12 +66,12 @@ public sealed class RecurrentKernelsTests
 
     /// <summary>
     /// A sequence's h_t and δ_t are the same bits whichever rows it shares the loops with: H = 21 with B = 5 (blocks of 4
-    /// rows, a partial vector), and H = 256 (the largest the fused loops take) with T = 128, B = 32, a loop large enough
-    /// to be split over the tests' two threads, where a sequence alone is not.
+    /// rows, a partial vector), and H = 256 (the largest the fused loops take) with B = 32, products large enough for
+    /// the loop to be split over the tests' two threads, where a sequence alone is not.
     /// </summary>
     [Theory]
     [InlineData(21, 5, 4)]
-    [InlineData(256, 32, 128)]
+    [InlineData(256, 32, 8)]
     public void FusedLoops_SameBitsWhateverTheBlockingAndThreads(int hidden, int batch, int steps)
     {
         using var scope = NewDisposeScope();
