@@ -49,17 +49,17 @@ public static class KernelPinning
         return mkl is null && aten is null ? "native" : $"MKL_CBWR={mkl ?? "native"} ATEN_CPU_CAPABILITY={aten ?? "native"}";
     }
 
-    private static bool LibTorchLoaded() =>
+    internal static bool LibTorchLoaded() =>
         OperatingSystem.IsLinux() && File.Exists("/proc/self/maps") && File.ReadAllText("/proc/self/maps").Contains("libtorch_cpu", StringComparison.Ordinal);
 
     // .NET's Environment.SetEnvironmentVariable does not reach the native environment on Unix, where libtorch reads it.
-    private static void Set(string name, string value)
+    internal static void Set(string name, string value)
     {
         if (OperatingSystem.IsWindows()) { SetWindows(name, value); return; }
         if (SetUnix(name, value, 1) != 0) throw new InvalidOperationException($"setenv({name}) failed");
     }
 
-    private static string? Get(string name) =>
+    internal static string? Get(string name) =>
         OperatingSystem.IsWindows() ? Environment.GetEnvironmentVariable(name) : Marshal.PtrToStringUTF8(GetUnix(name));
 
     [DllImport("libc", EntryPoint = "setenv")]

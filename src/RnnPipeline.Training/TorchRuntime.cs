@@ -7,14 +7,31 @@ namespace RnnPipeline.Training;
 public static class TorchRuntime
 {
     /// <summary>
-    /// Sets the number of intra-op CPU threads (≥ 1) and, on Linux with glibc, keeps the memory of freed tensors for
-    /// reuse (<see cref="KeepFreedMemory"/>).
+    /// Sets the number of intra-op CPU threads (≥ 1), shortens how long libtorch's idle threads spin
+    /// (<see cref="ShortenSpinning"/>, when libtorch is not loaded yet) and, on Linux with glibc, keeps the memory of freed
+    /// tensors for reuse (<see cref="KeepFreedMemory"/>).
     /// </summary>
     public static void Configure(int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        ShortenSpinning();
         set_num_threads(threads);
         KeepFreedMemory();
+    }
+
+    /// <summary>
+    /// libtorch's OpenMP threads (GNU libgomp) spin after each parallel operation before they sleep, 300,000 rounds by
+    /// default (GOMP_SPINCOUNT in the libgomp manual), several milliseconds on the benchmark machine. The fused
+    /// recurrence loops run between libtorch's operations on threads of their own, which then shared the second core
+    /// with a spinning libtorch thread: at H = 256 on two threads the loops took as long split as unsplit. 10,000
+    /// rounds (a fraction of a millisecond) keeps libtorch's threads awake between its back-to-back operations and
+    /// frees the core for the loops (docs/performance.md). Set only when libtorch is not loaded yet (libgomp reads it
+    /// once) and the environment has no value of its own; it changes timing, never a value.
+    /// </summary>
+    private static void ShortenSpinning()
+    {
+        if (OperatingSystem.IsLinux() && !KernelPinning.LibTorchLoaded() && KernelPinning.Get("GOMP_SPINCOUNT") is null)
+            KernelPinning.Set("GOMP_SPINCOUNT", "10000");
     }
 
     /// <summary>

@@ -30,10 +30,10 @@ internal static unsafe class RecurrentKernels
         && hidden.is_contiguous() && hidden.shape[3] <= MaxHidden && hidden.numel() * sizeof(float) <= int.MaxValue;
 
     /// <summary>
-    /// The largest H the fused loops take: above it libtorch's products (MKL's sgemm) were faster than these loops, on one
-    /// thread and on two (docs/performance.md), and the tensor loops run.
+    /// The largest H the fused loops take. At H = 1024 (W_hh 4 MiB, beyond the per-core cache) MKL's products were
+    /// faster on two threads (docs/performance.md), and the tensor loops run.
     /// </summary>
-    public const int MaxHidden = 256;
+    public const int MaxHidden = 512;
 
 
     /// <summary>

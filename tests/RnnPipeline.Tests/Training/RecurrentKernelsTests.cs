@@ -66,7 +66,7 @@ public sealed class RecurrentKernelsTests
 
     /// <summary>
     /// A sequence's h_t and δ_t are the same bits whichever rows it shares the loops with: H = 21 with B = 5 (blocks of 4
-    /// rows, a partial vector), and H = 256 (the largest the fused loops take) with B = 32, products large enough for
+    /// rows, a partial vector), and H = 256 with B = 32, products large enough for
     /// the loop to be split over the tests' two threads, where a sequence alone is not.
     /// </summary>
     [Theory]
