@@ -12,12 +12,14 @@ namespace RnnPipeline.Training.Model;
 /// f'(a_t) (backward) in one pass, with no tensor operation per timestep. Every sum a_t[b, j] = c[b, j] + Σ_k
 /// h_{t−1}[b, k]·W_hhᵀ[k, j] runs in k order as a chain of fused multiply-adds starting from c, whatever the blocking, and
 /// the nonlinearities are <see cref="VectorMath"/>'s: a run gives the same bits alone and stacked, at any thread count
-/// and on any CPU (Intel, AMD, or without AVX2, where .NET carries out the same operations lane by lane).
+/// and on any CPU (Intel, AMD, or without AVX2, where .NET carries out the same operations lane by lane). Up to
+/// H = <see cref="MaxHidden"/>.
 /// </summary>
 /// <remarks>
 /// Why not libtorch: per timestep a run's product is small ([B, H] × [H, H]; B = 16 or 32, H = 64 in the shipped suites)
 /// and the step was three tensor operations (product, add, nonlinearity), each paying dispatch, an allocation and a
-/// parallel region besides the kernels' own startup; at H = 64 the fused loops take about half the time (docs/performance.md).
+/// parallel region besides the kernels' own startup; at H = 64 the fused loops take less than half the time, at H = 256
+/// about half on two threads (docs/performance.md).
 /// Checked against the tensor loops (the float64 reference path) in the tests.
 /// </remarks>
 internal static unsafe class RecurrentKernels
@@ -34,7 +36,6 @@ internal static unsafe class RecurrentKernels
     /// faster on two threads (docs/performance.md), and the tensor loops run.
     /// </summary>
     public const int MaxHidden = 512;
-
 
     /// <summary>
     /// h_t = f(c_t + h_{t−1} W_hhᵀ) in place over <paramref name="hidden"/> [R, T, B, H], which holds c_t = W_xh x_t + b_h;
