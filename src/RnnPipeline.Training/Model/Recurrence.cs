@@ -9,17 +9,18 @@ namespace RnnPipeline.Training.Model;
 /// for one run and for many. Parameters and activations carry a leading run axis ([R, T, B, …]); a single run is
 /// R = 1 over views of its own weights (<see cref="Of"/>), a stack of runs holds copies (<see cref="Stack"/>).
 /// <para>
-/// In float32 up to H = 512 the two recurrence loops are <see cref="RecurrentKernels"/>' fused loops: per timestep one pass does the
-/// product with W_hh, the add and the nonlinearity (or, backward, f'(a_t)), with no tensor operation per timestep, and
-/// every sum runs in one fixed order, so a run gives the same bits alone and stacked, and on every CPU (checked in the
-/// tests). In float64 (the tests' reference) and above H = 512 they are tensor loops, one batched <c>bmm</c> for all runs per timestep
-/// (<see cref="AddProduct"/>). The products with T·B rows (head, embedded input projection, weight gradients) run as one
-/// matmul per run: for these shapes a <c>bmm</c> was several times slower than R matmuls on the benchmark machine; the
-/// one-hot input projection and its gradient are one gather and one index_add over every run's table. A stack saves
-/// what each operation costs besides its arithmetic (dispatch, allocation, the call into the kernels), not arithmetic:
-/// every run's products, nonlinearities and log-softmax are the same work alone and stacked. The backward loop computes
-/// δ_t = ∂L/∂h_t once per timestep (so ‖∂L/∂h_t‖ costs nothing extra) and every weight gradient as one large matmul
-/// after the loop. Verified against autograd and torch.nn.RNN in the tests. Call inside a dispose scope.
+/// In float32 up to H = 512 the two recurrence loops are <see cref="RecurrentKernels"/>' fused loops: per timestep one
+/// pass does the product with W_hh, the add and the nonlinearity (or, backward, f'(a_t)), with no tensor operation per
+/// timestep, and every sum runs in one fixed order, so a run gives the same bits alone and stacked, and on every CPU
+/// (checked in the tests). In float64 (the tests' reference) and above H = 512 they are tensor loops, one batched
+/// <c>bmm</c> for all runs per timestep (<see cref="AddProduct"/>). The products with T·B rows (head, embedded input
+/// projection, weight gradients) run as one matmul per run: for these shapes a <c>bmm</c> was several times slower than
+/// R matmuls on the benchmark machine; the one-hot input projection and its gradient are one gather and one index_add
+/// over every run's table. A stack saves what each operation costs besides its arithmetic (dispatch, allocation, the
+/// call into the kernels), not arithmetic: every run's products, nonlinearities and log-softmax are the same work alone
+/// and stacked. The backward loop computes δ_t = ∂L/∂h_t once per timestep (so ‖∂L/∂h_t‖ costs nothing extra) and
+/// every weight gradient as one large matmul after the loop. Verified against autograd and torch.nn.RNN in the tests.
+/// Call inside a dispose scope.
 /// </para>
 /// </summary>
 internal sealed class Recurrence : IRecurrence
