@@ -12,8 +12,7 @@ namespace RnnPipeline.Training.Model;
 /// f'(a_t) (backward) in one pass, with no tensor operation per timestep. Every sum a_t[b, j] = c[b, j] + Σ_k
 /// h_{t−1}[b, k]·W_hhᵀ[k, j] runs in k order as a chain of fused multiply-adds starting from c, whatever the blocking, and
 /// the nonlinearities are <see cref="VectorMath"/>'s: a run gives the same bits alone and stacked, at any thread count
-/// and on any CPU (Intel, AMD, or without AVX2, where .NET carries out the same operations lane by lane). Up to
-/// H = <see cref="MaxHidden"/>.
+/// and on any x86-64 CPU with AVX2 and FMA, Intel or AMD. Up to H = <see cref="MaxHidden"/>, on such CPUs.
 /// </summary>
 /// <remarks>
 /// Why not libtorch: per timestep a run's product is small ([B, H] × [H, H]; B = 16 or 32, H = 64 in the shipped suites)
@@ -25,11 +24,18 @@ namespace RnnPipeline.Training.Model;
 internal static unsafe class RecurrentKernels
 {
     /// <summary>
-    /// Whether the fused loops take <paramref name="hidden"/> [R, T, B, H]: contiguous float32 on the CPU, H ≤
-    /// <see cref="MaxHidden"/>, small enough for one span (else the tensor loops run).
+    /// Whether the fused loops take <paramref name="hidden"/> [R, T, B, H]: on a CPU with AVX2 and FMA, contiguous float32,
+    /// H ≤ <see cref="MaxHidden"/>, small enough for one span (else the tensor loops run).
     /// </summary>
-    public static bool Supports(Tensor hidden) => hidden.dtype == ScalarType.Float32 && hidden.device_type == TorchSharp.DeviceType.CPU
+    public static bool Supports(Tensor hidden) => Accelerated && hidden.dtype == ScalarType.Float32 && hidden.device_type == TorchSharp.DeviceType.CPU
         && hidden.is_contiguous() && hidden.shape[3] <= MaxHidden && hidden.numel() * sizeof(float) <= int.MaxValue;
+
+    /// <summary>
+    /// Whether this CPU runs the loops' vector operations in hardware: 256-bit vectors and fused multiply-add (x86-64 with
+    /// AVX2 and FMA). Elsewhere .NET would carry out the same operations lane by lane, the same bits but several times
+    /// slower than libtorch, so the tensor loops run there.
+    /// </summary>
+    private static readonly bool Accelerated = Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported;
 
     /// <summary>
     /// The largest H the fused loops take. At H = 1024 (W_hh 4 MiB, beyond the per-core cache) MKL's products were
