@@ -67,7 +67,7 @@ internal static unsafe class RecurrentKernels
         nint states = (nint)Pointer(hidden), initial = (nint)Pointer(start), weights = (nint)Pointer(whhT);
         nint kept0 = pre is null ? 0 : (nint)Pointer(pre);
         long block = (long)batch * h;
-        InParts((long)batch * h * h, batch, (from, to) =>
+        InParts(batch, h, (from, to) =>
         {
             for (int r = 0; r < runs; r++)
             {
@@ -93,7 +93,7 @@ internal static unsafe class RecurrentKernels
         using var w = whh.contiguous();
         nint deltas = (nint)Pointer(delta), grads = (nint)Pointer(da), weights = (nint)Pointer(w);
         long block = (long)batch * h;
-        InParts((long)batch * h * h, batch, (from, to) =>
+        InParts(batch, h, (from, to) =>
         {
             for (int r = 0; r < runs; r++)
             {
@@ -185,14 +185,15 @@ internal static unsafe class RecurrentKernels
     }
 
     /// <summary>
-    /// Runs <paramref name="loop"/>(from, to) over the sequences of the batch: in one part, or, for products of at least
-    /// <see cref="ParallelWork"/> multiply-adds per timestep, split by sequences (multiples of 4) over libtorch's thread count. A
-    /// sequence's h_t depends only on its own h_{t−1} (and δ_t on its own ∂L/∂a_{t+1}), so the parts never wait for each
-    /// other, and each element is the same chain in any part: the bits do not depend on the number of threads.
+    /// Runs <paramref name="loop"/>(from, to) over the <paramref name="rows"/> sequences of the batch: in one part, or, for
+    /// products of at least <see cref="ParallelWork"/> multiply-adds per timestep (rows·n², n = H), split by sequences
+    /// (multiples of 4) over libtorch's thread count. A sequence's h_t depends only on its own h_{t−1} (and δ_t on its
+    /// own ∂L/∂a_{t+1}), so the parts never wait for each other, and each element is the same chain in any part: the bits
+    /// do not depend on the number of threads.
     /// </summary>
-    private static void InParts(long work, int rows, Action<int, int> loop)
+    private static void InParts(int rows, int n, Action<int, int> loop)
     {
-        int parts = work >= ParallelWork ? Math.Min(get_num_threads(), rows / 4) : 1;
+        int parts = (long)rows * n * n >= ParallelWork ? Math.Min(get_num_threads(), rows / 4) : 1;
         if (parts <= 1)
         {
             loop(0, rows);
